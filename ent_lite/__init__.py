@@ -1,0 +1,75 @@
+"""ent_lite: the school–family channel of a city's primary schools."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from ent_lite import config as config_module
+from ent_lite.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+TRANSLATIONS_DIR = PROJECT_ROOT / "translations"
+MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_path=os.environ.get("ENT_LITE_INSTANCE_PATH"))
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    settings = config_module.from_environment(app.instance_path, (config or {}).get("ENT_LITE_ENV"))
+    settings.update(config or {})
+    config_module.ensure_secret_key(settings, app.instance_path)
+    app.config.update(settings)
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS_DIR))
+    app.config["REMEMBER_COOKIE_DURATION"] = _days(app.config["REMEMBER_COOKIE_DURATION_DAYS"])
+    for name in ("HTTPONLY", "SAMESITE", "SECURE"):
+        app.config[f"REMEMBER_COOKIE_{name}"] = app.config[f"SESSION_COOKIE_{name}"]
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    return app
+
+
+def _days(n: int):
+    from datetime import timedelta
+
+    return timedelta(days=n)
+
+
+def _init_extensions(app: Flask) -> None:
+    from ent_lite import models  # noqa: F401  (registers every table)
+    from ent_lite.accounts import sessions
+    from ent_lite.core import auth, errors, i18n, security
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    sessions.init_app(app)
+    i18n.init_app(app)
+    errors.register(app)
+    app.before_request(auth.login_wall)
+    app.after_request(security.add_security_headers)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from ent_lite.accounts.views import bp as accounts_bp
+    from ent_lite.admin.views import bp as admin_bp
+    from ent_lite.core.views import bp as core_bp
+    from ent_lite.posts.views import bp as posts_bp
+    from ent_lite.privacy.views import bp as privacy_bp
+    from ent_lite.school.views import bp as school_bp
+
+    for blueprint in (core_bp, accounts_bp, school_bp, posts_bp, privacy_bp, admin_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_cli(app: Flask) -> None:
+    from ent_lite.cli import ent_lite_cli, translate_cli
+
+    app.cli.add_command(ent_lite_cli)
+    app.cli.add_command(translate_cli)

@@ -1,0 +1,1 @@
+"""Accounts: users, roles, staff memberships, login, activation and passwords."""

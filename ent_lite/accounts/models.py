@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ent_lite.core.db_types import PublicId, UTCDateTime, new_public_id, utcnow
+from ent_lite.extensions import db
+
+
+class Role:
+    GUARDIAN = "guardian"
+    TEACHER = "teacher"
+    DIRECTOR = "director"
+    ANIMATOR = "animator"
+    CITY_AGENT = "city_agent"
+    ADMIN = "admin"
+    DPO = "dpo"
+
+    ALL = (GUARDIAN, TEACHER, DIRECTOR, ANIMATOR, CITY_AGENT, ADMIN, DPO)
+    STAFF = (TEACHER, DIRECTOR, ANIMATOR, CITY_AGENT, ADMIN, DPO)
+
+
+def new_session_nonce() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class User(UserMixin, db.Model):
+    """One account per adult. Guardians are linked to children; staff to groups."""
+
+    __tablename__ = "user_account"
+    __retention_category__ = "account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(PublicId(), unique=True, default=new_public_id)
+    city_id: Mapped[int] = mapped_column(ForeignKey("city.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    # Lower-cased; null for a guardian imported without an email who has not activated yet.
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    phone: Mapped[str | None] = mapped_column(String(30))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    # Changing the nonce ends every session and remember-me cookie of the user.
+    session_nonce: Mapped[str] = mapped_column(String(32), default=new_session_nonce)
+    locale: Mapped[str | None] = mapped_column(String(8))
+    is_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    privacy_notice_version: Mapped[str | None] = mapped_column(String(64))
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    activated_dt: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_login_dt: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    password_changed_dt: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<User {self.public_id} {self.role}>"
+
+    def get_id(self) -> str:
+        return f"{self.public_id}:{self.session_nonce}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.is_enabled and self.password_hash is not None
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in Role.STAFF
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def end_all_sessions(self) -> None:
+        self.session_nonce = new_session_nonce()
+
+
+class Membership(db.Model):
+    """A staff member's place: a whole establishment (group_id null) or one group in it."""
+
+    __tablename__ = "membership"
+    __retention_category__ = "account"
+    __table_args__ = (UniqueConstraint("user_id", "establishment_id", "group_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    establishment_id: Mapped[int] = mapped_column(ForeignKey("establishment.id"), index=True)
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("school_group.id"), index=True)
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+    establishment = relationship("Establishment")
+    group = relationship("Group")
+
+
+class ActivationCode(db.Model):
+    """Printed on a family's letter; kept readable so the director can reprint it until used."""
+
+    __tablename__ = "activation_code"
+    __retention_category__ = "account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_dt: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_dt: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()
+
+
+class AccountToken(db.Model):
+    """Emailed single-use links (password reset, staff invitation); only a hash is stored."""
+
+    __tablename__ = "account_token"
+    __retention_category__ = "account"
+    __table_args__ = (Index("ix_account_token_user_purpose", "user_id", "purpose"),)
+
+    PURPOSES = ("reset", "invite")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    purpose: Mapped[str] = mapped_column(String(10))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_dt: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_dt: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()

@@ -1,0 +1,1 @@
+"""City administration pages: roster imports, staff invitations."""

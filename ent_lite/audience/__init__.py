@@ -1,0 +1,1 @@
+"""Who may post to, read or write to whom: the communication rules, in one place."""

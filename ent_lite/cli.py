@@ -1,0 +1,64 @@
+"""Command line: ``flask --app ent_lite ent-lite ...`` and ``flask --app ent_lite translate ...``.
+
+The ``ent-lite`` console script is a shortcut for ``flask --app ent_lite ent-lite``.
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import click
+from flask.cli import AppGroup, FlaskGroup
+
+from ent_lite import PROJECT_ROOT, TRANSLATIONS_DIR
+
+ent_lite_cli = AppGroup("ent-lite", help="ent_lite administration commands.")
+translate_cli = AppGroup("translate", help="Extract, update and compile the translation catalogues.")
+
+POT_FILE = TRANSLATIONS_DIR / "messages.pot"
+
+
+def _pybabel(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=PROJECT_ROOT)
+
+
+@translate_cli.command("extract")
+def translate_extract():
+    """Write translations/messages.pot from the code and templates."""
+    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output",
+             "-o", str(POT_FILE), "ent_lite")
+
+
+@translate_cli.command("update")
+def translate_update():
+    """Extract, then merge new strings into every catalogue."""
+    translate_extract.callback()
+    _pybabel("update", "-i", str(POT_FILE), "-d", str(TRANSLATIONS_DIR), "--no-fuzzy-matching")
+
+
+@translate_cli.command("compile")
+def translate_compile():
+    """Compile the .po catalogues into the .mo files the app reads."""
+    _pybabel("compile", "-d", str(TRANSLATIONS_DIR))
+
+
+@translate_cli.command("init")
+@click.argument("language")
+def translate_init(language: str):
+    """Start a catalogue for a new language."""
+    translate_extract.callback()
+    _pybabel("init", "-i", str(POT_FILE), "-d", str(TRANSLATIONS_DIR), "-l", language)
+
+
+def main() -> None:
+    """Console entry point: ``ent-lite import-roster FILE`` == ``flask --app ent_lite ent-lite ...``."""
+    from ent_lite import create_app
+
+    cli = FlaskGroup(create_app=create_app)
+    sys.argv = [sys.argv[0], "ent-lite", *sys.argv[1:]]
+    cli.main()
+
+
+# Feature commands attach themselves to ``ent_lite_cli``.
+from ent_lite.school import commands as _school_commands  # noqa: E402,F401
+from ent_lite.demo import commands as _demo_commands  # noqa: E402,F401

@@ -1,0 +1,90 @@
+"""Settings read from the environment, with safe defaults.
+
+Every variable is prefixed ``ENT_LITE_``. The default environment is
+``production``: it refuses to start without a real secret key. The demo
+(``ENT_LITE_ENV=demo``) generates a key once and keeps it in the instance folder.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ENVIRONMENTS = ("production", "demo", "development", "test")
+MIN_SECRET_LENGTH = 32
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    return os.environ.get(f"ENT_LITE_{name}", default)
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = _env(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    value = _env(name)
+    return default if value is None else int(value)
+
+
+def from_environment(instance_path: str, env: str | None = None) -> dict:
+    env = env or _env("ENV", "production")
+    if env not in ENVIRONMENTS:
+        raise RuntimeError(f"ENT_LITE_ENV must be one of {', '.join(ENVIRONMENTS)}")
+    production = env == "production"
+    default_db = "sqlite:///" + str(Path(instance_path) / "ent_lite.sqlite3")
+    return {
+        "ENT_LITE_ENV": env,
+        "SECRET_KEY": _env("SECRET_KEY"),
+        "SQLALCHEMY_DATABASE_URI": _env("DATABASE_URL", default_db),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Public address used in emailed links (reset, invitations).
+        "BASE_URL": _env("BASE_URL", "http://127.0.0.1:5000"),
+        "CITY_NAME": _env("CITY_NAME", "Ville"),
+        "MAIL_SERVER": _env("MAIL_SERVER", "127.0.0.1"),
+        "MAIL_PORT": _env_int("MAIL_PORT", 25),
+        "MAIL_USERNAME": _env("MAIL_USERNAME"),
+        "MAIL_PASSWORD": _env("MAIL_PASSWORD"),
+        "MAIL_STARTTLS": _env_bool("MAIL_STARTTLS", False),
+        "MAIL_FROM": _env("MAIL_FROM", "ent-lite@localhost"),
+        # In the demo, mail is written to the log instead of an SMTP server.
+        "MAIL_SUPPRESS": _env_bool("MAIL_SUPPRESS", env == "demo"),
+        "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": False,
+        "MAX_CONTENT_LENGTH": _env_int("MAX_UPLOAD_BYTES", 12 * 1024 * 1024),
+        "ACTIVATION_CODE_DAYS": _env_int("ACTIVATION_CODE_DAYS", 60),
+        "RESET_TOKEN_MINUTES": _env_int("RESET_TOKEN_MINUTES", 60),
+        "INVITE_TOKEN_DAYS": _env_int("INVITE_TOKEN_DAYS", 7),
+        "POSTS_PER_PAGE": _env_int("POSTS_PER_PAGE", 10),
+        "SESSION_COOKIE_NAME": "ent_lite_session",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _env_bool("SECURE_COOKIES", production),
+        "REMEMBER_COOKIE_DURATION_DAYS": 30,
+        "STAFF_IDLE_MINUTES": 30,
+        "STAFF_ABSOLUTE_HOURS": 12,
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
+        "WTF_CSRF_TIME_LIMIT": None,
+    }
+
+
+def ensure_secret_key(config: dict, instance_path: str) -> None:
+    """Production needs a real key; other environments get one kept in the instance folder."""
+    key = config.get("SECRET_KEY")
+    if key and len(key) >= MIN_SECRET_LENGTH:
+        return
+    if config["ENT_LITE_ENV"] == "production":
+        raise RuntimeError(
+            "ENT_LITE_SECRET_KEY must be set to a random value of at least "
+            f"{MIN_SECRET_LENGTH} characters in production "
+            "(python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+        )
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    config["SECRET_KEY"] = path.read_text().strip()

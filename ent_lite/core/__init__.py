@@ -1,0 +1,1 @@
+"""Shared plumbing: login wall, security headers, error pages, language choice, mail."""

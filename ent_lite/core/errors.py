@@ -1,0 +1,52 @@
+"""Translated error pages that never show a traceback."""
+from __future__ import annotations
+
+from flask import render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+ERROR_TEXTS = {
+    400: (_l("Bad request"), _l("The form could not be accepted. Please go back, reload the page and try again.")),
+    403: (_l("Access refused"), _l("You do not have access to this page.")),
+    404: (_l("Page not found"), _l("This page does not exist or is not available to you.")),
+    405: (_l("Not allowed"), _l("This action is not available from this page.")),
+    413: (_l("Too large"), _l("What you sent is too large. Please send a smaller file.")),
+    415: (_l("File type refused"), _l("This type of file is not accepted.")),
+    429: (_l("Too many attempts"), _l("Too many attempts. Please wait a few minutes before trying again.")),
+    500: (_l("Something went wrong"), _l("An unexpected error occurred. Nothing you sent was lost; please try again later.")),
+}
+
+
+def render_error(status: int):
+    title, text = ERROR_TEXTS.get(status, ERROR_TEXTS[500])
+    return render_template("error.html", status=status, title=title, text=text), status
+
+
+def handle_http_exception(error: HTTPException):
+    status = error.code or 500
+    if status not in ERROR_TEXTS:
+        return error
+    return render_error(status)
+
+
+def handle_csrf_error(error: CSRFError):
+    return render_error(400)
+
+
+def handle_unexpected(error: Exception):
+    if isinstance(error, HTTPException):
+        return handle_http_exception(error)
+    from flask import current_app
+
+    current_app.logger.exception("unhandled error")
+    from ent_lite.extensions import db
+
+    db.session.rollback()
+    return render_error(InternalServerError.code)
+
+
+def register(app) -> None:
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,30 @@
+"""Outgoing email over SMTP.
+
+Messages carry no child name or message text (PRIVACY.md 18): the callers pass
+a generic line and a link that requires login.
+"""
+from __future__ import annotations
+
+import smtplib
+from email.message import EmailMessage
+
+from flask import current_app
+
+
+def send_mail(to: str, subject: str, body: str) -> None:
+    config = current_app.config
+    message = EmailMessage()
+    message["From"] = config["MAIL_FROM"]
+    message["To"] = to
+    message["Subject"] = subject
+    message.set_content(body)
+    if config["MAIL_SUPPRESS"]:
+        # Demo mode: show the mail in the console so links can be followed.
+        current_app.logger.warning("mail not sent (demo):\n%s", message.as_string())
+        return
+    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
+        if config["MAIL_STARTTLS"]:
+            smtp.starttls()
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        smtp.send_message(message)

@@ -1,0 +1,1 @@
+"""The demo city: seeded data to try ent_lite."""

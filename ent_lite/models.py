@@ -1,0 +1,11 @@
+"""Import every feature's models so the metadata (and Alembic) sees all tables."""
+from ent_lite.accounts.models import AccountToken, ActivationCode, Membership, Role, User  # noqa: F401
+from ent_lite.posts.models import Post, PostAudience, PostRead  # noqa: F401
+from ent_lite.school.models import (  # noqa: F401
+    Child,
+    City,
+    Enrolment,
+    Establishment,
+    Group,
+    GuardianLink,
+)

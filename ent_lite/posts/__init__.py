@@ -1,0 +1,1 @@
+"""Class, school and city news with read receipts."""

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ent_lite.core.db_types import PublicId, UTCDateTime, new_public_id, utcnow
+from ent_lite.extensions import db
+
+
+class Post(db.Model):
+    """A piece of news. Its readers are described by audience keys, resolved when read."""
+
+    __tablename__ = "post"
+    __retention_category__ = "content"
+    __table_args__ = (Index("ix_post_published", "published_dt"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(PublicId(), unique=True, default=new_public_id)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
+    establishment_id: Mapped[int] = mapped_column(ForeignKey("establishment.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    body_markdown: Mapped[str] = mapped_column(Text)
+    # Rendered then sanitised once at write time, so reading costs nothing.
+    body_html: Mapped[str] = mapped_column(Text)
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    published_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    author = relationship("User")
+    establishment = relationship("Establishment")
+    audience: Mapped[list[PostAudience]] = relationship(back_populates="post", cascade="all, delete-orphan")
+
+
+class PostAudience(db.Model):
+    """One audience key of a post: (group, id), (establishment, id), (level, CP), (all, *)..."""
+
+    __tablename__ = "post_audience"
+    __retention_category__ = "content"
+    __table_args__ = (
+        UniqueConstraint("post_id", "kind", "value"),
+        Index("ix_post_audience_key", "kind", "value"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("post.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    value: Mapped[str] = mapped_column(String(100))
+
+    post: Mapped[Post] = relationship(back_populates="audience")
+
+
+class PostRead(db.Model):
+    """Written when a guardian opens a post, never pre-created for the audience."""
+
+    __tablename__ = "post_read"
+    __retention_category__ = "content"
+    __table_args__ = (UniqueConstraint("post_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("post.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    read_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,0 +1,1 @@
+"""Privacy: the privacy notice (consents, retention and rights come later)."""

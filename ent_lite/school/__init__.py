@@ -1,0 +1,1 @@
+"""The city's structure: establishments, groups, children and their guardians; roster import."""

@@ -1,0 +1,186 @@
+"""Shared fixtures: one app per run, an empty database per test, real SMTP, logins.
+
+The database is SQLite in a temporary file unless TEST_DATABASE_URL points at a
+PostgreSQL server (the README's test command starts one and runs the suite twice).
+"""
+from __future__ import annotations
+
+import email
+import hashlib
+import os
+import socket
+import tempfile
+import threading
+from email import policy
+
+import pytest
+from flask.testing import FlaskClient
+from itsdangerous import URLSafeTimedSerializer
+
+from ent_lite import create_app
+from ent_lite.extensions import db as _db, limiter
+
+from tests import factories
+
+SECRET_KEY = "test-secret-key-" + "x" * 40
+
+
+class Mailbox(list):
+    """Messages received by the local SMTP server, parsed with the modern email policy."""
+
+    def to(self, address: str):
+        return [m for m in self if address.lower() in m["To"].lower()]
+
+
+class MailHandler:
+    def __init__(self, mailbox: Mailbox):
+        self.mailbox = mailbox
+
+    async def handle_DATA(self, server, session, envelope):
+        self.mailbox.append(email.message_from_bytes(envelope.original_content, policy=policy.default))
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    from aiosmtpd.controller import Controller
+
+    mailbox = Mailbox()
+    controller = Controller(MailHandler(mailbox), hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    yield controller, mailbox
+    controller.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server):
+    _, box = smtp_server
+    box.clear()
+    return box
+
+
+class CSRFClient(FlaskClient):
+    """A test client that sends a valid CSRF token with every POST, as a browser form would.
+
+    Pass ``csrf=False`` to post without one (to test the protection itself).
+    """
+
+    def open(self, *args, **kwargs):
+        add_token = kwargs.pop("csrf", True)
+        method = kwargs.get("method", "GET")
+        data = kwargs.get("data")
+        if add_token and method == "POST" and (data is None or isinstance(data, dict)):
+            data = dict(data or {})
+            data.setdefault("csrf_token", self.csrf_token())
+            kwargs["data"] = data
+        return super().open(*args, **kwargs)
+
+    def csrf_token(self) -> str:
+        with self.session_transaction() as session:
+            raw = session.setdefault("csrf_token", hashlib.sha1(os.urandom(64)).hexdigest())
+        return URLSafeTimedSerializer(self.application.secret_key, salt="wtf-csrf-token").dumps(raw)
+
+
+@pytest.fixture(scope="session")
+def app(smtp_server, tmp_path_factory):
+    controller, _ = smtp_server
+    instance = tmp_path_factory.mktemp("instance")
+    database_url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{instance}/test.sqlite3"
+    application = create_app(
+        {
+            "ENT_LITE_ENV": "test",
+            "SECRET_KEY": SECRET_KEY,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "MAIL_SERVER": controller.hostname,
+            "MAIL_PORT": controller.port,
+            "MAIL_SUPPRESS": False,
+            "BASE_URL": "http://localhost",
+            "SERVER_NAME": None,
+        }
+    )
+    application.test_client_class = CSRFClient
+    with application.app_context():
+        _db.drop_all()
+        _db.create_all()
+    yield application
+    with application.app_context():
+        _db.drop_all()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def db(app):
+    """An empty database for each test, and fresh rate-limit counters."""
+    with app.app_context():
+        yield _db
+        _db.session.rollback()
+        _db.session.remove()
+        with _db.engine.begin() as connection:
+            for table in reversed(_db.metadata.sorted_tables):
+                connection.execute(table.delete())
+    limiter.reset()
+
+
+@pytest.fixture
+def client(app, db):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app, db):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def world(db):
+    """A small city: two schools, three classes, staff of every role, families."""
+    return factories.build_world()
+
+
+@pytest.fixture
+def login_as(client):
+    """Log a user in through the real login form; returns the client."""
+
+    def _login(user, password: str = factories.PASSWORD, target=None):
+        target = target or client
+        target.post("/logout")
+        response = target.post("/login", data={"email": user.email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return target
+
+    return _login
+
+
+@pytest.fixture
+def tmp_text_file():
+    """Write text to a temporary file with a given encoding; returns its path."""
+    paths = []
+
+    def _write(text: str, encoding: str = "utf-8") -> str:
+        handle = tempfile.NamedTemporaryFile("wb", suffix=".csv", delete=False)
+        handle.write(text.encode(encoding))
+        handle.close()
+        paths.append(handle.name)
+        return handle.name
+
+    yield _write
+    for path in paths:
+        os.unlink(path)
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The app served over HTTP in a thread, for the browser tests."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
