@@ -26,6 +26,11 @@ def create_app(config: dict | None = None) -> Flask:
     for name in ("HTTPONLY", "SAMESITE", "SECURE"):
         app.config[f"REMEMBER_COOKIE_{name}"] = app.config[f"SESSION_COOKIE_{name}"]
 
+    if app.config["PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)

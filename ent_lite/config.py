@@ -44,6 +44,8 @@ def from_environment(instance_path: str, env: str | None = None) -> dict:
         # Public address used in emailed links (reset, invitations).
         "BASE_URL": _env("BASE_URL", "http://127.0.0.1:5000"),
         "CITY_NAME": _env("CITY_NAME", "Ville"),
+        # Dates are stored in UTC and shown in the city's time zone.
+        "BABEL_DEFAULT_TIMEZONE": _env("TIMEZONE", "Europe/Paris"),
         "MAIL_SERVER": _env("MAIL_SERVER", "127.0.0.1"),
         "MAIL_PORT": _env_int("MAIL_PORT", 25),
         "MAIL_USERNAME": _env("MAIL_USERNAME"),
@@ -52,6 +54,9 @@ def from_environment(instance_path: str, env: str | None = None) -> dict:
         "MAIL_FROM": _env("MAIL_FROM", "ent-lite@localhost"),
         # In the demo, mail is written to the log instead of an SMTP server.
         "MAIL_SUPPRESS": _env_bool("MAIL_SUPPRESS", env == "demo"),
+        # Number of reverse proxies in front of the app whose X-Forwarded-* headers are
+        # trusted; without it every user would share the proxy's address for rate limits.
+        "PROXY_COUNT": _env_int("PROXY_COUNT", 0),
         "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": False,
         "MAX_CONTENT_LENGTH": _env_int("MAX_UPLOAD_BYTES", 12 * 1024 * 1024),

@@ -14,6 +14,7 @@ import threading
 from email import policy
 
 import pytest
+from flask import g, has_app_context
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
 
@@ -72,6 +73,11 @@ class CSRFClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
+        # The test's app context (and so ``g``) outlives each request: forget the
+        # user and locale the previous request cached, as a new request would.
+        if has_app_context():
+            g.pop("_login_user", None)
+            g.pop("_flask_babel", None)
         add_token = kwargs.pop("csrf", True)
         method = kwargs.get("method", "GET")
         data = kwargs.get("data")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from ent_lite.accounts.models import ActivationCode, User
 from ent_lite.extensions import db
@@ -23,21 +23,30 @@ def format_code(code: str) -> str:
     return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
 
 
-def issue_activation_code(user: User, now: datetime, valid_days: int) -> ActivationCode:
-    """Replace any unused code of the user by a new one."""
-    for old in db.session.scalars(
-        select(ActivationCode).where(ActivationCode.user_id == user.id, ActivationCode.used_dt.is_(None))
-    ):
-        db.session.delete(old)
-    code = ActivationCode(
-        user=user,
-        code="".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH)),
-        created_dt=now,
-        expires_dt=now + timedelta(days=valid_days),
+def issue_activation_codes(users: list[User], now: datetime, valid_days: int) -> list[ActivationCode]:
+    """Give each user a new code, replacing their unused ones; one query and one flush for all."""
+    if not users:
+        return []
+    user_ids = [user.id for user in users]
+    db.session.execute(
+        delete(ActivationCode).where(ActivationCode.user_id.in_(user_ids), ActivationCode.used_dt.is_(None))
     )
-    db.session.add(code)
+    codes = [
+        ActivationCode(
+            user=user,
+            code="".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH)),
+            created_dt=now,
+            expires_dt=now + timedelta(days=valid_days),
+        )
+        for user in users
+    ]
+    db.session.add_all(codes)
     db.session.flush()
-    return code
+    return codes
+
+
+def issue_activation_code(user: User, now: datetime, valid_days: int) -> ActivationCode:
+    return issue_activation_codes([user], now, valid_days)[0]
 
 
 def current_code(user: User, now: datetime) -> ActivationCode | None:

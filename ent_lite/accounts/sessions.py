@@ -1,18 +1,26 @@
 """Sessions: a per-user nonce in the session id, renewal at login, staff timeouts.
 
 The Flask-Login id is "<public_id>:<session_nonce>". Changing the user's nonce
-(logout everywhere, password change) makes every other cookie useless.
+(logout, logout everywhere, password change) makes every other cookie useless,
+remember-me cookies included: with signed client-side sessions it is the only
+way to make a copied cookie worthless after logout.
 """
 from __future__ import annotations
 
 import time
 
-from flask import current_app, session
-from flask_login import login_user, logout_user
+from flask import current_app, redirect, request, session, url_for
+from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
-from ent_lite.accounts.models import User
+from ent_lite.accounts.models import Role, User
 from ent_lite.extensions import db, login_manager
+from ent_lite.privacy.notice import has_read_current_notice
+
+# Reachable by a guardian who has not yet read the current privacy notice.
+NOTICE_EXEMPT_ENDPOINTS = {
+    "accounts.privacy_notice", "accounts.logout", "i18n.switch_language", "privacy.notice", "static",
+}
 
 
 @login_manager.user_loader
@@ -26,8 +34,15 @@ def load_user(user_id: str) -> User | None:
     return user
 
 
+def _remember_cookie_present() -> bool:
+    return current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+
+
 def start_session(user: User, remember: bool = False) -> None:
-    """Log in with a fresh session: nothing from before login survives (language aside)."""
+    """Log in with a fresh session: nothing from before login survives (language aside).
+
+    Remember-me is for guardians only; staff sessions end with the browser or the timeouts.
+    """
     language = session.get("lang")
     session.clear()
     if language:
@@ -39,28 +54,63 @@ def start_session(user: User, remember: bool = False) -> None:
     session.permanent = False
 
 
-def end_session() -> None:
+def end_session(revoke: bool = True) -> None:
+    """Log out this browser; with ``revoke``, also invalidate every copy of its cookies.
+
+    Revoking changes the user's nonce, which ends the user's other sessions too; the
+    caller commits.
+    """
+    user = current_user._get_current_object() if current_user.is_authenticated else None
+    if revoke and user is not None:
+        user.end_all_sessions()
     language = session.get("lang")
     logout_user()
+    # logout_user asked for the remember cookie to be deleted; keep that request.
+    remember = session.get("_remember")
     session.clear()
+    if remember:
+        session["_remember"] = remember
     if language:
         session["lang"] = language
 
 
+def renew_session(user: User) -> None:
+    """After the user's nonce changed (password change): sign this browser in again.
+
+    Every other session died with the old nonce; this one keeps its remember-me
+    choice and its staff login time (a password change does not extend the 12 hours).
+    """
+    remember = user.role == Role.GUARDIAN and _remember_cookie_present()
+    login_at = session.get("login_at")
+    start_session(user, remember=remember)
+    if login_at:
+        session["login_at"] = login_at
+
+
 def enforce_staff_timeouts():
     """Staff: 30 minutes idle, 12 hours at most (PRIVACY.md 24)."""
-    from flask_login import current_user
-
     if not current_user.is_authenticated or not current_user.is_staff:
         return None
     now = int(time.time())
     idle = current_app.config["STAFF_IDLE_MINUTES"] * 60
     absolute = current_app.config["STAFF_ABSOLUTE_HOURS"] * 3600
     if now - session.get("seen_at", 0) > idle or now - session.get("login_at", 0) > absolute:
-        end_session()
+        # Only this session timed out: the staff member's other sessions stay valid.
+        end_session(revoke=False)
         return None
     session["seen_at"] = now
     return None
+
+
+def require_current_notice():
+    """A guardian reads the current privacy notice before anything else (new version: at next visit)."""
+    if request.endpoint in NOTICE_EXEMPT_ENDPOINTS or request.endpoint is None:
+        return None
+    if not current_user.is_authenticated or current_user.role != Role.GUARDIAN:
+        return None
+    if has_read_current_notice(current_user):
+        return None
+    return redirect(url_for("accounts.privacy_notice"))
 
 
 def init_app(app) -> None:
@@ -68,3 +118,4 @@ def init_app(app) -> None:
     login_manager.session_protection = "basic"
     # The staff timeout runs before the login wall so an expired session is sent to login.
     app.before_request(enforce_staff_timeouts)
+    app.before_request(require_current_notice)

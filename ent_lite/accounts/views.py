@@ -1,12 +1,20 @@
-"""TEMPORARY minimal login so other features can be developed; the accounts work replaces it."""
-from flask import Blueprint, redirect, render_template_string, request, url_for
-from flask_login import current_user
-from sqlalchemy import select
+"""Log in and out, and the "My account" page (language, password, logout everywhere).
 
-from ent_lite.accounts.models import User
+The activation, reset/invitation and staff invitation pages live in the views_*
+modules, on the same blueprint.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ent_lite.accounts import services, throttling
+from ent_lite.accounts.forms import ROLE_LABELS, ChangePasswordForm, ConfirmForm, LanguageForm, LoginForm
 from ent_lite.accounts.passwords import verify_password
-from ent_lite.accounts.sessions import end_session, start_session
-from ent_lite.core.auth import public
+from ent_lite.accounts.sessions import end_session, renew_session, start_session
+from ent_lite.core.auth import public, safe_next
+from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
@@ -14,25 +22,82 @@ bp = Blueprint("accounts", __name__, template_folder="templates")
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
+@throttling.failures_per_ip(throttling.LOGIN_PER_IP)
+@throttling.failures_per_account
 def login():
-    if request.method == "POST":
-        user = db.session.scalar(select(User).where(User.email == request.form.get("email", "").lower()))
-        if user and verify_password(user.password_hash, request.form.get("password", "")):
-            start_session(user)
-            return redirect(url_for("core.home"))
-    return render_template_string("{% extends 'base.html' %}{% block content %}<form method=post>"
-                                  "<input type=hidden name=csrf_token value='{{ csrf_token() }}'>"
-                                  "<input name=email><input name=password type=password><button>Go</button>"
-                                  "</form>{% endblock %}")
+    target = safe_next(request.args.get("next"), url_for("core.home"))
+    if request.method == "GET" and current_user.is_authenticated:
+        return redirect(target)
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            start_session(user, remember=form.remember.data)
+            services.record_login(user, utcnow())
+            db.session.commit()
+            return redirect(target)
+        # Same words for unknown, not activated, disabled accounts and wrong passwords.
+        throttling.mark_failed()
+        form.password.errors.append(_("Incorrect email address or password."))
+    return render_template("accounts/login.html", form=form, next=request.args.get("next"))
 
 
 @bp.post("/logout")
 @public
 def logout():
     end_session()
+    db.session.commit()
     return redirect(url_for("accounts.login"))
 
 
 @bp.get("/account")
 def account():
-    return current_user.display_name
+    return render_template(
+        "accounts/account.html",
+        role_label=ROLE_LABELS.get(current_user.role, current_user.role),
+        language_form=LanguageForm(locale=current_user.locale or session.get("lang") or "fr"),
+        confirm_form=ConfirmForm(),
+    )
+
+
+@bp.post("/account/language")
+def account_language():
+    form = LanguageForm()
+    if form.validate_on_submit():
+        current_user.locale = form.locale.data
+        session["lang"] = form.locale.data
+        db.session.commit()
+        flash(_("Your language preference has been saved."), "success")
+    return redirect(url_for("accounts.account"))
+
+
+@bp.post("/account/logout-everywhere")
+def logout_everywhere():
+    if ConfirmForm().validate_on_submit():
+        end_session()
+        db.session.commit()
+        flash(_("You have been logged out on all your devices."), "success")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@throttling.failures_per_user(throttling.PASSWORD_CHANGE_PER_USER)
+def change_password():
+    user = current_user._get_current_object()
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if not verify_password(user.password_hash, form.current_password.data):
+            throttling.mark_failed()
+            form.current_password.errors.append(_("This is not your current password."))
+        elif form.check_policy(services.context_words(user)):
+            services.change_password(user, form.password.data, utcnow())
+            renew_session(user)
+            db.session.commit()
+            flash(_("Your password has been changed. You are now logged out on your other devices."),
+                  "success")
+            return redirect(url_for("accounts.account"))
+    return render_template("accounts/change_password.html", form=form)
+
+
+# The other pages of the blueprint.
+from ent_lite.accounts import views_activation, views_staff, views_tokens  # noqa: E402,F401

@@ -1,8 +1,64 @@
-from flask import Blueprint
+"""Administration: the home page and the roster import (admins only, others get 404)."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ent_lite.admin.forms import RosterForm
+from ent_lite.admin.services import overview
+from ent_lite.core.auth import roles_required
+from ent_lite.core.db_types import utcnow
+from ent_lite.extensions import db
+from ent_lite.school.roster_apply import SUMMARY_LABELS, import_roster
+from ent_lite.school.services import current_school_year
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 
+MAX_ERRORS_SHOWN = 500
+SUMMARY_SESSION_KEY = "roster_summary"
+
+
+def endpoint_url(endpoint: str) -> str | None:
+    """Link to another feature's page only once that page exists."""
+    return url_for(endpoint) if endpoint in current_app.view_functions else None
+
 
 @bp.get("/")
+@roles_required("admin")
 def index():
-    return "TODO"
+    school_year = current_school_year(utcnow())
+    return render_template("admin/index.html", figures=overview(school_year), school_year=school_year,
+                           invite_url=endpoint_url("accounts.invite_staff"))
+
+
+@bp.route("/roster", methods=["GET", "POST"])
+@roles_required("admin")
+def roster():
+    now = utcnow()
+    form = RosterForm(school_year=current_school_year(now))
+    errors = None
+    if form.validate_on_submit():
+        school_year = form.school_year.data.strip()
+        result = import_roster(form.roster.data.read(), school_year=school_year, now=now,
+                               city_name=current_app.config["CITY_NAME"],
+                               valid_days=current_app.config["ACTIVATION_CODE_DAYS"])
+        if not result.ok:
+            db.session.rollback()
+            errors = result.errors
+        else:
+            if form.dry_run.data:
+                db.session.rollback()
+            else:
+                db.session.commit()
+            # Counts only: the log never holds names.
+            current_app.logger.info("roster import by %s (dry run: %s): %s", current_user.public_id,
+                                    form.dry_run.data, result.summary.as_dict())
+            session[SUMMARY_SESSION_KEY] = {"counts": result.summary.as_dict(), "school_year": school_year,
+                                            "dry_run": bool(form.dry_run.data)}
+            flash(_("The file was checked: nothing was saved.") if form.dry_run.data
+                  else _("The roster was imported."), "success")
+            return redirect(url_for(".roster"))
+    summary = session.pop(SUMMARY_SESSION_KEY, None)
+    return render_template("admin/roster.html", form=form, errors=errors, summary=summary,
+                           labels=SUMMARY_LABELS, max_errors=MAX_ERRORS_SHOWN)

@@ -1,7 +1,7 @@
 """Language choice: the user's setting, then the session, then Accept-Language."""
 from __future__ import annotations
 
-from flask import Blueprint, redirect, request, session, url_for
+from flask import Blueprint, has_request_context, redirect, request, session, url_for
 from flask_login import current_user
 
 from ent_lite.core.auth import public, safe_next
@@ -14,13 +14,13 @@ bp = Blueprint("i18n", __name__)
 
 
 def select_locale() -> str:
+    if not has_request_context():
+        return DEFAULT_LANGUAGE
     if current_user and current_user.is_authenticated and current_user.locale in LANGUAGES:
         return current_user.locale
     if session.get("lang") in LANGUAGES:
         return session["lang"]
-    if request:
-        return request.accept_languages.best_match(list(LANGUAGES), DEFAULT_LANGUAGE)
-    return DEFAULT_LANGUAGE
+    return request.accept_languages.best_match(list(LANGUAGES), DEFAULT_LANGUAGE)
 
 
 @bp.post("/language")

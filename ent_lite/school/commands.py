@@ -1,2 +1,60 @@
 """CLI commands of the school package (roster import)."""
-from ent_lite.cli import ent_lite_cli  # noqa: F401
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import current_app
+from flask_babel import force_locale, gettext as _, ngettext
+
+from ent_lite.cli import ent_lite_cli
+from ent_lite.core.db_types import utcnow
+from ent_lite.core.i18n import DEFAULT_LANGUAGE
+from ent_lite.extensions import db
+from ent_lite.school.roster_apply import SUMMARY_LABELS, import_roster
+from ent_lite.school.services import current_school_year, is_school_year
+
+
+def format_error(error) -> str:
+    where = []
+    if error.line is not None:
+        where.append(_("line %(line)s", line=error.line))
+    if error.column:
+        where.append(error.column)
+    return f"{', '.join(where)}: {error.message}" if where else str(error.message)
+
+
+@ent_lite_cli.command("import-roster")
+@click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False))
+@click.option("--school-year", help="School year of the classes, e.g. 2026-2027 (default: the current one).")
+@click.option("--dry-run", is_flag=True, help="Check the file and show what would change, without saving.")
+def import_roster_command(path: str, school_year: str | None, dry_run: bool):
+    """Import a roster CSV file: one row per pupil with up to two guardians."""
+    now = utcnow()
+    school_year = school_year or current_school_year(now)
+    # No request here: messages use the app's default language.
+    with force_locale(DEFAULT_LANGUAGE):
+        if not is_school_year(school_year):
+            raise click.BadParameter(_("Write the school year as 2026-2027."), param_hint="--school-year")
+        with open(path, "rb") as handle:
+            data = handle.read()
+        result = import_roster(data, school_year=school_year, now=now,
+                               city_name=current_app.config["CITY_NAME"],
+                               valid_days=current_app.config["ACTIVATION_CODE_DAYS"])
+        if not result.ok:
+            db.session.rollback()
+            click.echo(ngettext("The file was not imported: %(num)d problem found. Nothing was saved.",
+                                "The file was not imported: %(num)d problems found. Nothing was saved.",
+                                len(result.errors)), err=True)
+            for error in result.errors:
+                click.echo(format_error(error), err=True)
+            sys.exit(1)
+        if dry_run:
+            db.session.rollback()
+        else:
+            db.session.commit()
+        click.echo(_("School year %(year)s", year=school_year))
+        for name, count in result.summary.as_dict().items():
+            click.echo(f"{SUMMARY_LABELS[name]}: {count}")
+        if dry_run:
+            click.echo(_("Dry run: nothing was saved."))

@@ -1,8 +1,63 @@
-from flask import Blueprint
+"""Activation codes and printable letters for the families of a class (directors and admins)."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import format_date, ngettext
+from flask_login import current_user
+from sqlalchemy import select
+
+from ent_lite.accounts.activation import format_code
+from ent_lite.core.auth import roles_required
+from ent_lite.core.db_types import utcnow
+from ent_lite.extensions import db
+from ent_lite.school import codes
+from ent_lite.school.models import Group
+from ent_lite.school.permissions import can_see_codes
 
 bp = Blueprint("school", __name__, url_prefix="/school", template_folder="templates")
 
+ACTIVATE_ENDPOINT = "accounts.activate"
+
+
+def get_class_for_codes(public_id: str) -> Group:
+    """The class if the current user may see its codes; 404 otherwise, whether it exists or not."""
+    group = db.session.scalar(select(Group).where(Group.public_id == public_id))
+    if group is None or not can_see_codes(current_user, group):
+        abort(404)
+    return group
+
+
+def activation_url() -> str:
+    base = current_app.config["BASE_URL"].rstrip("/")
+    if ACTIVATE_ENDPOINT in current_app.view_functions:
+        return base + url_for(ACTIVATE_ENDPOINT, _external=False)
+    return base + "/activate"
+
 
 @bp.get("/activation-codes")
+@roles_required("director", "admin")
 def activation_codes():
-    return "TODO"
+    schools = codes.schools_for_codes(current_user)
+    classes = codes.latest_classes(schools)
+    counts = codes.activation_counts([g.id for groups in classes.values() for g in groups])
+    return render_template("school/activation_codes.html", schools=schools, classes=classes, counts=counts)
+
+
+@bp.get("/classes/<public_id>/codes")
+@roles_required("director", "admin")
+def class_codes(public_id: str):
+    group = get_class_for_codes(public_id)
+    letters = codes.class_letters(group, utcnow())
+    return render_template("school/class_codes.html", group=group, letters=letters,
+                           activation_url=activation_url(), format_date=format_date,
+                           format_code=format_code)
+
+
+@bp.post("/classes/<public_id>/codes/renew")
+@roles_required("director", "admin")
+def renew_class_codes(public_id: str):
+    group = get_class_for_codes(public_id)
+    renewed = codes.renew_codes(group, utcnow(), current_app.config["ACTIVATION_CODE_DAYS"])
+    db.session.commit()
+    flash(ngettext("%(num)d new code was created.", "%(num)d new codes were created.", renewed), "success")
+    return redirect(url_for(".class_codes", public_id=group.public_id))

@@ -1,0 +1,57 @@
+"""Account emails, written in the user's language (their setting, else French).
+
+They carry no child name and no message content (PRIVACY.md 18), and never reach
+the log with their link: a failed delivery is logged by user id only.
+"""
+from __future__ import annotations
+
+import smtplib
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from ent_lite.accounts.models import User
+from ent_lite.core.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from ent_lite.core.mail import send_mail
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link built on BASE_URL, the address the city publishes."""
+    # Built without the request so it also works from the command line.
+    path = current_app.url_map.bind("localhost").build(endpoint, values)
+    return current_app.config["BASE_URL"].rstrip("/") + path
+
+
+def user_language(user: User) -> str:
+    return user.locale if user.locale in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def _send(user: User, subject: str, template: str, **context) -> bool:
+    """True when the mail server accepted the message."""
+    try:
+        send_mail(user.email, subject, render_template(template, user=user, **context))
+    except (smtplib.SMTPException, OSError):
+        current_app.logger.error("account email to user %s could not be sent", user.public_id)
+        return False
+    return True
+
+
+def send_reset_link(user: User, token: str) -> bool:
+    with force_locale(user_language(user)):
+        return _send(user, _("Choose a new ent_lite password"), "accounts/email/reset.txt",
+                     link=external_url("accounts.reset_password", token=token),
+                     minutes=current_app.config["RESET_TOKEN_MINUTES"])
+
+
+def send_password_changed(user: User) -> bool:
+    with force_locale(user_language(user)):
+        return _send(user, _("Your ent_lite password was changed"), "accounts/email/password_changed.txt",
+                     link=external_url("accounts.reset_request"))
+
+
+def send_invitation(user: User, token: str) -> bool:
+    with force_locale(user_language(user)):
+        return _send(user, _("Your ent_lite account is ready"), "accounts/email/invitation.txt",
+                     link=external_url("accounts.accept_invitation", token=token),
+                     days=current_app.config["INVITE_TOKEN_DAYS"])

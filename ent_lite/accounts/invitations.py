@@ -1,0 +1,120 @@
+"""Staff accounts are created by an admin or a director and activated from an emailed link.
+
+Who may invite whom:
+- an admin: any staff role, any establishment of their city (or none for city-wide roles);
+- a director: teachers, directors and animators of their own school(s) and its classes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from ent_lite.accounts import emails, services
+from ent_lite.accounts.models import AccountToken, Membership, Role, User
+from ent_lite.accounts.throttling import normalise_email
+from ent_lite.accounts.tokens import issue_token, use_token
+from ent_lite.extensions import db
+from ent_lite.school.models import Establishment, Group
+
+DIRECTOR_MAY_INVITE = (Role.TEACHER, Role.DIRECTOR, Role.ANIMATOR)
+# Roles that work for the whole city and need no establishment.
+CITY_WIDE_ROLES = (Role.ADMIN, Role.DPO, Role.CITY_AGENT)
+
+
+@dataclass
+class InviteScope:
+    roles: tuple[str, ...]
+    establishments: list[Establishment]
+    groups: list[Group]
+
+    def establishment(self, public_id: str | None) -> Establishment | None:
+        return next((e for e in self.establishments if e.public_id == public_id), None)
+
+    def groups_of(self, establishment: Establishment | None, public_ids) -> list[Group] | None:
+        """The chosen groups, or None if one of them is not in ``establishment``."""
+        chosen = [g for g in self.groups if g.public_id in set(public_ids or ())]
+        if len(chosen) != len(set(public_ids or ())):
+            return None
+        if any(establishment is None or g.establishment_id != establishment.id for g in chosen):
+            return None
+        return chosen
+
+
+def can_invite(user: User) -> bool:
+    return user.role in (Role.ADMIN, Role.DIRECTOR)
+
+
+def invite_scope(inviter: User) -> InviteScope:
+    if inviter.role == Role.ADMIN:
+        roles = Role.STAFF
+        establishments = list(db.session.scalars(
+            select(Establishment).where(Establishment.city_id == inviter.city_id).order_by(Establishment.name)
+        ))
+    elif inviter.role == Role.DIRECTOR:
+        roles = DIRECTOR_MAY_INVITE
+        establishments = list(db.session.scalars(
+            select(Establishment)
+            .join(Membership, Membership.establishment_id == Establishment.id)
+            .where(Membership.user_id == inviter.id, Membership.group_id.is_(None))
+            .distinct().order_by(Establishment.name)
+        ))
+    else:
+        return InviteScope((), [], [])
+    ids = [e.id for e in establishments]
+    groups = list(db.session.scalars(
+        select(Group).where(Group.establishment_id.in_(ids)).order_by(Group.school_year.desc(), Group.name)
+    )) if ids else []
+    return InviteScope(tuple(roles), establishments, groups)
+
+
+def create_staff_user(inviter: User, first_name: str, last_name: str, email: str, role: str,
+                      establishment: Establishment | None, groups: list[Group]) -> User:
+    """A staff account without a password, placed in the establishment or its groups.
+
+    The caller has checked the role, establishment and groups against ``invite_scope``.
+    """
+    user = User(city_id=inviter.city_id, role=role, first_name=first_name.strip(),
+                last_name=last_name.strip(), email=normalise_email(email), password_hash=None)
+    db.session.add(user)
+    db.session.flush()
+    if establishment is not None:
+        # A director sees the whole school; others see only their groups, if any were chosen.
+        if role == Role.DIRECTOR or not groups:
+            db.session.add(Membership(user_id=user.id, establishment_id=establishment.id))
+        for group in groups:
+            db.session.add(Membership(user_id=user.id, establishment_id=establishment.id, group_id=group.id))
+    db.session.flush()
+    return user
+
+
+def send_staff_invitation(user: User, now: datetime) -> bool:
+    """Email ``user`` a single-use link to choose a password (earlier invitation links stop working).
+
+    Returns True when the mail server accepted the email. The caller commits.
+    """
+    if not user.email:
+        return False
+    days = current_app.config["INVITE_TOKEN_DAYS"]
+    token = issue_token(user, "invite", now, timedelta(days=days))
+    return emails.send_invitation(user, token)
+
+
+def pending_invitations(inviter: User) -> list[User]:
+    """Staff in the inviter's reach who have not chosen a password yet."""
+    query = select(User).where(User.password_hash.is_(None), User.role.in_(Role.STAFF),
+                               User.city_id == inviter.city_id)
+    if inviter.role != Role.ADMIN:
+        ids = [e.id for e in invite_scope(inviter).establishments]
+        query = query.where(User.id.in_(select(Membership.user_id).where(Membership.establishment_id.in_(ids))))
+    return list(db.session.scalars(query.order_by(User.last_name, User.first_name)))
+
+
+def accept_invitation(token_row: AccountToken, password: str, now: datetime) -> User:
+    user = token_row.user
+    use_token(token_row, now)
+    services.set_password(user, password, now)
+    user.activated_dt = user.activated_dt or now
+    return user

@@ -1,0 +1,81 @@
+"""Password policy (PRIVACY.md 21, CNIL 2022): length, no common or context words, no composition rules.
+
+Used on activation, reset, change and invitation acceptance.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+from pathlib import Path
+
+from flask_babel import gettext as _
+
+MIN_LENGTH = 12
+MAX_LENGTH = 128
+COMMON_PASSWORDS_FILE = Path(__file__).parent / "common_passwords.txt"
+# Words refused in every password, whoever the user is.
+SERVICE_WORDS = ("ecole", "école", "school", "ent_lite", "entlite", "password", "motdepasse", "mot de passe")
+# Shorter context words ("Li", "Ho") would refuse far too many good passwords.
+MIN_CONTEXT_WORD_LENGTH = 3
+# A password made of a few distinct characters ("aaaaaaaaaaaa", "abababababab") is trivially guessed.
+MIN_DISTINCT_CHARACTERS = 5
+
+
+def simplify(text: str) -> str:
+    """Case- and accent-insensitive form with only letters and digits kept: "École-Ferry" -> "ecoleferry"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if ch.isalnum() and not unicodedata.combining(ch))
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    lines = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(simplify(line) for line in lines if line.strip() and not line.startswith("#"))
+
+
+def _is_common(password: str) -> bool:
+    simple = simplify(password)
+    if len(set(simple)) < MIN_DISTINCT_CHARACTERS:
+        return True
+    common = common_passwords()
+    # "iloveyou2024", "2024soleil": a listed password with a few digits around it is no better.
+    core = re.sub(r"^\d{1,4}|\d{1,4}$", "", simple)
+    return simple in common or (core != simple and core in common)
+
+
+def _context_words(words) -> set[str]:
+    result = {simplify(word) for word in SERVICE_WORDS}
+    for word in (w for w in words if w):
+        # "jean.dupont" and "Le Gall" are checked whole and by part.
+        for part in (word, *re.split(r"[\W_]+", word)):
+            simple = simplify(part)
+            if len(simple) >= MIN_CONTEXT_WORD_LENGTH:
+                result.add(simple)
+    return result
+
+
+def password_problems(password: str, context_words=()) -> list[str]:
+    """Translated reasons why ``password`` is refused; empty when it is acceptable.
+
+    ``context_words``: the user's names, email, city... (see ``context_words_for``).
+    """
+    if len(password) < MIN_LENGTH:
+        return [_("Use at least %(n)s characters.", n=MIN_LENGTH)]
+    if len(password) > MAX_LENGTH:
+        return [_("Use at most %(n)s characters.", n=MAX_LENGTH)]
+    problems = []
+    if _is_common(password):
+        problems.append(_("This password is too common and easy to guess."))
+    simple = simplify(password)
+    if any(word in simple for word in _context_words(context_words)):
+        problems.append(_("Do not use your name, your email address, the name of the city or words "
+                          "such as “school” or “password”."))
+    return problems
+
+
+def context_words_for(first_name: str | None = None, last_name: str | None = None,
+                      email: str | None = None, city_name: str | None = None) -> list[str]:
+    """The personal words a user's password must not contain."""
+    local_part = (email or "").partition("@")[0]
+    return [w for w in (first_name, last_name, local_part, city_name) if w]

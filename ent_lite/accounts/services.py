@@ -1,0 +1,119 @@
+"""Account rules: authentication, passwords, reset, guardian activation. Services flush; views commit."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from ent_lite.accounts import emails
+from ent_lite.accounts.models import AccountToken, ActivationCode, Role, User
+from ent_lite.accounts.password_policy import context_words_for, simplify
+from ent_lite.accounts.passwords import hash_password, needs_rehash, verify_password
+from ent_lite.accounts.throttling import normalise_email
+from ent_lite.accounts.tokens import issue_token, use_token
+from ent_lite.extensions import db
+from ent_lite.school.models import City
+
+
+def find_user_by_email(email: str | None) -> User | None:
+    address = normalise_email(email)
+    if not address:
+        return None
+    # Addresses are stored lower-cased.
+    return db.session.scalar(select(User).where(User.email == address))
+
+
+def email_taken(email: str, by_other_than: User | None = None) -> bool:
+    user = find_user_by_email(email)
+    return user is not None and user is not by_other_than
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user if the credentials are right and the account may sign in.
+
+    Unknown, not yet activated and disabled accounts fail like a wrong password, after
+    the same hashing work, so that neither the answer nor its timing tells them apart.
+    """
+    user = find_user_by_email(email)
+    ok = verify_password(user.password_hash if user else None, password)
+    if not ok or user is None or not user.is_active:
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def record_login(user: User, now: datetime) -> None:
+    user.last_login_dt = now
+
+
+def context_words(user: User, email: str | None = None) -> list[str]:
+    """Words the user's password must not contain: names, email, city."""
+    city = db.session.get(City, user.city_id)
+    words = context_words_for(user.first_name, user.last_name, email or user.email,
+                              city.name if city else None)
+    return [*words, current_app.config.get("CITY_NAME") or ""]
+
+
+def set_password(user: User, password: str, now: datetime) -> None:
+    """New hash and a new session nonce: every existing session of the user ends."""
+    user.password_hash = hash_password(password)
+    user.password_changed_dt = now
+    user.end_all_sessions()
+
+
+def change_password(user: User, password: str, now: datetime) -> None:
+    set_password(user, password, now)
+    emails.send_password_changed(user)
+
+
+# Password reset ----------------------------------------------------------------------------
+
+def request_password_reset(email: str, now: datetime) -> None:
+    """Email a reset link if an activated, enabled account has this address; silent otherwise."""
+    user = find_user_by_email(email)
+    if user is None or not user.is_active:
+        return
+    minutes = current_app.config["RESET_TOKEN_MINUTES"]
+    token = issue_token(user, "reset", now, timedelta(minutes=min(minutes, 60)))
+    emails.send_reset_link(user, token)
+
+
+def reset_password(token_row: AccountToken, password: str, now: datetime) -> User:
+    user = token_row.user
+    use_token(token_row, now)
+    set_password(user, password, now)
+    emails.send_password_changed(user)
+    return user
+
+
+# Guardian activation -----------------------------------------------------------------------
+
+def code_problem(code: ActivationCode | None, now: datetime) -> str | None:
+    """None when the code can be used, else "unknown", "used" or "expired"."""
+    if code is None or code.user.role != Role.GUARDIAN:
+        return "unknown"
+    if code.used_dt is not None:
+        return "used"
+    if code.expires_dt <= now or not code.user.is_enabled:
+        return "expired"
+    return None
+
+
+def last_name_matches(user: User, typed: str) -> bool:
+    """"Le Gall", "LE-GALL" and "legall" are the same name; so are "Lefèvre" and "LEFEVRE"."""
+    return bool(simplify(typed)) and simplify(typed) == simplify(user.last_name)
+
+
+def activate_guardian(code: ActivationCode, email: str, password: str, now: datetime) -> User:
+    user = code.user
+    code.used_dt = now
+    user.email = normalise_email(email)
+    user.activated_dt = now
+    set_password(user, password, now)
+    return user
+
+
+def accept_notice(user: User, version: str) -> None:
+    user.privacy_notice_version = version

@@ -1,0 +1,24 @@
+"""Figures for the administration home page."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from ent_lite.accounts.models import Role, User
+from ent_lite.extensions import db
+from ent_lite.school.models import Child, Establishment, EstablishmentKind, Group, GroupKind
+
+
+def overview(school_year: str) -> dict[str, int]:
+    def count(statement) -> int:
+        return db.session.scalar(statement) or 0
+
+    guardians = select(func.count(User.id)).where(User.role == Role.GUARDIAN)
+    return {
+        "schools": count(select(func.count(Establishment.id))
+                         .where(Establishment.kind == EstablishmentKind.SCHOOL)),
+        "classes": count(select(func.count(Group.id))
+                         .where(Group.kind == GroupKind.CLASS, Group.school_year == school_year)),
+        "children": count(select(func.count(Child.id)).where(Child.left_dt.is_(None))),
+        "guardians": count(guardians),
+        "guardians_active": count(guardians.where(User.password_hash.is_not(None))),
+    }

@@ -1,0 +1,100 @@
+"""Names and texts of the demo city. Everyone here is fictional."""
+from __future__ import annotations
+
+DEMO_CITY_NAME = "Ville de Démo"
+# Long, not common, and none of the demo names, the city or "école" in it (password policy).
+DEMO_PASSWORD = "Cartable-Soleil-2026"
+DEMO_SEED = 2026
+EMAIL_DOMAIN = "example.org"
+CHILD_COUNT = 150
+
+# (name, district, [(class name, levels)]): eight classes, every level, one double-level class.
+SCHOOLS = [
+    ("École maternelle Les Tilleuls", "Nord", [("PS", "PS"), ("MS", "MS"), ("GS", "GS")]),
+    ("École élémentaire Jean Jaurès", "Centre", [("CP", "CP"), ("CE1-CE2", "CE1,CE2"), ("CM1", "CM1")]),
+    ("École élémentaire Marie Curie", "Sud", [("CE1", "CE1"), ("CM2", "CM2")]),
+]
+# The periscolaire site is attached to this school's children.
+PERISCOLAIRE_SCHOOL = "École élémentaire Jean Jaurès"
+PERISCOLAIRE_SITE = ("Accueil périscolaire Jean Jaurès", "Centre")
+PERISCOLAIRE_GROUP = ("Accueil du soir", "CP,CE1,CE2,CM1")
+PERISCOLAIRE_CHILDREN = 24
+SERVICE = "Service Éducation Enfance"
+SERVICE_TEAM = "Équipe éducation"
+
+# Families: this many with two children, this many with three; the others have one.
+FAMILIES_WITH_TWO = 12
+FAMILIES_WITH_THREE = 3
+SECOND_GUARDIAN_SHARE = 0.75
+NO_EMAIL_SHARE = 0.12
+ACTIVATED_SHARE = 0.55
+
+GIRL_NAMES = [
+    "Emma", "Jade", "Louise", "Alice", "Chloé", "Lina", "Mila", "Léa", "Rose", "Anna", "Inès",
+    "Ambre", "Julia", "Zoé", "Léna", "Agathe", "Nour", "Romane", "Maëlys", "Yasmine", "Sofia",
+    "Capucine", "Mariam", "Aya", "Jeanne", "Lou", "Iris", "Margaux", "Salomé", "Fatoumata",
+]
+BOY_NAMES = [
+    "Gabriel", "Raphaël", "Léo", "Louis", "Maël", "Noah", "Jules", "Arthur", "Adam", "Lucas",
+    "Hugo", "Sacha", "Nathan", "Ethan", "Ibrahim", "Tom", "Paul", "Mohamed", "Aaron", "Timéo",
+    "Nolan", "Théo", "Malo", "Youssef", "Ilyes", "Samuel", "Oscar", "Mamadou", "Victor", "Axel",
+]
+ADULT_WOMEN = [
+    "Sophie", "Nathalie", "Isabelle", "Aurélie", "Céline", "Fatima", "Amina", "Julie", "Camille",
+    "Sandrine", "Émilie", "Laëtitia", "Karima", "Mélanie", "Caroline", "Aïssatou", "Elodie",
+    "Vanessa", "Samira", "Stéphanie", "Hélène", "Marie", "Nadia", "Claire", "Linh",
+]
+ADULT_MEN = [
+    "Nicolas", "Julien", "Sébastien", "Mehdi", "Thomas", "Karim", "Christophe", "David", "Olivier",
+    "Jérôme", "Franck", "Moussa", "Antoine", "Romain", "Vincent", "Rachid", "Guillaume", "Cédric",
+    "Mathieu", "Samir", "Frédéric", "Alexandre", "Kevin", "Bruno", "Minh",
+]
+LAST_NAMES = [
+    "Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy",
+    "Moreau", "Simon", "Laurent", "Lefebvre", "Michel", "Garcia", "David", "Bertrand", "Roux",
+    "Vincent", "Fournier", "Morel", "Girard", "André", "Mercier", "Dupont", "Lambert", "Bonnet",
+    "François", "Martinez", "Legrand", "Garnier", "Faure", "Rousseau", "Blanc", "Guerin",
+    "Muller", "Henry", "Roussel", "Nicolas", "Perrin", "Morin", "Mathieu", "Clement", "Gauthier",
+    "Dumont", "Lopez", "Fontaine", "Chevalier", "Robin", "Masson", "Diallo", "Traoré", "Benali",
+    "Nguyen", "Haddad", "Mendy", "Kone", "Belkacem", "Ferreira", "Da Silva", "Le Gall", "Tran",
+    "Cissé", "Bouchard", "Marchand", "Renaud", "Lemoine", "Aubert", "Boyer", "Caron",
+]
+
+# Staff names are fixed so the printed logins stay the same from one demo to the next.
+# (first name, last name, role key); the role keys are resolved in seed.py.
+TEACHERS = [
+    ("Claire", "Delorme"), ("Mathilde", "Arnaud"), ("Karine", "Picard"),
+    ("Paul", "Lemaire"), ("Nadia", "Brahimi"), ("Hugo", "Charpentier"),
+    ("Anne", "Vasseur"), ("Olivier", "Marechal"),
+]
+DIRECTORS = [("Hélène", "Gaillard"), ("Bruno", "Collin"), ("Samia", "Meunier")]
+ANIMATOR = ("Yanis", "Barbier")
+CITY_AGENT = ("Louis", "Fabre")
+ADMIN = ("Ada", "Royer")
+DPO = ("Dora", "Lacroix")
+
+CLASS_POSTS = [
+    ("Sortie à la médiathèque jeudi",
+     "Jeudi matin, la classe se rend à la médiathèque.\n\n"
+     "Merci de prévoir une **tenue confortable** et une gourde."),
+    ("Photos de classe",
+     "Le photographe passera **mardi prochain**. Les bons de commande seront distribués la semaine suivante."),
+    ("Ce que nous avons appris cette semaine",
+     "Cette semaine nous avons travaillé sur :\n\n- les saisons ;\n- une comptine en anglais ;\n"
+     "- la peinture au doigt."),
+]
+SCHOOL_POSTS = [
+    ("Réunion de rentrée",
+     "La réunion d'information aura lieu **vendredi à 18 h** dans le préau. Tous les parents sont les bienvenus."),
+    ("Fête de l'école",
+     "La fête de l'école aura lieu le samedi 27 juin. Nous cherchons des parents volontaires pour tenir les stands."),
+]
+PERISCOLAIRE_POST = (
+    "Atelier jardinage le soir",
+    "Cette semaine, l'accueil du soir plante des bulbes dans le jardin de l'école. Prévoyez des bottes !",
+)
+CITY_POST = (
+    "Inscriptions aux activités des vacances d'hiver",
+    "Les inscriptions aux stages sportifs et culturels des vacances d'hiver ouvrent **lundi**.\n\n"
+    "Le programme complet est affiché dans chaque école.",
+)

@@ -1,0 +1,70 @@
+"""The shape of a roster: its columns, one pupil's entry, one error, and name folding."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+CHILD_COLUMNS = ("ecole", "classe", "niveau", "nom_eleve", "prenom_eleve", "date_naissance")
+GUARDIAN_FIELDS = ("nom", "prenom", "lien", "autorite_parentale", "email", "telephone")
+GUARDIAN_REQUIRED = ("nom", "prenom", "autorite_parentale")
+RANKS = (1, 2)
+ALL_COLUMNS = CHILD_COLUMNS + tuple(f"resp{r}_{f}" for r in RANKS for f in GUARDIAN_FIELDS)
+REQUIRED_COLUMNS = CHILD_COLUMNS + tuple(f"resp1_{f}" for f in GUARDIAN_REQUIRED)
+
+
+@dataclass(frozen=True)
+class RosterError:
+    """One problem; ``line`` is None for the whole file, ``column`` None for the whole row."""
+
+    line: int | None
+    column: str | None
+    code: str  # stable key for scripts and tests
+    message: object  # a lazy string, translated when displayed
+
+
+@dataclass(frozen=True)
+class GuardianEntry:
+    rank: int
+    last_name: str
+    first_name: str
+    relation: str
+    legal_authority: bool
+    email: str | None
+    phone: str | None
+
+    @property
+    def name_key(self) -> tuple[str, str]:
+        return fold(self.last_name), fold(self.first_name)
+
+
+@dataclass(frozen=True)
+class PupilEntry:
+    line: int
+    school: str
+    class_name: str
+    level: str
+    last_name: str
+    first_name: str
+    birth_date: date
+    guardians: tuple[GuardianEntry, ...]
+
+    @property
+    def key(self) -> tuple:
+        return fold(self.school), fold(self.last_name), fold(self.first_name), self.birth_date
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """Compare names the way people read them: no accents, case, punctuation or extra spaces."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", plain).split())
+
+
+def header_key(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.strip().strip('"').lstrip("\ufeff"))
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return re.sub(r"[\s_\-]+", "", plain)

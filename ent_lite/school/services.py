@@ -1,0 +1,37 @@
+"""School rules shared by the roster import and the activation-codes pages."""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from sqlalchemy import select
+
+from ent_lite.extensions import db
+from ent_lite.school.models import City
+
+SCHOOL_YEAR_RE = re.compile(r"(\d{4})-(\d{4})")
+
+
+def current_school_year(now: datetime) -> str:
+    """A school year starts in September: November 2026 and March 2027 are both in "2026-2027"."""
+    start = now.year if now.month >= 9 else now.year - 1
+    return f"{start}-{start + 1}"
+
+
+def is_school_year(text: str) -> bool:
+    match = SCHOOL_YEAR_RE.fullmatch(text or "")
+    return bool(match) and int(match.group(2)) == int(match.group(1)) + 1
+
+
+def get_city() -> City | None:
+    """ent_lite serves one city: the single City row."""
+    return db.session.scalar(select(City).order_by(City.id).limit(1))
+
+
+def get_or_create_city(name: str) -> City:
+    city = get_city()
+    if city is None:
+        city = City(name=name)
+        db.session.add(city)
+        db.session.flush()
+    return city

@@ -1,0 +1,40 @@
+"""Fixtures for the class news tests: posts written through the real service."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from ent_lite.audience import keys
+from ent_lite.core.db_types import utcnow
+from ent_lite.posts import services
+
+
+@pytest.fixture
+def english(client):
+    """Ask for English pages, so assertions read the source strings whatever the catalogues say."""
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+@pytest.fixture
+def make_post(db):
+    """Publish a post (committed); ``minutes_ago`` orders posts in time."""
+
+    def _make(author, targets, title="Sortie au musée", body="Bonjour, **sortie** jeudi.", minutes_ago=0):
+        post = services.create_post(author, title, body, targets, utcnow() - timedelta(minutes=minutes_ago))
+        db.session.commit()
+        return post
+
+    return _make
+
+
+@pytest.fixture
+def class_post(world, make_post):
+    """Claire's post to class A (child_a's class)."""
+    return make_post(world.teacher_a, [keys.group_key(world.class_a.id)], title="Class A outing")
+
+
+@pytest.fixture
+def class_b_post(world, make_post):
+    return make_post(world.teacher_b, [keys.group_key(world.class_b.id)], title="Class B outing")

@@ -1,0 +1,141 @@
+"""Writing posts, read receipts and "read by N of M families"."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func, insert, select
+
+from ent_lite.audience import keys
+from ent_lite.audience.rules import postable_targets
+from ent_lite.core.db_types import utcnow
+from ent_lite.extensions import db
+from ent_lite.posts import services
+from ent_lite.posts.models import Post, PostAudience, PostRead
+from ent_lite.school.models import Child
+from tests import factories
+from tests.posts.helpers import add_city_service, add_periscolaire
+
+
+def count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_create_post_writes_one_post_and_its_keys(world):
+    post = services.create_post(world.teacher_a, " Sortie ", "Bonjour", [keys.group_key(world.class_a.id)], utcnow())
+    assert (post.title, post.establishment_id, post.author_id) == ("Sortie", world.school.id, world.teacher_a.id)
+    assert [(a.kind, a.value) for a in post.audience] == [("group", str(world.class_a.id))]
+    assert post.body_html == "<p>Bonjour</p>"
+
+
+def test_publishing_to_the_whole_city_is_one_post_and_one_key(world):
+    add_city_service(world)
+    for n in range(30):
+        factories.make_child(world.city, world.class_b, f"Enfant{n}",
+                             guardians=[factories.make_user(world.city, "guardian")])
+    services.create_post(world.city_agent, "Grève", "Cantine fermée", [keys.ALL_KEY], utcnow())
+    assert (count(Post), count(PostAudience), count(PostRead)) == (1, 1, 0)
+
+
+def test_create_post_accepts_the_targets_postable_targets_returns(world):
+    target = postable_targets(world.teacher_a)[0]
+    post = services.create_post(world.teacher_a, "T", "B", [target], utcnow())
+    assert post.audience[0].kind == target.kind
+
+
+def test_create_post_refuses_a_foreign_audience(world):
+    with pytest.raises(PermissionError):
+        services.create_post(world.teacher_a, "T", "B", [keys.group_key(world.class_b.id)], utcnow())
+    with pytest.raises(ValueError):
+        services.create_post(world.teacher_a, "T", "B", [], utcnow())
+    assert count(Post) == 0
+
+
+def test_a_post_is_sent_from_one_establishment(world):
+    factories.add_membership(world.teacher_a, world.other_school, world.other_class)
+    with pytest.raises(ValueError):
+        services.create_post(world.teacher_a, "T", "B", [keys.group_key(world.class_a.id),
+                                                         keys.group_key(world.other_class.id)], utcnow())
+
+
+def test_record_read_is_idempotent(world, class_post):
+    assert services.record_read(world.parent_a, class_post, utcnow()) is True
+    assert services.record_read(world.parent_a, class_post, utcnow()) is False
+    assert count(PostRead) == 1
+
+
+def test_record_read_tolerates_a_receipt_written_concurrently(world, class_post):
+    # Another request (another connection) wrote the receipt between our page load and insert.
+    with db.engine.begin() as other:
+        other.execute(insert(PostRead).values(post_id=class_post.id, user_id=world.parent_a.id, read_dt=utcnow()))
+    assert services.record_read(world.parent_a, class_post, utcnow()) is False
+    db.session.commit()
+    assert count(PostRead) == 1
+
+
+def test_read_stats_count_families_not_guardians(world, class_post):
+    assert services.read_stats(class_post) == (0, 1)
+    services.record_read(world.parent_a, class_post, utcnow())
+    services.record_read(world.parent_a2, class_post, utcnow())  # same child: same family
+    assert services.read_stats(class_post) == (1, 1)
+
+
+def test_read_stats_for_a_whole_school_post(world, make_post):
+    factories.make_child(world.city, world.class_a, "Zoé", "Lefèvre", guardians=[world.parent_b])  # a sibling
+    factories.make_child(world.city, world.class_a, "Nina")  # no guardian on the roster
+    left = factories.make_child(world.city, world.class_b, "Tom", guardians=[world.other_parent])
+    left.left_dt = utcnow()
+    post = make_post(world.director, [keys.establishment_key(world.school.id)])
+    # child_a, child_b and sibling: a family per child; no guardian or left: not counted.
+    assert services.read_stats(post) == (0, 3)
+    services.record_read(world.parent_b, post, utcnow())
+    assert services.read_stats(post) == (2, 3)  # parent_b read for both of their children
+
+
+def test_read_stats_many_is_one_query_for_several_posts(world, make_post, class_post, class_b_post):
+    school = make_post(world.director, [keys.establishment_key(world.school.id)])
+    services.record_read(world.parent_b, school, utcnow())
+    stats = services.read_stats_many([class_post.id, class_b_post.id, school.id])
+    assert stats == {class_post.id: (0, 1), class_b_post.id: (0, 1), school.id: (1, 2)}
+
+
+def test_count_recipient_families_for_each_kind_of_audience(world):
+    add_periscolaire(world)
+    world.child_b.level = "CP"
+    db.session.flush()
+    assert services.count_recipient_families([keys.group_key(world.class_a.id)]) == 1
+    assert services.count_recipient_families([keys.establishment_key(world.school.id)]) == 2
+    assert services.count_recipient_families([keys.district_key("Nord")]) == 2
+    # A periscolaire site's district does not pull its children into that district.
+    assert services.count_recipient_families([keys.district_key("Est")]) == 0
+    assert services.count_recipient_families([keys.level_key("CP")]) == 2
+    assert services.count_recipient_families([keys.ALL_KEY]) == 3
+    assert services.count_recipient_families([keys.group_key(world.class_a.id), keys.ALL_KEY]) == 3
+    assert services.count_recipient_families([]) == 0
+
+
+def test_reader_keys_and_sql_child_keys_agree(world):
+    """The two statements of the audience rules (Python per reader, SQL for counts) match."""
+    add_periscolaire(world)
+    factories.make_child(world.city, world.class_b, "Zoé", guardians=[world.parent_a], birth_date=date(2018, 1, 2))
+    sql_rows = db.session.execute(select(keys.child_keys_subquery())).all()
+    sql_keys: dict[int, set] = {}
+    for child_id, kind, value in sql_rows:
+        sql_keys.setdefault(child_id, set()).add((kind, value))
+    for guardian in (world.parent_a, world.parent_b, world.other_parent):
+        reader = keys.reader_keys(guardian.id)
+        children = db.session.scalars(select(Child).where(Child.guardian_links.any(user_id=guardian.id))).all()
+        python_keys = {k for child in children for k in sql_keys[child.id]}
+        assert reader.keys == python_keys
+        for key, places in reader.children_by_key.items():
+            assert {p.child_id for p in places} == {c.id for c in children if key in sql_keys[c.id]}
+
+
+def test_reader_keys_name_the_class_of_each_child(world):
+    site, group = add_periscolaire(world)
+    reader = keys.reader_keys(world.parent_a.id)
+    places = reader.children_for([keys.establishment_key(world.school.id)])
+    assert [(p.first_name, p.group_name) for p in places] == [("Awa", "CP A")]
+    places = reader.children_for([keys.group_key(group.id)])
+    assert [(p.first_name, p.group_name) for p in places] == [("Awa", "Midi")]
+    assert reader.children_for([keys.group_key(world.class_b.id)]) == []

@@ -1,0 +1,137 @@
+"""Migrations give exactly the models' schema, have one head, and go down and up again.
+
+Runs on SQLite (a temporary file) and, when TEST_DATABASE_URL points at PostgreSQL, on a
+separate database created on that server for this module (the main suite keeps its own).
+Each test builds its own app: the shared ``app`` fixture's database is never touched.
+"""
+from __future__ import annotations
+
+import os
+import re
+import secrets
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from ent_lite import MIGRATIONS_DIR, create_app
+from ent_lite.extensions import db, migrate
+
+SECRET_KEY = "migration-test-secret-" + "y" * 40
+VERSION_TABLE = "alembic_version"
+
+
+def _backends() -> list[str]:
+    backends = ["sqlite"]
+    if os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"):
+        backends.append("postgresql")
+    return backends
+
+
+@pytest.fixture(params=_backends())
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/migrations.sqlite3"
+        return
+    server_url = sa.make_url(os.environ["TEST_DATABASE_URL"])
+    name = f"ent_lite_migrations_{secrets.token_hex(6)}"
+    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def migration_app(database_url):
+    """An app of its own on the empty database, with Alembic configured as `flask db` does."""
+    application = create_app(
+        {"ENT_LITE_ENV": "test", "SECRET_KEY": SECRET_KEY, "SQLALCHEMY_DATABASE_URI": database_url}
+    )
+    with application.app_context():
+        yield application
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _alembic_config():
+    config = migrate.get_config()
+    # pytest owns logging: env.py must not reconfigure it.
+    config.attributes["configure_logger"] = False
+    return config
+
+
+def _schema_differences() -> list:
+    options = {
+        key: value
+        for key, value in migrate.alembic_ctx_kwargs.items()
+        if key in ("compare_type", "compare_server_default", "render_as_batch")
+    }
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts=options)
+        return compare_metadata(context, db.metadata)
+
+
+def _tables() -> set[str]:
+    return set(sa.inspect(db.engine).get_table_names()) - {VERSION_TABLE}
+
+
+def test_there_is_exactly_one_head():
+    heads = ScriptDirectory(str(MIGRATIONS_DIR)).get_heads()
+    assert len(heads) == 1, f"several heads, merge them: {heads}"
+
+
+def test_migrations_never_import_application_code():
+    """Migrations must keep working when the models they were written from change."""
+    for path in sorted((MIGRATIONS_DIR / "versions").glob("*.py")):
+        text = path.read_text()
+        assert not re.search(r"^\s*(from|import)\s+ent_lite", text, re.MULTILINE), path.name
+        compile(text, str(path), "exec")
+
+
+def test_upgrade_from_empty_gives_exactly_the_models_schema(migration_app):
+    assert _tables() == set()
+    command.upgrade(_alembic_config(), "head")
+
+    assert _tables() == set(db.metadata.tables)
+    assert _schema_differences() == []
+
+
+def test_downgrade_to_base_removes_every_table_and_upgrade_works_again(migration_app):
+    config = _alembic_config()
+    command.upgrade(config, "head")
+
+    command.downgrade(config, "base")
+    assert _tables() == set()
+
+    command.upgrade(config, "head")
+    assert _schema_differences() == []
+
+
+def test_each_migration_goes_down_and_up_again(migration_app):
+    config = _alembic_config()
+    script = ScriptDirectory.from_config(config)
+    revisions = list(reversed(list(script.walk_revisions("base", "heads"))))
+    for revision in revisions:
+        command.upgrade(config, revision.revision)
+        command.downgrade(config, revision.down_revision or "base")
+        command.upgrade(config, revision.revision)
+    assert _schema_differences() == []
+
+
+def test_autogenerate_finds_nothing_to_do_after_upgrade(migration_app):
+    """`flask db migrate` on an up-to-date database writes no migration (custom types included)."""
+    config = _alembic_config()
+    command.upgrade(config, "head")
+    before = set(os.listdir(MIGRATIONS_DIR / "versions"))
+
+    command.check(config)  # raises when autogenerate would produce operations
+
+    assert set(os.listdir(MIGRATIONS_DIR / "versions")) == before
