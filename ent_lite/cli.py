@@ -29,11 +29,36 @@ def translate_extract():
              "-o", str(POT_FILE), "ent_lite")
 
 
+SOURCE_LANGUAGE = "en"
+
+
 @translate_cli.command("update")
 def translate_update():
-    """Extract, then merge new strings into every catalogue."""
+    """Extract, then merge new strings into every catalogue.
+
+    The source strings are English, so the English catalogue is completed with them;
+    the other catalogues keep new strings empty until they are translated.
+    """
     translate_extract.callback()
     _pybabel("update", "-i", str(POT_FILE), "-d", str(TRANSLATIONS_DIR), "--no-fuzzy-matching")
+    _fill_source_catalogue(TRANSLATIONS_DIR / SOURCE_LANGUAGE / "LC_MESSAGES" / "messages.po")
+
+
+def _fill_source_catalogue(path) -> None:
+    from babel.messages.pofile import read_po, write_po
+
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=SOURCE_LANGUAGE)
+    for message in catalog:
+        if not message.id:
+            continue
+        if isinstance(message.id, (list, tuple)):
+            if not all(message.string):
+                message.string = tuple(message.id)
+        elif not message.string:
+            message.string = message.id
+    with path.open("wb") as handle:
+        write_po(handle, catalog, width=100, ignore_obsolete=True)
 
 
 @translate_cli.command("compile")

@@ -14,7 +14,7 @@ ERROR_TEXTS = {
     413: (_l("Too large"), _l("What you sent is too large. Please send a smaller file.")),
     415: (_l("File type refused"), _l("This type of file is not accepted.")),
     429: (_l("Too many attempts"), _l("Too many attempts. Please wait a few minutes before trying again.")),
-    500: (_l("Something went wrong"), _l("An unexpected error occurred. Nothing you sent was lost; please try again later.")),
+    500: (_l("Something went wrong"), _l("An unexpected error occurred. What you sent may not have been saved; please try again later.")),
 }
 
 

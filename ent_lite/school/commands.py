@@ -9,7 +9,7 @@ from flask_babel import force_locale, gettext as _, ngettext
 
 from ent_lite.cli import ent_lite_cli
 from ent_lite.core.db_types import utcnow
-from ent_lite.core.i18n import DEFAULT_LANGUAGE
+from ent_lite.core.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from ent_lite.extensions import db
 from ent_lite.school.roster_apply import SUMMARY_LABELS, import_roster
 from ent_lite.school.services import current_school_year, is_school_year
@@ -21,19 +21,22 @@ def format_error(error) -> str:
         where.append(_("line %(line)s", line=error.line))
     if error.column:
         where.append(error.column)
-    return f"{', '.join(where)}: {error.message}" if where else str(error.message)
+    if not where:
+        return str(error.message)
+    return _("%(where)s: %(reason)s", where=", ".join(where), reason=error.message)
 
 
 @ent_lite_cli.command("import-roster")
 @click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False))
 @click.option("--school-year", help="School year of the classes, e.g. 2026-2027 (default: the current one).")
 @click.option("--dry-run", is_flag=True, help="Check the file and show what would change, without saving.")
-def import_roster_command(path: str, school_year: str | None, dry_run: bool):
+@click.option("--lang", type=click.Choice(sorted(LANGUAGES)), default=DEFAULT_LANGUAGE, show_default=True,
+              help="Language of the report.")
+def import_roster_command(path: str, school_year: str | None, dry_run: bool, lang: str):
     """Import a roster CSV file: one row per pupil with up to two guardians."""
     now = utcnow()
     school_year = school_year or current_school_year(now)
-    # No request here: messages use the app's default language.
-    with force_locale(DEFAULT_LANGUAGE):
+    with force_locale(lang):
         if not is_school_year(school_year):
             raise click.BadParameter(_("Write the school year as 2026-2027."), param_hint="--school-year")
         with open(path, "rb") as handle:
@@ -55,6 +58,6 @@ def import_roster_command(path: str, school_year: str | None, dry_run: bool):
             db.session.commit()
         click.echo(_("School year %(year)s", year=school_year))
         for name, count in result.summary.as_dict().items():
-            click.echo(f"{SUMMARY_LABELS[name]}: {count}")
+            click.echo(_("%(where)s: %(reason)s", where=SUMMARY_LABELS[name], reason=count))
         if dry_run:
             click.echo(_("Dry run: nothing was saved."))
