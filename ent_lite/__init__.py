@@ -57,6 +57,7 @@ def _init_extensions(app: Flask) -> None:
     sessions.init_app(app)
     i18n.init_app(app)
     errors.register(app)
+    app.before_request(security.refuse_nul_bytes)
     app.before_request(auth.login_wall)
     app.after_request(security.add_security_headers)
 

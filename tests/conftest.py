@@ -78,6 +78,9 @@ class CSRFClient(FlaskClient):
         if has_app_context():
             g.pop("_login_user", None)
             g.pop("_flask_babel", None)
+        # Read the whole body and close the response as a server does, which runs the
+        # work scheduled after the response (mails sent with send_mail_after_response).
+        kwargs.setdefault("buffered", True)
         add_token = kwargs.pop("csrf", True)
         method = kwargs.get("method", "GET")
         data = kwargs.get("data")

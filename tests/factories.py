@@ -8,7 +8,9 @@ from functools import cache
 from ent_lite.accounts.models import Membership, Role, User
 from ent_lite.accounts.passwords import hash_password
 from ent_lite.extensions import db
+from ent_lite.core.db_types import utcnow
 from ent_lite.privacy.notice import current_notice_version
+from ent_lite.school.services import current_school_year
 from ent_lite.school.models import (
     Child,
     City,
@@ -20,7 +22,7 @@ from ent_lite.school.models import (
 )
 
 PASSWORD = "correct horse battery staple"
-SCHOOL_YEAR = "2026-2027"
+SCHOOL_YEAR = current_school_year(utcnow())
 
 
 @cache

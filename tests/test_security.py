@@ -269,3 +269,15 @@ def test_every_setting_read_from_the_environment_is_documented_in_the_readme():
     assert "ENT_LITE_SECRET_KEY" in names and "ENT_LITE_INSTANCE_PATH" in names
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
     assert sorted(name for name in names if f"`{name}`" not in readme) == []
+
+
+def test_nul_characters_are_refused_with_400_not_a_server_error(client, world, login_as):
+    assert client.post("/login", data={"email": "a\x00@b.fr", "password": "x"}).status_code == 400
+    login_as(world.parent_a)
+    assert client.get("/news/abc%00def").status_code == 400
+    assert client.get("/news?page=%00").status_code == 400
+
+
+def test_public_pages_are_not_kept_in_a_shared_phone_cache(client):
+    assert client.get("/activate").headers["Cache-Control"] == "no-store"
+    assert client.get("/login").headers["Cache-Control"] == "no-store"

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 
 from ent_lite.accounts.models import User
 from ent_lite.core.i18n import DEFAULT_LANGUAGE, LANGUAGES
-from ent_lite.core.mail import send_mail
+from ent_lite.core.mail import send_mail, send_mail_after_response
 
 
 def external_url(endpoint: str, **values) -> str:
@@ -37,11 +37,18 @@ def _send(user: User, subject: str, template: str, **context) -> bool:
     return True
 
 
-def send_reset_link(user: User, token: str) -> bool:
+def send_reset_link(user: User, token: str) -> None:
+    """Sent after the response: a reset request must take as long for unknown addresses."""
     with force_locale(user_language(user)):
-        return _send(user, _("Choose a new ent_lite password"), "accounts/email/reset.txt",
-                     link=external_url("accounts.reset_password", token=token),
-                     minutes=current_app.config["RESET_TOKEN_MINUTES"])
+        subject = _("Choose a new ent_lite password")
+        body = render_template("accounts/email/reset.txt", user=user,
+                               link=external_url("accounts.reset_password", token=token),
+                               minutes=min(current_app.config["RESET_TOKEN_MINUTES"], 60))
+    user_id = user.public_id
+    send_mail_after_response(
+        user.email, subject, body,
+        on_failure=lambda: current_app.logger.error("reset email to user %s could not be sent", user_id),
+    )
 
 
 def send_password_changed(user: User) -> bool:

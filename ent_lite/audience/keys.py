@@ -21,9 +21,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import String, cast, literal_column, select, union_all
+from sqlalchemy import String, and_, cast, literal_column, select, union_all
 
+from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
+from ent_lite.school.services import current_school_year
 from ent_lite.school.models import (
     Child,
     Enrolment,
@@ -87,8 +89,14 @@ class ReaderKeys:
         return sorted(seen.values(), key=lambda p: (p.first_name, p.child_id))
 
 
-def reader_keys(user_id: int) -> ReaderKeys:
+def this_school_year() -> str:
+    """Audiences reach the groups of the school year in progress, never last year's classes."""
+    return current_school_year(utcnow())
+
+
+def reader_keys(user_id: int, school_year: str | None = None) -> ReaderKeys:
     """The audience keys of a guardian's current children, in one query."""
+    school_year = school_year or this_school_year()
     rows = db.session.execute(
         select(
             Child.id, Child.first_name, Child.level,
@@ -97,7 +105,7 @@ def reader_keys(user_id: int) -> ReaderKeys:
         )
         .join(GuardianLink, GuardianLink.child_id == Child.id)
         .outerjoin(Enrolment, Enrolment.child_id == Child.id)
-        .outerjoin(Group, Group.id == Enrolment.group_id)
+        .outerjoin(Group, and_(Group.id == Enrolment.group_id, Group.school_year == school_year))
         .outerjoin(Establishment, Establishment.id == Group.establishment_id)
         .where(GuardianLink.user_id == user_id, Child.left_dt.is_(None))
         .order_by(Child.id, Group.school_year.desc(), Group.id)
@@ -130,8 +138,9 @@ def reader_keys(user_id: int) -> ReaderKeys:
     return ReaderKeys(keys=frozenset(children), children_by_key=children)
 
 
-def child_keys_subquery():
+def child_keys_subquery(school_year: str | None = None):
     """Every current child's keys as rows (child_id, kind, value): the SQL twin of reader_keys."""
+    school_year = school_year or this_school_year()
 
     def rows(child_id, kind: str, value):
         # Constants are inlined so PostgreSQL can type the UNION without bound parameters.
@@ -142,21 +151,23 @@ def child_keys_subquery():
         )
 
     current = Child.left_dt.is_(None)
+    this_year = Group.school_year == school_year
     in_group = (
         rows(Enrolment.child_id, GROUP, cast(Enrolment.group_id, String(100)))
-        .join(Child, Child.id == Enrolment.child_id).where(current)
+        .join(Group, Group.id == Enrolment.group_id)
+        .join(Child, Child.id == Enrolment.child_id).where(current, this_year)
     )
     in_establishment = (
         rows(Enrolment.child_id, ESTABLISHMENT, cast(Group.establishment_id, String(100)))
         .join(Group, Group.id == Enrolment.group_id)
-        .join(Child, Child.id == Enrolment.child_id).where(current)
+        .join(Child, Child.id == Enrolment.child_id).where(current, this_year)
     )
     in_district = (
         rows(Enrolment.child_id, DISTRICT, Establishment.district)
         .join(Group, Group.id == Enrolment.group_id)
         .join(Establishment, Establishment.id == Group.establishment_id)
         .join(Child, Child.id == Enrolment.child_id)
-        .where(current, Establishment.kind == EstablishmentKind.SCHOOL,
+        .where(current, this_year, Establishment.kind == EstablishmentKind.SCHOOL,
                Establishment.district.is_not(None), Establishment.district != "")
     )
     of_level = rows(Child.id, LEVEL, Child.level).where(current, Child.level != "")

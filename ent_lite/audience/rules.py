@@ -180,7 +180,8 @@ def postable_targets(user) -> list[PostTarget]:
         return []
     rows = db.session.execute(
         select(Group, Establishment).join(Establishment, Establishment.id == Group.establishment_id)
-        .where(or_(*in_scope), Group.kind == wanted_kind)
+        .where(or_(*in_scope), Group.kind == wanted_kind,
+               Group.school_year == audience_keys.this_school_year())
         .order_by(Establishment.name, Group.name, Group.id)
     ).all()
     targets = [
@@ -246,10 +247,11 @@ def visible_children(user, reach: Reach | None = None):
     if reach.role in CHILD_STAFF and (reach.group_ids or reach.directed_ids):
         in_scope = []
         if reach.group_ids:
-            in_scope.append(Enrolment.group_id.in_(sorted(reach.group_ids)))
+            in_scope.append(Group.id.in_(sorted(reach.group_ids)))
         if reach.directed_ids:
-            in_scope.append(Enrolment.group.has(Group.establishment_id.in_(sorted(reach.directed_ids))))
-        return select(Child).where(current, Child.enrolments.any(or_(*in_scope)))
+            in_scope.append(Group.establishment_id.in_(sorted(reach.directed_ids)))
+        this_year = Group.school_year == audience_keys.this_school_year()
+        return select(Child).where(current, Child.enrolments.any(Enrolment.group.has(and_(this_year, or_(*in_scope)))))
     return select(Child).where(false())
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import smtplib
 from email.message import EmailMessage
 
-from flask import current_app
+from flask import after_this_request, current_app, has_request_context
 
 
 def send_mail(to: str, subject: str, body: str) -> None:
@@ -28,3 +28,28 @@ def send_mail(to: str, subject: str, body: str) -> None:
         if config["MAIL_USERNAME"]:
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
         smtp.send_message(message)
+
+
+def send_mail_after_response(to: str, subject: str, body: str, on_failure=None) -> None:
+    """Send once the response has gone out, so its timing says nothing about the mail.
+
+    Used where answering faster for unknown addresses would reveal which accounts
+    exist (password reset). Outside a request the mail is sent at once.
+    """
+    if not has_request_context():
+        send_mail(to, subject, body)
+        return
+    app = current_app._get_current_object()
+
+    def deliver() -> None:
+        with app.app_context():
+            try:
+                send_mail(to, subject, body)
+            except (smtplib.SMTPException, OSError):
+                if on_failure:
+                    on_failure()
+
+    @after_this_request
+    def schedule(response):
+        response.call_on_close(deliver)
+        return response

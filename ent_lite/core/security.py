@@ -1,8 +1,7 @@
 """Headers on every response (PRIVACY.md H)."""
 from __future__ import annotations
 
-from flask import current_app
-from flask_login import current_user
+from flask import abort, current_app, request
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
@@ -18,9 +17,19 @@ def add_security_headers(response):
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    if current_user.is_authenticated:
-        # Pages about a family must not stay in a shared phone's cache.
+    if request.endpoint != "static":
+        # Pages about a family (activation steps included) must not stay in a shared phone's cache.
         headers["Cache-Control"] = "no-store"
     if current_app.config["ENT_LITE_ENV"] == "production":
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     return response
+
+
+def refuse_nul_bytes():
+    """A NUL character is never valid input; PostgreSQL would reject it with an error."""
+    if "\x00" in request.path or b"%00" in request.query_string or "\x00" in request.query_string.decode(
+            "latin-1"):
+        abort(400)
+    if request.method == "POST" and request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        if any("\x00" in value for value in request.form.values()):
+            abort(400)

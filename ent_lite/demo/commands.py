@@ -27,6 +27,9 @@ ROLE_ORDER = (Role.ADMIN, Role.DPO, Role.DIRECTOR, Role.TEACHER, Role.ANIMATOR, 
 @click.option("--seed", default=data.DEMO_SEED, show_default=True, help="Random seed of the names.")
 def seed_demo_command(city_name: str, seed: int) -> None:
     """Seed the demo city if it is not there yet, then print a login for each role."""
+    if current_app.config["ENT_LITE_ENV"] == "production":
+        # The demo accounts share a published password: never in a real city's database.
+        raise click.ClickException("seed-demo refuses to run with ENT_LITE_ENV=production.")
     started = time.monotonic()
     try:
         city = seed_demo(utcnow(), city_name, seed, code_days=current_app.config["ACTIVATION_CODE_DAYS"])

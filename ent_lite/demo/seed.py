@@ -23,6 +23,7 @@ from ent_lite.extensions import db
 from ent_lite.posts.models import Post, PostRead
 from ent_lite.posts.services import create_post
 from ent_lite.privacy.notice import current_notice_version
+from ent_lite.school.services import current_school_year
 from ent_lite.school.models import (
     LEVELS,
     Child,
@@ -38,12 +39,6 @@ from ent_lite.school.models import (
 
 class AlreadySeeded(Exception):
     """The database already holds a city other than the demo one."""
-
-
-def school_year(now: datetime) -> str:
-    """The school year of ``now``: 2026-2027 from August 2026 (classes are ready before the rentrée)."""
-    start = now.year if now.month >= 8 else now.year - 1
-    return f"{start}-{start + 1}"
 
 
 def birth_date(rng: random.Random, level: str, year: str) -> date:
@@ -117,7 +112,7 @@ def seed_demo(now: datetime, city_name: str = data.DEMO_CITY_NAME, seed: int = d
     city = City(name=city_name)
     db.session.add(city)
     db.session.flush()
-    s = Seeder(city, now, random.Random(seed), hash_password(data.DEMO_PASSWORD), school_year(now),
+    s = Seeder(city, now, random.Random(seed), hash_password(data.DEMO_PASSWORD), current_school_year(now),
                current_notice_version())
 
     schools, classes = _structure_and_staff(s)

@@ -25,9 +25,12 @@ def role_label(role: str | None) -> str:
     return str(ROLE_LABELS.get(role, ""))
 
 
+MAX_PAGE = 10_000
+
+
 def _page_number() -> int:
     page = request.args.get("page", 1, type=int)
-    return page if page and page > 0 else 1
+    return min(page, MAX_PAGE) if page and page > 0 else 1
 
 
 @bp.get("/news")

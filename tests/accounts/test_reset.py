@@ -147,3 +147,11 @@ def test_a_bad_address_gets_an_error_next_to_the_field(client, db, mailbox):
     page = client.post("/password/forgot", data={"email": "not an address"}).get_data(as_text=True)
     assert 'id="email-error"' in page
     assert "not an address" in page
+
+
+def test_the_reset_email_leaves_only_after_the_response_so_timing_reveals_no_account(client, world, mailbox):
+    response = client.post("/password/forgot", data={"email": world.parent_a.email}, buffered=False)
+    assert response.status_code == 302
+    assert mailbox.to(world.parent_a.email) == []
+    response.close()
+    assert len(mailbox.to(world.parent_a.email)) == 1

@@ -188,3 +188,21 @@ def test_printed_activation_code_activates_the_family_account(runner, db, client
     for url, form, next_url in steps:
         response = client.post(url, data=form)
         assert response.status_code == 302 and response.location.endswith(next_url), (url, response.status_code)
+
+
+def test_seed_demo_refuses_to_run_in_production(tmp_path):
+    from ent_lite import create_app
+
+    app = create_app({"ENT_LITE_ENV": "production", "SECRET_KEY": "p" * 40,
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/prod.sqlite3"})
+    with app.app_context():
+        from ent_lite.extensions import db as database
+
+        database.create_all()
+        result = app.test_cli_runner().invoke(args=["ent-lite", "seed-demo"])
+        assert result.exit_code != 0
+        assert "production" in result.output
+        from ent_lite.school.models import City
+
+        assert database.session.query(City).count() == 0
+        database.engine.dispose()

@@ -109,7 +109,9 @@ def feed_statements(client) -> list[str]:
     return statements
 
 
-def test_guardian_feed_runs_a_constant_number_of_queries(world, make_post, login_as):
+def test_guardian_feed_runs_a_constant_number_of_queries(app, world, make_post, login_as, monkeypatch):
+    # All 50 posts on one page, so the page really shows 50 of them.
+    monkeypatch.setitem(app.config, "POSTS_PER_PAGE", 50)
     client = login_as(world.parent_b)
     make_post(world.teacher_b, [keys.group_key(world.class_b.id)])
     one_post = feed_statements(client)
@@ -119,6 +121,7 @@ def test_guardian_feed_runs_a_constant_number_of_queries(world, make_post, login
         make_post(author, [target], title=f"Post {n}", minutes_ago=n)
     client.get(f"/news/{make_post(world.teacher_b, [keys.group_key(world.class_b.id)]).public_id}")
     fifty_posts = feed_statements(client)
+    assert client.get("/news").get_data(as_text=True).count("<article") == 50
     assert len(fifty_posts) == len(one_post), "\n".join(fifty_posts)
     assert len(one_post) <= 6, one_post
 
@@ -135,7 +138,8 @@ def test_guardian_feed_queries_do_not_grow_with_children_or_classes(world, make_
     assert len(three_children) == len(one_child), "\n".join(three_children)
 
 
-def test_staff_feed_runs_a_constant_number_of_queries(world, make_post, login_as):
+def test_staff_feed_runs_a_constant_number_of_queries(app, world, make_post, login_as, monkeypatch):
+    monkeypatch.setitem(app.config, "POSTS_PER_PAGE", 50)
     client = login_as(world.director)
     make_post(world.teacher_a, [keys.group_key(world.class_a.id)])
     one_post = feed_statements(client)
@@ -148,3 +152,9 @@ def test_staff_feed_runs_a_constant_number_of_queries(world, make_post, login_as
 @pytest.mark.parametrize("role", ["admin", "dpo"])
 def test_admin_and_dpo_have_no_feed(world, login_as, class_post, role):
     assert login_as(getattr(world, role)).get("/news").status_code == 404
+
+
+def test_an_absurd_page_number_is_not_an_error(client, world, login_as):
+    login_as(world.parent_a)
+    for page in ("10000000000000000000", "-3", "abc", "0"):
+        assert client.get(f"/news?page={page}").status_code == 200
