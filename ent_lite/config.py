@@ -60,6 +60,10 @@ def from_environment(instance_path: str, env: str | None = None) -> dict:
         "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": False,
         "MAX_CONTENT_LENGTH": _env_int("MAX_UPLOAD_BYTES", 12 * 1024 * 1024),
+        # Uploaded photos and documents live outside static and are served by an authorised route.
+        "FILES_PATH": _env("FILES_PATH", str(Path(instance_path) / "files")),
+        "MAX_FILE_BYTES": _env_int("MAX_FILE_BYTES", 10 * 1024 * 1024),
+        "MAX_IMAGE_PIXELS": _env_int("MAX_IMAGE_PIXELS", 40_000_000),
         "ACTIVATION_CODE_DAYS": _env_int("ACTIVATION_CODE_DAYS", 60),
         "RESET_TOKEN_MINUTES": _env_int("RESET_TOKEN_MINUTES", 60),
         "INVITE_TOKEN_DAYS": _env_int("INVITE_TOKEN_DAYS", 7),

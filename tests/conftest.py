@@ -111,6 +111,7 @@ def app(smtp_server, tmp_path_factory):
             "MAIL_SUPPRESS": False,
             "BASE_URL": "http://localhost",
             "SERVER_NAME": None,
+            "FILES_PATH": str(instance / "files"),
         }
     )
     application.test_client_class = CSRFClient

@@ -4,7 +4,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 
 from ent_lite.accounts.models import ActivationCode, User
 from ent_lite.extensions import db
@@ -24,39 +24,48 @@ def format_code(code: str) -> str:
 
 
 def issue_activation_codes(users: list[User], now: datetime, valid_days: int) -> list[ActivationCode]:
-    """Give each user a new code, replacing their unused ones; one query and one flush for all."""
+    """Give each user a new code, replacing their unused ones, in three statements whatever the number.
+
+    One bulk INSERT (an executemany): adding objects one by one would cost an INSERT per code.
+    """
     if not users:
         return []
-    user_ids = [user.id for user in users]
+    user_ids = list(dict.fromkeys(user.id for user in users))
     db.session.execute(
         delete(ActivationCode).where(ActivationCode.user_id.in_(user_ids), ActivationCode.used_dt.is_(None))
     )
-    codes = [
-        ActivationCode(
-            user=user,
-            code="".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH)),
-            created_dt=now,
-            expires_dt=now + timedelta(days=valid_days),
-        )
-        for user in users
-    ]
-    db.session.add_all(codes)
-    db.session.flush()
-    return codes
+    db.session.execute(insert(ActivationCode), [
+        {
+            "user_id": user_id,
+            "code": "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH)),
+            "created_dt": now,
+            "expires_dt": now + timedelta(days=valid_days),
+        }
+        for user_id in user_ids
+    ])
+    fresh = db.session.scalars(
+        select(ActivationCode).where(ActivationCode.user_id.in_(user_ids), ActivationCode.used_dt.is_(None)))
+    by_user = {code.user_id: code for code in fresh}
+    return [by_user[user_id] for user_id in user_ids]
 
 
 def issue_activation_code(user: User, now: datetime, valid_days: int) -> ActivationCode:
     return issue_activation_codes([user], now, valid_days)[0]
 
 
-def current_code(user: User, now: datetime) -> ActivationCode | None:
-    return db.session.scalar(
+def current_codes(user_ids, now: datetime) -> dict[int, ActivationCode]:
+    """{user id: the unused, unexpired code} for these users, in one query."""
+    ids = sorted(set(user_ids))
+    if not ids:
+        return {}
+    codes = db.session.scalars(
         select(ActivationCode).where(
-            ActivationCode.user_id == user.id,
+            ActivationCode.user_id.in_(ids),
             ActivationCode.used_dt.is_(None),
             ActivationCode.expires_dt > now,
         )
     )
+    return {code.user_id: code for code in codes}
 
 
 def find_code(text: str) -> ActivationCode | None:

@@ -79,12 +79,10 @@ class ConfirmForm(FlaskForm):
 
 
 class LanguageForm(FlaskForm):
-    locale = SelectField(_l("Language"), choices=[SelectChoice(code, name, {"lang": code}) for code, name in LANGUAGES.items()],
-                         validate_choice=False, validators=[_required])
+    """Rendered on the account page, posted to ``i18n.switch_language`` (which checks the value)."""
 
-    def validate_locale(self, field):
-        if field.data not in LANGUAGES:
-            raise ValidationError(_l("Choose a language from the list."))
+    lang = SelectField(_l("Language"), choices=[SelectChoice(code, name, {"lang": code})
+                                                for code, name in LANGUAGES.items()])
 
 
 def _values(field) -> set[str]:

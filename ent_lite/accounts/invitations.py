@@ -1,6 +1,6 @@
 """Staff accounts are created by an admin or a director and activated from an emailed link.
 
-Who may invite whom:
+Who may invite whom (decided in ent_lite/audience/rules.py, "school staff"):
 - an admin: any staff role, any establishment of their city (or none for city-wide roles);
 - a director: teachers, directors and animators of their own school(s) and its classes.
 """
@@ -10,16 +10,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ent_lite.accounts import emails, services
 from ent_lite.accounts.models import AccountToken, Membership, Role, User
-from ent_lite.accounts.throttling import normalise_email
 from ent_lite.accounts.tokens import issue_token, use_token
+from ent_lite.audience import rules
+from ent_lite.core.text import normalise_email
 from ent_lite.extensions import db
 from ent_lite.school.models import Establishment, Group
 
-DIRECTOR_MAY_INVITE = (Role.TEACHER, Role.DIRECTOR, Role.ANIMATOR)
 # Roles that work for the whole city and need no establishment.
 CITY_WIDE_ROLES = (Role.ADMIN, Role.DPO, Role.CITY_AGENT)
 
@@ -43,46 +44,65 @@ class InviteScope:
         return chosen
 
 
-def can_invite(user: User) -> bool:
-    return user.role in (Role.ADMIN, Role.DIRECTOR)
+@dataclass(frozen=True)
+class Placement:
+    """Where an invited person works: checked against the inviter's scope."""
+
+    role: str
+    establishment: Establishment | None
+    groups: list[Group]
 
 
 def invite_scope(inviter: User) -> InviteScope:
-    if inviter.role == Role.ADMIN:
-        roles = Role.STAFF
-        establishments = list(db.session.scalars(
-            select(Establishment).where(Establishment.city_id == inviter.city_id).order_by(Establishment.name)
-        ))
-    elif inviter.role == Role.DIRECTOR:
-        roles = DIRECTOR_MAY_INVITE
-        establishments = list(db.session.scalars(
-            select(Establishment)
-            .join(Membership, Membership.establishment_id == Establishment.id)
-            .where(Membership.user_id == inviter.id, Membership.group_id.is_(None))
-            .distinct().order_by(Establishment.name)
-        ))
-    else:
+    """The roles, establishments and groups ``inviter`` may choose from (rules.py decides)."""
+    reach = rules.reach_of(inviter)
+    roles = rules.invitable_roles(inviter, reach)
+    if not roles:
         return InviteScope((), [], [])
+    establishments = list(db.session.scalars(
+        rules.invite_establishments(inviter, reach).order_by(Establishment.name)))
     ids = [e.id for e in establishments]
     groups = list(db.session.scalars(
         select(Group).where(Group.establishment_id.in_(ids)).order_by(Group.school_year.desc(), Group.name)
     )) if ids else []
-    return InviteScope(tuple(roles), establishments, groups)
+    return InviteScope(roles, establishments, groups)
 
 
-def create_staff_user(inviter: User, first_name: str, last_name: str, email: str, role: str,
-                      establishment: Establishment | None, groups: list[Group]) -> User:
+def check_invitation(scope: InviteScope, email: str, role: str, establishment_ref: str | None,
+                     group_refs) -> tuple[Placement | None, dict[str, list[str]]]:
+    """The placement of a new staff member, or translated problems by form field name."""
+    problems: dict[str, list[str]] = {}
+    establishment = scope.establishment(establishment_ref)
+    groups = scope.groups_of(establishment, group_refs)
+    if services.email_taken(email):
+        problems["email"] = [_("This email address is already used by another account.")]
+    if role not in scope.roles:
+        problems["role"] = [_("Choose a role from the list.")]
+    if establishment_ref and establishment is None:
+        problems["establishment"] = [_("Choose an establishment from the list.")]
+    elif establishment is None and role not in CITY_WIDE_ROLES:
+        problems["establishment"] = [_("Choose the establishment where this person works.")]
+    if groups is None:
+        problems["groups"] = [_("Choose only classes or groups of the chosen establishment.")]
+    if problems:
+        return None, problems
+    return Placement(role, establishment, groups), problems
+
+
+def create_staff_user(inviter: User, first_name: str, last_name: str, email: str,
+                      placement: Placement) -> User:
     """A staff account without a password, placed in the establishment or its groups.
 
-    The caller has checked the role, establishment and groups against ``invite_scope``.
+    ``placement`` comes from ``check_invitation``.
     """
-    user = User(city_id=inviter.city_id, role=role, first_name=first_name.strip(),
+    user = User(city_id=inviter.city_id, role=placement.role, first_name=first_name.strip(),
                 last_name=last_name.strip(), email=normalise_email(email), password_hash=None)
     db.session.add(user)
     db.session.flush()
+    establishment, groups = placement.establishment, placement.groups
     if establishment is not None:
         # A director sees the whole school; others see only their groups, if any were chosen.
-        if role == Role.DIRECTOR or not groups:
+        if placement.role == Role.DIRECTOR or not groups:
             db.session.add(Membership(user_id=user.id, establishment_id=establishment.id))
         for group in groups:
             db.session.add(Membership(user_id=user.id, establishment_id=establishment.id, group_id=group.id))
@@ -106,9 +126,9 @@ def pending_invitations(inviter: User) -> list[User]:
     """Staff in the inviter's reach who have not chosen a password yet."""
     query = select(User).where(User.password_hash.is_(None), User.role.in_(Role.STAFF),
                                User.city_id == inviter.city_id)
-    if inviter.role != Role.ADMIN:
-        ids = [e.id for e in invite_scope(inviter).establishments]
-        query = query.where(User.id.in_(select(Membership.user_id).where(Membership.establishment_id.in_(ids))))
+    if inviter.role != Role.ADMIN:  # an admin also sees city-wide staff, who have no establishment
+        places = rules.invite_establishments(inviter).with_only_columns(Establishment.id)
+        query = query.where(User.id.in_(select(Membership.user_id).where(Membership.establishment_id.in_(places))))
     return list(db.session.scalars(query.order_by(User.last_name, User.first_name)))
 
 

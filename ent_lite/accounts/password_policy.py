@@ -5,11 +5,12 @@ Used on activation, reset, change and invitation acceptance.
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import cache
 from pathlib import Path
 
 from flask_babel import gettext as _
+
+from ent_lite.core.text import fold_joined
 
 MIN_LENGTH = 12
 MAX_LENGTH = 128
@@ -22,20 +23,14 @@ MIN_CONTEXT_WORD_LENGTH = 3
 MIN_DISTINCT_CHARACTERS = 5
 
 
-def simplify(text: str) -> str:
-    """Case- and accent-insensitive form with only letters and digits kept: "École-Ferry" -> "ecoleferry"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if ch.isalnum() and not unicodedata.combining(ch))
-
-
 @cache
 def common_passwords() -> frozenset[str]:
     lines = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
-    return frozenset(simplify(line) for line in lines if line.strip() and not line.startswith("#"))
+    return frozenset(fold_joined(line) for line in lines if line.strip() and not line.startswith("#"))
 
 
 def _is_common(password: str) -> bool:
-    simple = simplify(password)
+    simple = fold_joined(password)
     if len(set(simple)) < MIN_DISTINCT_CHARACTERS:
         return True
     common = common_passwords()
@@ -45,11 +40,11 @@ def _is_common(password: str) -> bool:
 
 
 def _context_words(words) -> set[str]:
-    result = {simplify(word) for word in SERVICE_WORDS}
+    result = {fold_joined(word) for word in SERVICE_WORDS}
     for word in (w for w in words if w):
         # "jean.dupont" and "Le Gall" are checked whole and by part.
         for part in (word, *re.split(r"[\W_]+", word)):
-            simple = simplify(part)
+            simple = fold_joined(part)
             if len(simple) >= MIN_CONTEXT_WORD_LENGTH:
                 result.add(simple)
     return result
@@ -67,7 +62,7 @@ def password_problems(password: str, context_words=()) -> list[str]:
     problems = []
     if _is_common(password):
         problems.append(_("This password is too common and easy to guess."))
-    simple = simplify(password)
+    simple = fold_joined(password)
     if any(word in simple for word in _context_words(context_words)):
         problems.append(_("Do not use your name, your email address, the name of the city or words "
                           "such as “school” or “password”."))

@@ -8,10 +8,10 @@ from sqlalchemy import select
 
 from ent_lite.accounts import emails
 from ent_lite.accounts.models import AccountToken, ActivationCode, Role, User
-from ent_lite.accounts.password_policy import context_words_for, simplify
+from ent_lite.accounts.password_policy import context_words_for
 from ent_lite.accounts.passwords import hash_password, needs_rehash, verify_password
-from ent_lite.accounts.throttling import normalise_email
 from ent_lite.accounts.tokens import issue_token, use_token
+from ent_lite.core.text import fold_joined, normalise_email
 from ent_lite.extensions import db
 from ent_lite.school.models import City
 
@@ -103,7 +103,7 @@ def code_problem(code: ActivationCode | None, now: datetime) -> str | None:
 
 def last_name_matches(user: User, typed: str) -> bool:
     """"Le Gall", "LE-GALL" and "legall" are the same name; so are "Lefèvre" and "LEFEVRE"."""
-    return bool(simplify(typed)) and simplify(typed) == simplify(user.last_name)
+    return bool(fold_joined(typed)) and fold_joined(typed) == fold_joined(user.last_name)
 
 
 def activate_guardian(code: ActivationCode, email: str, password: str, now: datetime) -> User:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask import request, session
 from flask_limiter.util import get_remote_address
 
+from ent_lite.core.text import normalise_email
 from ent_lite.extensions import limiter
 
 LOGIN_PER_ACCOUNT = "5/minute;10/15 minutes;20/hour"
@@ -24,10 +25,6 @@ ACTIVATION_NAME_PER_CODE = "5/15 minutes;10/day"
 PASSWORD_CHANGE_PER_USER = "5/15 minutes;20/day"
 
 _FAILED = "ent_lite.attempt_failed"
-
-
-def normalise_email(text: str | None) -> str:
-    return (text or "").strip().lower()
 
 
 def mark_failed() -> None:

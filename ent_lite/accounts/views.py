@@ -1,12 +1,14 @@
 """Log in and out, and the "My account" page (language, password, logout everywhere).
 
+The account page's language choice posts to ``i18n.switch_language``, like the header's.
+
 The activation, reset/invitation and staff invitation pages live in the views_*
 modules, on the same blueprint.
 """
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 
 from ent_lite.accounts import services, throttling
@@ -55,20 +57,9 @@ def account():
     return render_template(
         "accounts/account.html",
         role_label=ROLE_LABELS.get(current_user.role, current_user.role),
-        language_form=LanguageForm(locale=current_user.locale or session.get("lang") or "fr"),
+        language_form=LanguageForm(lang=str(get_locale())),
         confirm_form=ConfirmForm(),
     )
-
-
-@bp.post("/account/language")
-def account_language():
-    form = LanguageForm()
-    if form.validate_on_submit():
-        current_user.locale = form.locale.data
-        session["lang"] = form.locale.data
-        db.session.commit()
-        flash(_("Your language preference has been saved."), "success")
-    return redirect(url_for("accounts.account"))
 
 
 @bp.post("/account/logout-everywhere")

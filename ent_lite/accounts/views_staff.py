@@ -7,9 +7,9 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from ent_lite.accounts import invitations, services
+from ent_lite.accounts import invitations
 from ent_lite.accounts.forms import ROLE_LABELS, ConfirmForm, StaffInviteForm
-from ent_lite.accounts.invitations import CITY_WIDE_ROLES, InviteScope
+from ent_lite.accounts.invitations import InviteScope
 from ent_lite.accounts.models import Role, User
 from ent_lite.accounts.views import bp
 from ent_lite.core.auth import roles_required
@@ -42,21 +42,13 @@ def invite_staff():
     form = StaffInviteForm()
     _set_choices(form, scope)
     if form.validate_on_submit():
-        establishment = scope.establishment(form.establishment.data)
-        groups = scope.groups_of(establishment, form.groups.data)
-        valid = True
-        if services.email_taken(form.email.data):
-            form.email.errors.append(_("This email address is already used by another account."))
-            valid = False
-        if establishment is None and form.role.data not in CITY_WIDE_ROLES:
-            form.establishment.errors.append(_("Choose the establishment where this person works."))
-            valid = False
-        if groups is None:
-            form.groups.errors.append(_("Choose only classes or groups of the chosen establishment."))
-            valid = False
-        if valid:
+        placement, problems = invitations.check_invitation(scope, form.email.data, form.role.data,
+                                                           form.establishment.data, form.groups.data)
+        for name, messages in problems.items():
+            form[name].errors.extend(messages)
+        if placement is not None:
             user = invitations.create_staff_user(current_user, form.first_name.data, form.last_name.data,
-                                                 form.email.data, form.role.data, establishment, groups)
+                                                 form.email.data, placement)
             sent = invitations.send_staff_invitation(user, utcnow())
             db.session.commit()
             _flash_sent(user, sent)

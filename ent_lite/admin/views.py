@@ -19,17 +19,11 @@ MAX_ERRORS_SHOWN = 500
 SUMMARY_SESSION_KEY = "roster_summary"
 
 
-def endpoint_url(endpoint: str) -> str | None:
-    """Link to another feature's page only once that page exists."""
-    return url_for(endpoint) if endpoint in current_app.view_functions else None
-
-
 @bp.get("/")
 @roles_required("admin")
 def index():
     school_year = current_school_year(utcnow())
-    return render_template("admin/index.html", figures=overview(school_year), school_year=school_year,
-                           invite_url=endpoint_url("accounts.invite_staff"))
+    return render_template("admin/index.html", figures=overview(school_year), school_year=school_year)
 
 
 @bp.route("/roster", methods=["GET", "POST"])

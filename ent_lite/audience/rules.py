@@ -22,15 +22,16 @@ Later rules (who may write to whom in conversations) belong here too, built on `
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, and_, false, or_, select
 
-from ent_lite.accounts.models import Membership, Role
+from ent_lite.accounts.models import Membership, Role, User
 from ent_lite.audience import keys as audience_keys
 from ent_lite.audience.keys import Key, ReaderKeys
+from ent_lite.conversations.models import Message, Thread, ThreadMember
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
 from ent_lite.posts.models import Post, PostAudience
@@ -127,17 +128,30 @@ def _any_key(keys) -> ColumnElement[bool]:
 
 # --- posts -------------------------------------------------------------------------------
 
+def post_is_live(now: datetime) -> ColumnElement[bool]:
+    """Published (a scheduled post waits for its time) and not yet expired."""
+    return and_(Post.published_dt <= now, or_(Post.expires_dt.is_(None), Post.expires_dt > now))
+
+
 def visible_posts(user, now: datetime | None = None, reach: Reach | None = None):
-    """SELECT of the posts this user may read (unordered)."""
+    """SELECT of the posts this user may read (unordered).
+
+    Readers see a post from its publication time until it expires; its author sees it
+    always, and a director keeps the expired posts sent from their school (to manage them).
+    """
     now = now or utcnow()
     reach = reach or reach_of(user)
     if reach.role == Role.GUARDIAN:
-        return select(Post).where(Post.published_dt <= now, _any_key(reach.keys))
+        return select(Post).where(post_is_live(now), _any_key(reach.keys))
     if reach.role in READING_STAFF:
-        sent_from_directed = Post.establishment_id.in_(sorted(reach.directed_ids)) if reach.directed_ids else false()
+        sent_from_directed = (
+            and_(Post.published_dt <= now, Post.establishment_id.in_(sorted(reach.directed_ids)))
+            if reach.directed_ids else false()
+        )
         return select(Post).where(or_(
             Post.author_id == reach.user_id,
-            and_(Post.published_dt <= now, or_(_any_key(reach.keys), sent_from_directed)),
+            sent_from_directed,
+            and_(post_is_live(now), _any_key(reach.keys)),
         ))
     return select(Post).where(false())
 
@@ -257,3 +271,356 @@ def visible_children(user, reach: Reach | None = None):
 
 def can_see_child(user, child: Child, reach: Reach | None = None) -> bool:
     return bool(db.session.scalar(select(visible_children(user, reach).where(Child.id == child.id).exists())))
+
+
+# --- conversations -----------------------------------------------------------------------
+# A child thread is with ONE establishment (a school or a periscolaire site). It is read by
+# all the child's guardians and by that establishment's staff of the child's current groups:
+# the class teachers and the school's directors, or the animators of the child's groups at a
+# periscolaire site. School and periscolaire talk with a family separately on purpose (two
+# services, two teams). A staff thread is read by its members still working in its
+# establishment. Nobody else: never a guardian of another child, never an admin or the DPO.
+# Like posts, `visible_threads` is the rule and `can_read_thread` asks it about one thread.
+
+# Staff who may take part in staff-to-staff threads (CHILD_STAFF also talk with families).
+THREAD_STAFF = (Role.TEACHER, Role.DIRECTOR, Role.ANIMATOR, Role.CITY_AGENT)
+WITHDRAW_WINDOW = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class ThreadContact:
+    """Someone a guardian may write to about a child: one staff member, or a whole team (user_id None)."""
+
+    child_id: int
+    child_public_id: str
+    child_first_name: str
+    establishment_id: int
+    establishment_public_id: str
+    establishment_name: str
+    group_names: tuple[str, ...]
+    user_id: int | None = None
+    user_public_id: str = ""
+    name: str = ""
+    role: str = ""
+
+
+def _role_of(user) -> str | None:
+    return user.role if getattr(user, "is_authenticated", False) and user.role in Role.ALL else None
+
+
+def may_use_messages(user) -> bool:
+    """Families and staff who take part in threads; admin and DPO have no inbox."""
+    return _role_of(user) in (Role.GUARDIAN, *THREAD_STAFF)
+
+
+def _current_groups(child_id, establishment_id=None):
+    """SELECT of the ids of a child's groups this school year (in one establishment if given)."""
+    query = (select(Group.id).join(Enrolment, Enrolment.group_id == Group.id)
+             .where(Enrolment.child_id == child_id, Group.school_year == audience_keys.this_school_year()))
+    if establishment_id is not None:
+        query = query.where(Group.establishment_id == establishment_id)
+    return query
+
+
+def _is_child_staff(user_id: int, role: str, child_id, establishment_id) -> ColumnElement[bool]:
+    """SQL: the user is staff of one of the child's current groups in that establishment."""
+    mine = Group.id.in_(select(Membership.group_id).where(Membership.user_id == user_id,
+                                                          Membership.group_id.is_not(None)))
+    if role == Role.DIRECTOR:
+        mine = or_(mine, Group.establishment_id.in_(select(Membership.establishment_id).where(
+            Membership.user_id == user_id, Membership.group_id.is_(None))))
+    return _current_groups(child_id, establishment_id).where(mine).exists()
+
+
+def visible_threads(user):
+    """SELECT of the threads this user may read (unordered); built from the roster in one statement."""
+    role = _role_of(user)
+    if role == Role.GUARDIAN:
+        mine = (select(GuardianLink.child_id).join(Child, Child.id == GuardianLink.child_id)
+                .where(GuardianLink.user_id == user.id, Child.left_dt.is_(None)))
+        return select(Thread).where(Thread.child_id.in_(mine))
+    if role not in THREAD_STAFF:
+        return select(Thread).where(false())
+    works_there = Thread.establishment_id.in_(select(Membership.establishment_id).where(Membership.user_id == user.id))
+    readable = [and_(Thread.child_id.is_(None), works_there, Thread.members.any(ThreadMember.user_id == user.id))]
+    if role in CHILD_STAFF:
+        readable.append(and_(Thread.child.has(Child.left_dt.is_(None)),
+                             _is_child_staff(user.id, role, Thread.child_id, Thread.establishment_id)))
+    return select(Thread).where(or_(*readable))
+
+
+def can_read_thread(user, thread: Thread) -> bool:
+    if _role_of(user) is None:
+        return False
+    return bool(db.session.scalar(select(visible_threads(user).where(Thread.id == thread.id).exists())))
+
+
+def can_write_in(user, thread: Thread) -> bool:
+    """Participants write until the thread is closed."""
+    return thread.closed_dt is None and can_read_thread(user, thread)
+
+
+def can_close_thread(user, thread: Thread) -> bool:
+    """Staff participants close a thread; families cannot."""
+    return thread.closed_dt is None and _role_of(user) in THREAD_STAFF and can_read_thread(user, thread)
+
+
+def can_withdraw_message(user, message: Message, now: datetime) -> bool:
+    """Its author, within WITHDRAW_WINDOW, while the thread is open."""
+    return (_role_of(user) is not None and message.author_id == user.id and message.withdrawn_dt is None
+            and now - message.created_dt <= WITHDRAW_WINDOW and can_write_in(user, message.thread))
+
+
+def can_start_thread_about(user, child: Child) -> bool:
+    """A guardian about their own child; the child's staff about a child they can see."""
+    role = _role_of(user)
+    if child.left_dt is not None:
+        return False
+    if role == Role.GUARDIAN:
+        linked = select(GuardianLink.id).where(GuardianLink.child_id == child.id, GuardianLink.user_id == user.id)
+        return bool(db.session.scalar(select(linked.exists())))
+    return role in CHILD_STAFF and can_see_child(user, child)
+
+
+def staff_establishments_for(user, child: Child) -> list[int]:
+    """The establishments where this staff member is staff of the child's current groups."""
+    role = _role_of(user)
+    if role not in CHILD_STAFF or child.left_dt is not None:
+        return []
+    return list(db.session.scalars(
+        select(Establishment.id).where(_is_child_staff(user.id, role, child.id, Establishment.id))
+        .order_by(Establishment.name, Establishment.id)
+    ))
+
+
+def thread_contacts(children) -> list[ThreadContact]:
+    """Whom a guardian may write to about these children: per child and establishment, the team
+    first, then each staff member of the child's current groups there (two queries)."""
+    ids = sorted({c.id for c in children if c.left_dt is None})
+    if not ids:
+        return []
+    rows = db.session.execute(
+        select(Child.id, Child.public_id, Child.first_name, Group.id, Group.name,
+               Establishment.id, Establishment.public_id, Establishment.name)
+        .join(Enrolment, Enrolment.child_id == Child.id).join(Group, Group.id == Enrolment.group_id)
+        .join(Establishment, Establishment.id == Group.establishment_id)
+        .where(Child.id.in_(ids), Group.school_year == audience_keys.this_school_year())
+        .order_by(Child.first_name, Child.id, Establishment.kind != EstablishmentKind.SCHOOL, Establishment.name,
+                  Establishment.id, Group.name)
+    ).all()
+    if not rows:
+        return []
+    group_ids = sorted({r[3] for r in rows})
+    school_ids = sorted({r[5] for r in rows})
+    staff = db.session.execute(
+        select(User, Membership.establishment_id, Membership.group_id)
+        .join(Membership, Membership.user_id == User.id)
+        .where(User.role.in_(CHILD_STAFF), User.is_enabled.is_(True), or_(
+            Membership.group_id.in_(group_ids),
+            and_(User.role == Role.DIRECTOR, Membership.group_id.is_(None),
+                 Membership.establishment_id.in_(school_ids))))
+        .order_by(User.role == Role.DIRECTOR, User.last_name, User.first_name, User.id)
+    ).all()
+    contacts = []
+    places = defaultdict(list)  # (child, establishment) -> [(group id, group name)]
+    for child_id, child_ref, first_name, group_id, group_name, est_id, est_ref, est_name in rows:
+        places[(child_id, child_ref, first_name, est_id, est_ref, est_name)].append((group_id, group_name))
+    for place, groups in places.items():
+        team = ThreadContact(*place, tuple(name for _, name in groups))
+        contacts.append(team)
+        seen = set()
+        for person, m_est, m_group in staff:
+            in_group = m_group is not None and m_group in {g for g, _ in groups}
+            directs = m_group is None and m_est == team.establishment_id and person.role == Role.DIRECTOR
+            if (in_group or directs) and person.id not in seen:
+                seen.add(person.id)
+                contacts.append(replace(team, user_id=person.id, user_public_id=person.public_id,
+                                        name=person.display_name, role=person.role))
+    return contacts
+
+
+def post_reply_contacts(user, post: Post, now: datetime | None = None,
+                        reach: Reach | None = None) -> list[ThreadContact]:
+    """Replying to a post: a guardian who reads it writes to its author about a child it
+    concerns, when replies are allowed and the author is staff of that child ([] otherwise)."""
+    reach = reach or reach_of(user)
+    if reach.role != Role.GUARDIAN or post.author_id is None or not post.replies_allowed:
+        return []
+    if not can_read_post(user, post, now, reach):
+        return []
+    places = reach.children.children_for((a.kind, a.value) for a in post.audience)
+    children = db.session.scalars(select(Child).where(Child.id.in_(sorted({p.child_id for p in places})))).all()
+    return [c for c in thread_contacts(children) if c.user_id == post.author_id]
+
+
+def can_reply_to_post(user, post: Post, now: datetime | None = None, reach: Reach | None = None) -> bool:
+    """Whether the post page shows a guardian the "Reply" link (conversations.start?post=...)."""
+    return bool(post_reply_contacts(user, post, now, reach))
+
+
+def colleagues_of(user) -> list[tuple[Establishment, list[User]]]:
+    """For staff threads: per establishment the user works in, the other staff working there."""
+    if _role_of(user) not in THREAD_STAFF:
+        return []
+    mine = select(Membership.establishment_id).where(Membership.user_id == user.id)
+    rows = db.session.execute(
+        select(Establishment, User)
+        .join(Membership, Membership.establishment_id == Establishment.id)
+        .join(User, User.id == Membership.user_id)
+        .where(Establishment.id.in_(mine), User.role.in_(THREAD_STAFF), User.is_enabled.is_(True))
+        .order_by(Establishment.name, Establishment.id, User.last_name, User.first_name, User.id)
+    ).all()
+    grouped: dict[int, tuple[Establishment, dict[int, User]]] = {}
+    for establishment, person in rows:
+        _, people = grouped.setdefault(establishment.id, (establishment, {}))
+        if person.id != user.id:
+            people.setdefault(person.id, person)
+    return [(establishment, list(people.values())) for establishment, people in grouped.values()]
+
+
+def message_recipients(thread: Thread):
+    """SELECT of the users who may read this thread: the same rule as visible_threads, per thread."""
+    if thread.child_id is None:
+        return select(User).where(
+            User.is_enabled.is_(True), User.role.in_(THREAD_STAFF),
+            User.id.in_(select(ThreadMember.user_id).where(ThreadMember.thread_id == thread.id)),
+            User.memberships.any(Membership.establishment_id == thread.establishment_id),
+        )
+    current_child = select(Child.id).where(Child.id == thread.child_id, Child.left_dt.is_(None)).exists()
+    groups = _current_groups(thread.child_id, thread.establishment_id)
+    guardians = and_(User.role == Role.GUARDIAN, User.id.in_(
+        select(GuardianLink.user_id).where(GuardianLink.child_id == thread.child_id)))
+    staff = and_(User.role.in_(CHILD_STAFF), or_(
+        User.memberships.any(Membership.group_id.in_(groups)),
+        and_(User.role == Role.DIRECTOR, groups.exists(), User.memberships.any(and_(
+            Membership.group_id.is_(None), Membership.establishment_id == thread.establishment_id))),
+    ))
+    return select(User).where(User.is_enabled.is_(True), current_child, or_(guardians, staff))
+
+
+# --- files -------------------------------------------------------------------------------
+# A file is readable exactly when what it is attached to is: the post (scheduled, expired or
+# foreign posts included, through can_read_post) or the message's thread. A withdrawn
+# message's files are served to nobody. A file linked to nothing yet (an upload whose form
+# was not saved) is only its uploader's.
+
+def can_read_attachment(user, attachment, now: datetime | None = None, reach: Reach | None = None) -> bool:
+    if not getattr(user, "is_authenticated", False) or user.role not in Role.ALL:
+        return False
+    if attachment.post_id is not None:
+        post = db.session.get(Post, attachment.post_id)
+        return post is not None and can_read_post(user, post, now, reach)
+    message_id = getattr(attachment, "message_id", None)
+    if message_id is not None:
+        from ent_lite.conversations.models import Message as ThreadMessage
+
+        message = db.session.get(ThreadMessage, message_id)
+        if message is None or message.withdrawn_dt is not None:
+            return False
+        return can_read_thread(user, message.thread)
+    return attachment.uploader_id is not None and attachment.uploader_id == user.id
+
+
+# --- forms -------------------------------------------------------------------------------
+# A post's poll or authorisation is answered by the guardians who may read the post, for
+# their children the post concerns: an authorisation needs legal authority over the child,
+# a poll any guardian of the child. The results are for those who see the read statistics.
+
+def concerned_children(user, post: Post, now: datetime | None = None,
+                       reach: Reach | None = None) -> list[audience_keys.ChildPlace]:
+    """A guardian's current children a post they may read is about; [] for anyone else."""
+    reach = reach or reach_of(user)
+    if reach.role != Role.GUARDIAN or not can_read_post(user, post, now, reach):
+        return []
+    return reach.children.children_for((a.kind, a.value) for a in post.audience)
+
+
+def may_answer_for_child(form_kind: str, legal_authority: bool) -> bool:
+    """For one of the guardian's concerned children (see concerned_children)."""
+    from ent_lite.forms.models import FormKind  # local: the forms package builds on this module
+
+    return legal_authority or form_kind != FormKind.AUTHORISATION
+
+
+def can_see_form_results(user, post: Post, reach: Reach | None = None) -> bool:
+    """The post's author and the director of the school it was sent from."""
+    return can_see_read_stats(user, post, reach)
+
+
+# --- school staff ------------------------------------------------------------------------
+# Activation codes and staff invitations. A director acts for the schools they run
+# (Reach.directed_ids), an admin for every establishment of their city. The codes pages show
+# an admin the names of a class's pupils and guardians (to print the letters), never posts.
+
+DIRECTOR_MAY_INVITE = (Role.TEACHER, Role.DIRECTOR, Role.ANIMATOR)
+
+
+def directed_school_ids(user, reach: Reach | None = None) -> frozenset[int]:
+    """The schools a director runs (whole-school memberships); empty for every other role."""
+    return (reach or reach_of(user)).directed_ids
+
+
+def visible_code_schools(user, reach: Reach | None = None):
+    """SELECT of the schools whose activation codes this user may print."""
+    reach = reach or reach_of(user)
+    schools = select(Establishment).where(Establishment.kind == EstablishmentKind.SCHOOL)
+    if reach.role == Role.ADMIN:
+        return schools.where(Establishment.city_id == user.city_id)
+    directed = reach.directed_ids
+    return schools.where(Establishment.id.in_(sorted(directed)) if directed else false())
+
+
+def can_see_codes(user, group: Group, reach: Reach | None = None) -> bool:
+    """A class's activation codes: its school's director(s) and the city's admins."""
+    if group.kind != GroupKind.CLASS:
+        return False
+    reach = reach or reach_of(user)
+    if reach.role == Role.ADMIN:
+        return group.establishment.city_id == user.city_id
+    return group.establishment_id in reach.directed_ids
+
+
+def code_children(user, group: Group, reach: Reach | None = None):
+    """SELECT of the pupils still in a class whose activation letters this user may print."""
+    if not can_see_codes(user, group, reach):
+        return select(Child).where(false())
+    return select(Child).where(Child.left_dt.is_(None), Child.enrolments.any(Enrolment.group_id == group.id))
+
+
+def invitable_roles(user, reach: Reach | None = None) -> tuple[str, ...]:
+    """The staff roles this user may invite: any for an admin, school staff for a director."""
+    role = (reach or reach_of(user)).role
+    if role == Role.ADMIN:
+        return tuple(Role.STAFF)
+    return DIRECTOR_MAY_INVITE if role == Role.DIRECTOR else ()
+
+
+def invite_establishments(user, reach: Reach | None = None):
+    """SELECT of the establishments where this user may place the staff they invite."""
+    reach = reach or reach_of(user)
+    if reach.role == Role.ADMIN:
+        return select(Establishment).where(Establishment.city_id == user.city_id)
+    directed = reach.directed_ids  # empty unless a director
+    return select(Establishment).where(Establishment.id.in_(sorted(directed)) if directed else false())
+
+
+# --- posts: editing, deleting, tracking ----------------------------------------------------
+
+def can_edit_post(user, post: Post) -> bool:
+    """Only the author edits a post (their words, their name on it)."""
+    return (getattr(user, "is_authenticated", False) and user.role in POSTING_ROLES
+            and post.author_id is not None and post.author_id == user.id)
+
+
+def can_delete_post(user, post: Post, reach: Reach | None = None) -> bool:
+    """The author, or the director of the school the post was sent from."""
+    if can_edit_post(user, post):
+        return True
+    if not getattr(user, "is_authenticated", False) or user.role != Role.DIRECTOR:
+        return False
+    return post.establishment_id in (reach or reach_of(user)).directed_ids
+
+
+def can_track_post(user, post: Post, reach: Reach | None = None) -> bool:
+    """Who sees the per-child read and signature tracking: as for the read statistics."""
+    return can_see_read_stats(user, post, reach)

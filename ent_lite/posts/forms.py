@@ -1,14 +1,26 @@
+"""Writing and editing a post: text, audience and options (schedule, expiry, urgency, signature)."""
 from __future__ import annotations
+
+from datetime import datetime, time
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms import BooleanField, DateField, FormField, SelectMultipleField, StringField, TextAreaField, TimeField
+from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ent_lite.audience.rules import PostTarget
-from ent_lite.posts.services import MAX_BODY_LENGTH, MAX_TITLE_LENGTH
+from ent_lite.core.db_types import utcnow
+from ent_lite.files.forms import FilesField
+from ent_lite.forms.builder import FormBuilderForm
+from ent_lite.posts.body import MAX_BODY_LENGTH, MAX_TITLE_LENGTH
+from ent_lite.posts.localtime import end_of_day_utc, local_to_utc, to_local
+from ent_lite.posts.services import PostOptions
+
+DEFAULT_PUBLISH_TIME = time(8, 0)
+BAD_DATE = _l("Enter a date, for example 2026-03-05.")
+BAD_TIME = _l("Enter a time, for example 08:30.")
 
 
 def _strip(value):
@@ -40,6 +52,22 @@ class PostForm(FlaskForm):
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
     )
+    publish_date = DateField(_l("Publish on"), validators=[Optional()], invalid_value_message=BAD_DATE)
+    publish_time = TimeField(_l("At"), default=DEFAULT_PUBLISH_TIME, invalid_value_message=BAD_TIME)
+    expires_date = DateField(_l("Hide from families after"), validators=[Optional()],
+                             invalid_value_message=BAD_DATE)
+    is_urgent = BooleanField(_l("Urgent"))
+    is_pinned = BooleanField(_l("Pin to the top"))
+    replies_allowed = BooleanField(_l("Allow replies"), default=True)
+    requires_ack = BooleanField(_l("Ask families to sign"))
+    ack_due_date = DateField(_l("Sign before"), validators=[Optional()], invalid_value_message=BAD_DATE)
+    ack_every_guardian = BooleanField(_l("Every guardian must sign"))
+    files = FilesField()
+    # The poll or authorisation builder (forms feature); removed from the edit page.
+    poll = FormField(FormBuilderForm)
+
+    now: datetime | None = None  # set by ``check``
+    start_dt: datetime | None = None  # a published post's fixed publication time
 
     def offer(self, targets: list[PostTarget]) -> None:
         self.allowed = {t.token: t for t in targets}
@@ -56,3 +84,71 @@ class PostForm(FlaskForm):
             raise ValidationError(_("Choose among the audiences listed."))
         if len({self.allowed[token].establishment_id for token in tokens}) > 1:
             raise ValidationError(_("Choose audiences of one establishment at a time."))
+
+    # --- dates: typed in the city's time zone, checked against each other -------------------
+
+    def publish_at(self) -> datetime | None:
+        """The chosen publication time in UTC, or None to publish now."""
+        if "publish_date" not in self or not self.publish_date.data:
+            return None
+        return local_to_utc(self.publish_date.data, self.publish_time.data or DEFAULT_PUBLISH_TIME)
+
+    def validate_publish_time(self, field) -> None:
+        if not self.publish_date.data:
+            field.errors[:] = []  # the time only counts with a date
+            raise StopValidation()
+
+    def _start(self) -> datetime:
+        """When the post is (or will be) published: a past time typed means now."""
+        base = self.start_dt or self.now or utcnow()
+        chosen = self.publish_at()
+        return max(chosen, base) if chosen else base
+
+    def validate_expires_date(self, field) -> None:
+        start = self._start()
+        if field.data and end_of_day_utc(field.data) <= start:
+            raise ValidationError(_("This date must come after the publication."))
+
+    def validate_ack_due_date(self, field) -> None:
+        start = self._start()
+        if self.requires_ack.data and field.data and end_of_day_utc(field.data) <= start:
+            raise ValidationError(_("The due date must come after the publication."))
+
+    def check(self, now: datetime) -> bool:
+        """Validate against ``now`` (dates in the past are refused where they make no sense)."""
+        self.now = now
+        if "poll" in self:
+            self.poll.form.now = now
+        return self.validate()
+
+    def options(self) -> PostOptions:
+        wants_ack = bool(self.requires_ack.data)
+        return PostOptions(
+            publish_at=self.publish_at(),
+            expires_dt=end_of_day_utc(self.expires_date.data) if self.expires_date.data else None,
+            is_urgent=bool(self.is_urgent.data),
+            is_pinned=bool(self.is_pinned.data),
+            replies_allowed=bool(self.replies_allowed.data),
+            requires_ack=wants_ack,
+            ack_every_guardian=wants_ack and bool(self.ack_every_guardian.data),
+            ack_due_dt=end_of_day_utc(self.ack_due_date.data) if wants_ack and self.ack_due_date.data else None,
+        )
+
+
+def prefill(post, tokens_by_key: dict) -> dict:
+    """The form's starting values for editing ``post`` (dates in the city's time zone)."""
+    published = to_local(post.published_dt)
+    return {
+        "title": post.title,
+        "body": post.body_markdown,
+        "targets": [tokens_by_key[(a.kind, a.value)] for a in post.audience if (a.kind, a.value) in tokens_by_key],
+        "publish_date": published.date(),
+        "publish_time": published.time().replace(second=0, microsecond=0),
+        "expires_date": to_local(post.expires_dt).date() if post.expires_dt else None,
+        "is_urgent": post.is_urgent,
+        "is_pinned": post.is_pinned,
+        "replies_allowed": post.replies_allowed,
+        "requires_ack": post.requires_ack,
+        "ack_due_date": to_local(post.ack_due_dt).date() if post.ack_due_dt else None,
+        "ack_every_guardian": post.ack_every_guardian,
+    }

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ent_lite.core.db_types import PublicId, UTCDateTime, new_public_id, utcnow
@@ -25,7 +25,19 @@ class Post(db.Model):
     # Rendered then sanitised once at write time, so reading costs nothing.
     body_html: Mapped[str] = mapped_column(Text)
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # In the future for a scheduled post: readers see it from then on.
     published_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_dt: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    edited_dt: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    is_urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A broadcast may refuse replies (no conversation can be started from it).
+    replies_allowed: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The signature of the cahier de liaison: one per child, or every guardian's.
+    requires_ack: Mapped[bool] = mapped_column(Boolean, default=False)
+    ack_every_guardian: Mapped[bool] = mapped_column(Boolean, default=False)
+    ack_due_dt: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reminded_dt: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     author = relationship("User")
     establishment = relationship("Establishment")
@@ -48,6 +60,20 @@ class PostAudience(db.Model):
     value: Mapped[str] = mapped_column(String(100))
 
     post: Mapped[Post] = relationship(back_populates="audience")
+
+
+class PostSignature(db.Model):
+    """A guardian with legal authority signs a post for one child; written when it happens."""
+
+    __tablename__ = "post_signature"
+    __retention_category__ = "content"
+    __table_args__ = (UniqueConstraint("post_id", "child_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("post.id", ondelete="CASCADE"), index=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    signed_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class PostRead(db.Model):

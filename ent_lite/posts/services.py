@@ -1,69 +1,60 @@
-"""Class news: writing posts, read receipts and read statistics. Services flush, views commit."""
+"""Class news: writing, editing and deleting posts, the feed, read receipts and statistics.
+
+Services flush, views commit. Signatures live in ``signatures.py``.
+"""
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
-import nh3
-from markdown_it import MarkdownIt
-from sqlalchemy import and_, case, distinct, func, or_, select
+from sqlalchemy import Table, and_, case, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import defer, joinedload, selectinload
 
-from ent_lite.audience import keys as audience_keys
 from ent_lite.audience.keys import Key
 from ent_lite.audience.rules import PostTarget, Reach, postable_targets, visible_posts
 from ent_lite.extensions import db
+from ent_lite.files.services import delete_attachments_of
+from ent_lite.posts.body import ALLOWED_TAGS, MAX_BODY_LENGTH, MAX_TITLE_LENGTH, render_body  # noqa: F401
 from ent_lite.posts.models import Post, PostAudience, PostRead
-from ent_lite.school.models import Establishment, Group, GuardianLink
-
-# --- body: limited Markdown, then ONE sanitiser allowlist (PRIVACY.md 29) -----------------
-
-ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "blockquote"}
-# "*" empty: without it nh3 keeps its generic attributes (lang, title) on every tag.
-ALLOWED_ATTRIBUTES = {"a": {"href"}, "*": set()}
-ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
-LINK_REL = "noopener noreferrer nofollow"
-MAX_TITLE_LENGTH = 200
-MAX_BODY_LENGTH = 20_000
-
-# Raw HTML is escaped by the parser; constructs outside the allowlist are switched off so
-# they stay as typed instead of losing their text (no images, headings or code blocks).
-_markdown = MarkdownIt("commonmark", {"html": False, "breaks": True}).disable(
-    ["image", "heading", "lheading", "code", "fence", "hr", "html_block", "html_inline", "backticks"],
-    ignoreInvalid=True,
+# Read statistics and audience counts are part of the posts API callers know from here.
+from ent_lite.posts.stats import (  # noqa: F401
+    audience_names,
+    count_recipient_families,
+    read_post_ids,
+    read_stats,
+    read_stats_many,
 )
 
-
-def render_body(markdown_text: str) -> str:
-    """Markdown (paragraphs, emphasis, lists, links, line breaks, quotes) to safe HTML."""
-    return nh3.clean(
-        _markdown.render(markdown_text or ""),
-        tags=ALLOWED_TAGS,
-        clean_content_tags={"script", "style"},
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=ALLOWED_URL_SCHEMES,
-        url_relative="deny",
-        link_rel=LINK_REL,
-        strip_comments=True,
-    ).strip()
-
-
 # --- writing ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PostOptions:
+    """What the author chooses besides text and audience; datetimes are aware UTC."""
+
+    publish_at: datetime | None = None  # None, or a past time: published at once
+    expires_dt: datetime | None = None  # hidden from readers from then on
+    is_urgent: bool = False
+    is_pinned: bool = False
+    replies_allowed: bool = True
+    requires_ack: bool = False
+    ack_every_guardian: bool = False  # otherwise one signature per child is enough
+    ack_due_dt: datetime | None = None
+
+    @classmethod
+    def of(cls, post: Post) -> PostOptions:
+        return cls(post.published_dt, post.expires_dt, post.is_urgent, post.is_pinned, post.replies_allowed,
+                   post.requires_ack, post.ack_every_guardian, post.ack_due_dt)
+
 
 def _key_of(target) -> Key:
     return target.key if isinstance(target, PostTarget) else (str(target[0]), str(target[1]))
 
 
-def create_post(author, title: str, body: str, targets: Sequence[PostTarget | Key], now: datetime) -> Post:
-    """Write one post and its audience keys; the caller commits.
-
-    ``targets``: a non-empty list of ``PostTarget`` (kind, value, label, establishment_id) as
-    returned by ``ent_lite.audience.rules.postable_targets(author)``, or plain (kind, value)
-    tuples such as ("group", str(group.id)) or ("all", "*"). Each must be one the author may
-    post to (``PermissionError`` otherwise), and all must be sent from one establishment
-    (``ValueError``). Publishing to the whole city is one post plus one key row.
-    """
+def _checked_targets(author, targets: Sequence[PostTarget | Key]) -> tuple[list[Key], int]:
+    """The chosen keys and the establishment they are sent from, or an error (see create_post)."""
     allowed = {t.key: t for t in postable_targets(author)}
     chosen = list(dict.fromkeys(_key_of(t) for t in targets))
     if not chosen:
@@ -73,20 +64,121 @@ def create_post(author, title: str, body: str, targets: Sequence[PostTarget | Ke
     senders = {allowed[key].establishment_id for key in chosen}
     if len(senders) != 1:
         raise ValueError("all audiences of a post must be sent from one establishment")
+    return chosen, senders.pop()
+
+
+def _apply_options(post: Post, options: PostOptions) -> None:
+    if options.expires_dt is not None and options.expires_dt <= post.published_dt:
+        raise ValueError("a post must expire after it is published")
+    post.expires_dt = options.expires_dt
+    post.is_urgent = options.is_urgent
+    post.is_pinned = options.is_pinned
+    post.replies_allowed = options.replies_allowed
+    post.requires_ack = options.requires_ack
+    # Signatures already given stay stored if the author later drops the request.
+    post.ack_every_guardian = options.requires_ack and options.ack_every_guardian
+    post.ack_due_dt = options.ack_due_dt if options.requires_ack else None
+
+
+def create_post(author, title: str, body: str, targets: Sequence[PostTarget | Key], now: datetime,
+                options: PostOptions | None = None) -> Post:
+    """Write one post and its audience keys; the caller commits.
+
+    ``targets``: a non-empty list of ``PostTarget`` (kind, value, label, establishment_id) as
+    returned by ``ent_lite.audience.rules.postable_targets(author)``, or plain (kind, value)
+    tuples such as ("group", str(group.id)) or ("all", "*"). Each must be one the author may
+    post to (``PermissionError`` otherwise), and all must be sent from one establishment
+    (``ValueError``). Publishing to the whole city is one post plus one key row.
+    ``options.publish_at`` in the future schedules the post; an expiry before publication
+    is a ``ValueError``.
+    """
+    options = options or PostOptions()
+    chosen, establishment_id = _checked_targets(author, targets)
+    publish_at = options.publish_at
     post = Post(
         author_id=author.id,
-        establishment_id=senders.pop(),
+        establishment_id=establishment_id,
         title=title.strip()[:MAX_TITLE_LENGTH],
         body_markdown=body,
         body_html=render_body(body),
         created_dt=now,
-        published_dt=now,
+        published_dt=publish_at if publish_at is not None and publish_at > now else now,
     )
+    _apply_options(post, options)
     post.audience = [PostAudience(kind=kind, value=value) for kind, value in chosen]
     db.session.add(post)
     db.session.flush()
     return post
 
+
+def is_published(post: Post, now: datetime) -> bool:
+    return post.published_dt <= now
+
+
+def update_post(post: Post, title: str, body: str, options: PostOptions, now: datetime,
+                targets: Sequence[PostTarget | Key] | None = None) -> Post:
+    """Edit a post's text and options; the caller checks that the editor is its author.
+
+    Once published, the audience and publication time are fixed (families have received
+    it: a different audience is a new post), so ``targets`` must be None or unchanged
+    (``ValueError``), and readers see an "edited" mark. A scheduled post may still change
+    audience and time; leaving ``publish_at`` empty publishes it now.
+    """
+    current = {(a.kind, a.value) for a in post.audience}
+    if is_published(post, now):
+        if targets is not None and {_key_of(t) for t in targets} != current:
+            raise ValueError("the audience of a published post cannot change")
+        post.edited_dt = now
+    else:
+        if targets is not None:
+            chosen, post.establishment_id = _checked_targets(post.author, targets)
+            # Keep the rows that stay: re-inserting a key before its old row is deleted
+            # would break the (post, kind, value) unique constraint within one flush.
+            post.audience = [a for a in post.audience if (a.kind, a.value) in chosen] + [
+                PostAudience(kind=kind, value=value) for kind, value in chosen if (kind, value) not in current
+            ]
+        publish_at = options.publish_at
+        post.published_dt = publish_at if publish_at is not None and publish_at > now else now
+    post.title = title.strip()[:MAX_TITLE_LENGTH]
+    post.body_markdown = body
+    post.body_html = render_body(body)
+    _apply_options(post, options)
+    db.session.flush()
+    return post
+
+
+def delete_post(post: Post) -> None:
+    """Delete a post and everything that hangs on it; the caller checks who may and commits.
+
+    Attachments go through the files service, which removes their stored files once the
+    deletion is committed.
+    """
+    delete_attachments_of(post_ids=[post.id])
+    table = Post.__table__
+    _delete_dependents(table, [post.id], {table.name})
+    db.session.execute(delete(Post).where(Post.id == post.id))
+    for row in list(post.audience):
+        db.session.expunge(row)
+    db.session.expunge(post)
+
+
+def _delete_dependents(table: Table, ids, seen: set[str]) -> None:
+    """Apply the ON DELETE rules of every table pointing at these rows, deepest first.
+
+    SQLite does not enforce foreign keys here: without this, reads, signatures or answers
+    would stay behind and a later post reusing the id would inherit them. On PostgreSQL
+    the database would do the same work.
+    """
+    for other in db.metadata.sorted_tables:
+        for fk in other.foreign_keys:
+            if fk.column.table is not table:
+                continue
+            if fk.ondelete == "SET NULL":
+                db.session.execute(update(other).where(fk.parent.in_(ids)).values({fk.parent.name: None}))
+            elif fk.ondelete == "CASCADE":
+                if other.name not in seen and "id" in other.c:
+                    _delete_dependents(other, select(other.c.id).where(fk.parent.in_(ids)), seen | {other.name})
+                db.session.execute(delete(other).where(fk.parent.in_(ids)))
 
 def record_read(user, post: Post, now: datetime) -> bool:
     """Record that ``user`` opened ``post``; True the first time only.
@@ -107,8 +199,15 @@ def record_read(user, post: Post, now: datetime) -> bool:
 
 # --- reading ------------------------------------------------------------------------------
 
+def feed_order(now: datetime):
+    """Urgent posts first, then pinned ones, while they have not expired; then newest first."""
+    live = or_(Post.expires_dt.is_(None), Post.expires_dt > now)
+    rank = case((and_(Post.is_urgent, live), 0), (and_(Post.is_pinned, live), 1), else_=2)
+    return (rank, Post.published_dt.desc(), Post.id.desc())
+
+
 def feed_page(user, now: datetime, page: int, per_page: int, reach: Reach | None = None):
-    """One page of the posts the user may read, newest first: (posts, has_next).
+    """One page of the posts the user may read in ``feed_order``: (posts, has_next).
 
     Author, establishment and audience are loaded with the page (two queries in all), so
     the page costs the same whatever it shows.
@@ -117,100 +216,9 @@ def feed_page(user, now: datetime, page: int, per_page: int, reach: Reach | None
         visible_posts(user, now, reach)
         .options(joinedload(Post.author), joinedload(Post.establishment), selectinload(Post.audience),
                  defer(Post.body_markdown), defer(Post.body_html))  # the feed shows titles only
-        .order_by(Post.published_dt.desc(), Post.id.desc())
+        .order_by(*feed_order(now))
         .offset((page - 1) * per_page)
         .limit(per_page + 1)
     )
     posts = list(db.session.scalars(query).unique())
     return posts[:per_page], len(posts) > per_page
-
-
-def read_post_ids(user_id: int, post_ids: Iterable[int]) -> set[int]:
-    """Which of these posts the user has opened, in one query."""
-    ids = sorted(set(post_ids))
-    if not ids:
-        return set()
-    return set(db.session.scalars(
-        select(PostRead.post_id).where(PostRead.user_id == user_id, PostRead.post_id.in_(ids))
-    ))
-
-
-def _has_guardian(child_id_column):
-    return select(GuardianLink.id).where(GuardianLink.child_id == child_id_column).exists()
-
-
-def read_stats_many(post_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
-    """{post id: (families_read, families_total)} in one aggregate query.
-
-    A family is the guardians of one current child in the audience; it has read the post
-    when any of those guardians opened it.
-    """
-    ids = sorted(set(post_ids))
-    if not ids:
-        return {}
-    child_keys = audience_keys.child_keys_subquery()
-    reached = (
-        select(PostAudience.post_id.label("post_id"), child_keys.c.child_id.label("child_id"))
-        .join(child_keys, and_(child_keys.c.kind == PostAudience.kind, child_keys.c.value == PostAudience.value))
-        .where(PostAudience.post_id.in_(ids))
-        .distinct()
-        .subquery("reached")
-    )
-    has_read = (
-        select(PostRead.id)
-        .join(GuardianLink, GuardianLink.user_id == PostRead.user_id)
-        .where(PostRead.post_id == reached.c.post_id, GuardianLink.child_id == reached.c.child_id)
-        .exists()
-    )
-    rows = db.session.execute(
-        select(reached.c.post_id, func.count(case((has_read, 1))), func.count())
-        .where(_has_guardian(reached.c.child_id))
-        .group_by(reached.c.post_id)
-    ).all()
-    stats = dict.fromkeys(ids, (0, 0))
-    stats.update({post_id: (read, total) for post_id, read, total in rows})
-    return stats
-
-
-def read_stats(post: Post) -> tuple[int, int]:
-    """(families_read, families_total) for one post."""
-    return read_stats_many([post.id])[post.id]
-
-
-def count_recipient_families(targets: Iterable[PostTarget | Key]) -> int:
-    """How many families a post to these audiences reaches (one aggregate query)."""
-    keys = {_key_of(t) for t in targets}
-    if not keys:
-        return 0
-    child_keys = audience_keys.child_keys_subquery()
-    matches = or_(*(and_(child_keys.c.kind == kind, child_keys.c.value == value) for kind, value in sorted(keys)))
-    return db.session.scalar(
-        select(func.count(distinct(child_keys.c.child_id))).where(matches, _has_guardian(child_keys.c.child_id))
-    ) or 0
-
-
-def _ids_of(posts: Sequence[Post], kind: str) -> list[int]:
-    return sorted({int(a.value) for p in posts for a in p.audience if a.kind == kind and a.value.isdigit()})
-
-
-def audience_names(posts: Sequence[Post]) -> dict[int, list[tuple[str, str]]]:
-    """{post id: [(kind, name)]} so staff see whom a post went to; at most two queries."""
-    names_by_key: dict[Key, str] = {}
-    group_ids = _ids_of(posts, audience_keys.GROUP)
-    if group_ids:
-        for group_id, name in db.session.execute(select(Group.id, Group.name).where(Group.id.in_(group_ids))):
-            names_by_key[audience_keys.group_key(group_id)] = name
-    school_ids = _ids_of(posts, audience_keys.ESTABLISHMENT)
-    if school_ids:
-        rows = db.session.execute(select(Establishment.id, Establishment.name).where(Establishment.id.in_(school_ids)))
-        for school_id, name in rows:
-            names_by_key[audience_keys.establishment_key(school_id)] = name
-
-    def order(row: PostAudience):
-        kinds = audience_keys.KINDS
-        return (kinds.index(row.kind) if row.kind in kinds else len(kinds), row.value)
-
-    return {
-        post.id: [(a.kind, names_by_key.get((a.kind, a.value), a.value)) for a in sorted(post.audience, key=order)]
-        for post in posts
-    }

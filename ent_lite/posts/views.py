@@ -1,19 +1,26 @@
-"""Class news: the feed, one post, and writing a post. Every access goes through audience.rules."""
+"""Class news: the feed, one post, writing, editing and deleting. Every access goes through audience.rules.
+
+Signatures, the tracking page and reminders are in views_tracking.py (same blueprint).
+"""
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import ngettext
+from flask_babel import format_datetime, ngettext
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
+from wtforms.validators import ValidationError
 
 from ent_lite.accounts.forms import ROLE_LABELS
 from ent_lite.accounts.models import Role
 from ent_lite.audience import rules
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
-from ent_lite.posts import services
-from ent_lite.posts.forms import PostForm
+from ent_lite.files.services import UploadRefused, attachments_by_owner, delete_attachment, store_uploads
+from ent_lite.forms.services import attach_form, form_panel
+from ent_lite.posts import services, signatures
+from ent_lite.posts.forms import PostForm, prefill
 from ent_lite.posts.models import Post
 
 bp = Blueprint("posts", __name__, template_folder="templates")
@@ -25,6 +32,9 @@ def role_label(role: str | None) -> str:
     return str(ROLE_LABELS.get(role, ""))
 
 
+# "Sign for Awa and Léo" in the reader's language.
+bp.add_app_template_global(signatures.names_list, "format_names")
+
 MAX_PAGE = 10_000
 
 
@@ -33,29 +43,47 @@ def _page_number() -> int:
     return min(page, MAX_PAGE) if page and page > 0 else 1
 
 
+def load_post(public_id: str) -> Post | None:
+    return db.session.scalar(
+        select(Post).where(Post.public_id == public_id)
+        .options(joinedload(Post.author), joinedload(Post.establishment), selectinload(Post.audience))
+    )
+
+
+def _attachments_of(post: Post) -> list:
+    return attachments_by_owner(post_ids=[post.id]).get(("post", post.id), [])
+
+
 @bp.get("/news")
 def feed():
     reach = rules.reach_of(current_user)
     if reach.role != Role.GUARDIAN and reach.role not in rules.READING_STAFF:
         abort(404)
+    now = utcnow()
     page = _page_number()
-    posts, has_next = services.feed_page(current_user, utcnow(), page, current_app.config["POSTS_PER_PAGE"], reach)
+    posts, has_next = services.feed_page(current_user, now, page, current_app.config["POSTS_PER_PAGE"], reach)
     ids = [post.id for post in posts]
     is_guardian = reach.role == Role.GUARDIAN
     read_ids = services.read_post_ids(current_user.id, ids) if is_guardian else set()
     stats = {} if is_guardian else services.read_stats_many(
         [post.id for post in posts if rules.can_see_read_stats(current_user, post, reach)]
     )
+    children_by_post = {
+        post.id: reach.children.children_for((a.kind, a.value) for a in post.audience) for post in posts
+    }
     return render_template(
         "posts/feed.html",
         posts=posts,
+        now=now,
         page=page,
         has_next=has_next,
         is_guardian=is_guardian,
         unread={post.id for post in posts if post.id not in read_ids} if is_guardian else set(),
-        children_by_post={post.id: reach.children.children_for((a.kind, a.value) for a in post.audience) for post in posts},
+        children_by_post=children_by_post,
         audience_by_post={} if is_guardian else services.audience_names(posts),
         stats_by_post=stats,
+        ack_by_post=signatures.feed_statuses(current_user, posts, children_by_post) if is_guardian else {},
+        attachments=attachments_by_owner(post_ids=ids),
         can_post=rules.may_post(current_user),
     )
 
@@ -63,24 +91,59 @@ def feed():
 @bp.get("/news/<public_id>")
 def detail(public_id: str):
     now = utcnow()
-    post = db.session.scalar(
-        select(Post).where(Post.public_id == public_id)
-        .options(joinedload(Post.author), joinedload(Post.establishment), selectinload(Post.audience))
-    )
+    post = load_post(public_id)
     reach = rules.reach_of(current_user)
     if post is None or not rules.can_read_post(current_user, post, now, reach):
         abort(404)
-    if reach.role == Role.GUARDIAN:
+    is_guardian = reach.role == Role.GUARDIAN
+    if is_guardian:
         # Opening the post is the read receipt itself: idempotent, so a GET may record it.
         services.record_read(current_user, post, now)
         db.session.commit()
+    children = reach.children.children_for((a.kind, a.value) for a in post.audience)
     return render_template(
         "posts/detail.html",
         post=post,
-        children=reach.children.children_for((a.kind, a.value) for a in post.audience),
-        audience=services.audience_names([post])[post.id] if reach.role != Role.GUARDIAN else [],
+        now=now,
+        is_guardian=is_guardian,
+        children=children,
+        audience=services.audience_names([post])[post.id] if not is_guardian else [],
         stats=services.read_stats(post) if rules.can_see_read_stats(current_user, post, reach) else None,
+        signature=signatures.guardian_panel(current_user, post, children, now) if is_guardian else None,
+        attachments=_attachments_of(post),
+        panel=form_panel(current_user, post, now),
+        may_reply=is_guardian and rules.can_reply_to_post(current_user, post, now, reach),
+        can_edit=rules.can_edit_post(current_user, post),
+        can_delete=rules.can_delete_post(current_user, post, reach),
+        can_track=rules.can_track_post(current_user, post, reach),
     )
+
+
+# --- writing and editing ---------------------------------------------------------------------
+
+def _preview(form: PostForm) -> int | None:
+    """The number of families the chosen audiences reach, or None (error shown by the field)."""
+    try:
+        form.validate_targets(form.targets)
+    except ValidationError as error:
+        form.targets.errors = [str(error)]
+        return None
+    return services.count_recipient_families(form.chosen_targets())
+
+
+def _store_files(form: PostForm, now):
+    """The uploads of the form, stored; None after showing the refusal next to the field."""
+    try:
+        return store_uploads(form.files.data, current_user, now)
+    except UploadRefused as refused:
+        db.session.rollback()
+        form.files.refuse(refused.message)
+        form.upload_status = refused.status
+        return None
+
+
+def _render_form(form: PostForm, post: Post | None = None, **context):
+    return render_template("posts/compose.html", form=form, post=post, **context), getattr(form, "upload_status", 200)
 
 
 @bp.route("/news/new", methods=["GET", "POST"])
@@ -90,14 +153,87 @@ def compose():
     targets = rules.postable_targets(current_user)
     form = PostForm()
     form.offer(targets)
+    if not targets:
+        return _render_form(form, has_targets=False)
     if request.method == "GET" and len(targets) == 1:
         # The narrowest audience by default (PRIVACY.md 19): only when there is no choice.
         form.targets.data = [targets[0].token]
-    if targets and form.validate_on_submit():
-        chosen = form.chosen_targets()
-        post = services.create_post(current_user, form.title.data, form.body.data, chosen, utcnow())
-        db.session.commit()
-        families = services.count_recipient_families(chosen)
+    if request.method == "POST" and "preview" in request.form:
+        return _render_form(form, has_targets=True, families=_preview(form))
+    now = utcnow()
+    if request.method == "POST" and form.check(now):
+        uploads = _store_files(form, now)
+        if uploads is not None:
+            chosen = form.chosen_targets()
+            post = services.create_post(current_user, form.title.data, form.body.data, chosen, now, form.options())
+            for attachment in uploads:
+                attachment.post_id = post.id
+            attach_form(post, form.poll.data, now)
+            db.session.commit()
+            _flash_published(post, services.count_recipient_families(chosen), now)
+            return redirect(url_for("posts.detail", public_id=post.public_id))
+    return _render_form(form, has_targets=True)
+
+
+def _flash_published(post: Post, families: int, now) -> None:
+    if services.is_published(post, now):
         flash(ngettext("Published to %(num)d family.", "Published to %(num)d families.", families), "success")
-        return redirect(url_for("posts.detail", public_id=post.public_id))
-    return render_template("posts/compose.html", form=form, has_targets=bool(targets))
+    else:
+        flash(ngettext("Scheduled for %(date)s: it will reach %(num)d family.",
+                       "Scheduled for %(date)s: it will reach %(num)d families.", families,
+                       date=format_datetime(post.published_dt, "short")), "success")
+
+
+@bp.route("/news/<public_id>/edit", methods=["GET", "POST"])
+def edit(public_id: str):
+    now = utcnow()
+    post = load_post(public_id)
+    if post is None or not rules.can_edit_post(current_user, post):
+        abort(404)
+    published = services.is_published(post, now)
+    # Once families have it, the audience and publication time are fixed (see update_post).
+    targets = [] if published else rules.postable_targets(current_user)
+    form = PostForm(data=prefill(post, {t.key: t.token for t in targets}))
+    del form.poll
+    if published:
+        del form.targets, form.publish_date, form.publish_time
+        form.start_dt = post.published_dt
+    else:
+        form.offer(targets)
+    attachments = _attachments_of(post)
+    context = {"has_targets": True, "attachments": attachments, "audience": services.audience_names([post])[post.id]}
+    if request.method == "POST" and "preview" in request.form and not published:
+        return _render_form(form, post, families=_preview(form), **context)
+    if request.method == "POST" and form.check(now):
+        uploads = _store_files(form, now)
+        if uploads is not None:
+            removed = set(request.form.getlist("remove_file"))
+            for attachment in attachments:
+                if attachment.public_id in removed:
+                    delete_attachment(attachment)
+            services.update_post(post, form.title.data, form.body.data, form.options(), now,
+                                 targets=None if published else form.chosen_targets())
+            for attachment in uploads:
+                attachment.post_id = post.id
+            db.session.commit()
+            flash(_("Your changes are saved."), "success")
+            return redirect(url_for("posts.detail", public_id=post.public_id))
+    return _render_form(form, post, **context)
+
+
+@bp.route("/news/<public_id>/delete", methods=["GET", "POST"])
+def delete(public_id: str):
+    post = load_post(public_id)
+    reach = rules.reach_of(current_user)
+    if (post is None or not rules.can_delete_post(current_user, post, reach)
+            or not rules.can_read_post(current_user, post, reach=reach)):
+        abort(404)
+    if request.method == "POST":
+        services.delete_post(post)
+        db.session.commit()
+        flash(_("The post is deleted."), "success")
+        return redirect(url_for("posts.feed"))
+    return render_template("posts/delete.html", post=post)
+
+
+from ent_lite.posts import views_tracking  # noqa: E402,F401  (registers its routes on bp)

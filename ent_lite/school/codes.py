@@ -1,4 +1,7 @@
-"""Activation codes per class: what the director prints, and renewal of expired codes."""
+"""Activation codes per class: what the director prints, and renewal of expired codes.
+
+Who may see which school, class and pupils is decided in ent_lite/audience/rules.py.
+"""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -8,11 +11,11 @@ from datetime import datetime
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
-from ent_lite.accounts.activation import current_code, issue_activation_codes
-from ent_lite.accounts.models import ActivationCode, Role, User
+from ent_lite.accounts.activation import current_codes, issue_activation_codes
+from ent_lite.accounts.models import ActivationCode, User
+from ent_lite.audience import rules
 from ent_lite.extensions import db
-from ent_lite.school.models import Child, Enrolment, Establishment, EstablishmentKind, Group, GroupKind, GuardianLink
-from ent_lite.school.permissions import directed_school_ids
+from ent_lite.school.models import Child, Enrolment, Establishment, Group, GroupKind, GuardianLink
 
 
 @dataclass
@@ -37,11 +40,7 @@ class ChildLetter:
 
 
 def schools_for_codes(user: User) -> list[Establishment]:
-    query = select(Establishment).where(Establishment.kind == EstablishmentKind.SCHOOL,
-                                        Establishment.city_id == user.city_id)
-    if user.role != Role.ADMIN:
-        query = query.where(Establishment.id.in_(sorted(directed_school_ids(user))))
-    return list(db.session.scalars(query.order_by(Establishment.name)))
+    return list(db.session.scalars(rules.visible_code_schools(user).order_by(Establishment.name)))
 
 
 def latest_classes(schools: list[Establishment]) -> dict[int, list[Group]]:
@@ -71,36 +70,35 @@ def activation_counts(group_ids: list[int]) -> dict[int, tuple[int, int]]:
     return {group_id: (active, total) for group_id, active, total in rows}
 
 
-def class_children(group: Group) -> list[Child]:
+def class_children(user: User, group: Group) -> list[Child]:
     return list(db.session.scalars(
-        select(Child).join(Enrolment).where(Enrolment.group_id == group.id, Child.left_dt.is_(None))
+        rules.code_children(user, group)
         .options(selectinload(Child.guardian_links).selectinload(GuardianLink.user))
         .order_by(Child.last_name, Child.first_name)))
 
 
-def class_letters(group: Group, now: datetime) -> list[ChildLetter]:
+def _guardians(children: list[Child]) -> list[User]:
+    """Each guardian once, in the order of the class list."""
+    return list({link.user.id: link.user for child in children for link in child.guardian_links}.values())
+
+
+def class_letters(user: User, group: Group, now: datetime) -> list[ChildLetter]:
+    children = class_children(user, group)
+    waiting = [g.id for g in _guardians(children) if g.password_hash is None]
+    codes = current_codes(waiting, now)
     letters = []
-    for child in class_children(group):
+    for child in children:
         letter = ChildLetter(child)
         for link in child.guardian_links:
-            active = link.user.password_hash is not None
-            letter.guardians.append(GuardianLine(link.user, link.relation,
-                                                 None if active else current_code(link.user, now)))
+            letter.guardians.append(GuardianLine(link.user, link.relation, codes.get(link.user.id)))
         letters.append(letter)
     return letters
 
 
-def renew_codes(group: Group, now: datetime, valid_days: int) -> int:
+def renew_codes(user: User, group: Group, now: datetime, valid_days: int) -> int:
     """Give a new code to each guardian of the class not yet activated whose code expired or is missing."""
-    to_renew = []
-    seen: set[int] = set()
-    for child in class_children(group):
-        for link in child.guardian_links:
-            user = link.user
-            if user.id in seen or user.password_hash is not None or not user.is_enabled:
-                continue
-            seen.add(user.id)
-            if current_code(user, now) is None:
-                to_renew.append(user)
+    waiting = [g for g in _guardians(class_children(user, group)) if g.password_hash is None and g.is_enabled]
+    codes = current_codes([g.id for g in waiting], now)
+    to_renew = [g for g in waiting if g.id not in codes]
     issue_activation_codes(to_renew, now, valid_days)
     return len(to_renew)

@@ -15,8 +15,9 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
+from ent_lite.core.text import fold_joined
 from ent_lite.school.roster_model import (  # noqa: F401  (re-exported for callers)
-    ALL_COLUMNS, REQUIRED_COLUMNS, GuardianEntry, PupilEntry, RosterError, fold, header_key,
+    ALL_COLUMNS, REQUIRED_COLUMNS, GuardianEntry, PupilEntry, RosterError,
 )
 from ent_lite.school.roster_rows import RowChecker
 
@@ -33,7 +34,8 @@ class Roster:
         return not self.errors
 
 
-_COLUMN_BY_KEY = {header_key(name): name for name in ALL_COLUMNS}
+# "Resp1 Nom", "RESP1-NOM" and "resp1_nom" name the same column.
+_COLUMN_BY_KEY = {fold_joined(name): name for name in ALL_COLUMNS}
 
 
 def file_error(code: str, message) -> Roster:
@@ -120,7 +122,7 @@ def _map_header(header: list[str], line: int) -> tuple[dict[str, int], list[Rost
     positions: dict[str, int] = {}
     errors = []
     for index, label in enumerate(header):
-        name = _COLUMN_BY_KEY.get(header_key(label))
+        name = _COLUMN_BY_KEY.get(fold_joined(label))
         if name is None:
             continue  # extra columns of the export are ignored
         if name in positions:

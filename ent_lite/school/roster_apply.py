@@ -22,8 +22,9 @@ from ent_lite.extensions import db
 from ent_lite.school.models import (
     LEVELS, Child, City, Enrolment, Establishment, EstablishmentKind, Group, GroupKind, GuardianLink,
 )
-from ent_lite.school.roster import GuardianEntry, PupilEntry, RosterError, fold, read_roster
-from ent_lite.school.roster_people import match_guardians
+from ent_lite.core.text import fold
+from ent_lite.school.roster import GuardianEntry, PupilEntry, RosterError, read_roster
+from ent_lite.school.roster_people import Person, find_people, match_guardians
 from ent_lite.school.services import get_city, get_or_create_city
 
 SUMMARY_LABELS = {
@@ -72,12 +73,13 @@ def import_roster(data: bytes, *, school_year: str, now: datetime, city_name: st
     roster = read_roster(data, now.date())
     if not roster.ok:
         return ImportResult(errors=roster.errors)
+    people, errors = find_people(roster.entries)
     state = RosterState.load(get_city(), school_year)
-    errors = check_against_database(roster.entries, state)
+    errors += check_against_database(roster.entries, state)
     if errors:
-        return ImportResult(errors=errors)
+        return ImportResult(errors=sorted(errors, key=lambda error: error.line or 0))
     state.city = get_or_create_city(city_name)
-    return ImportResult(summary=apply_roster(roster.entries, state, now, valid_days))
+    return ImportResult(summary=apply_roster(roster.entries, people, state, now, valid_days))
 
 
 @dataclass
@@ -147,18 +149,24 @@ def check_against_database(entries: list[PupilEntry], state: RosterState) -> lis
                                       _l("A group with this name exists in this school and is not a class.")))
         for guardian in entry.guardians:
             user = users_by_email.get(guardian.email) if guardian.email else None
+            column = f"resp{guardian.rank}_email"
             if user is not None and user.role != Role.GUARDIAN:
-                errors.append(RosterError(entry.line, f"resp{guardian.rank}_email", "staff_email",
+                errors.append(RosterError(entry.line, column, "staff_email",
                                           _l("This email address belongs to a staff account.")))
+            elif user is not None and (fold(user.last_name), fold(user.first_name)) != guardian.name_key:
+                # Linking anyway would give this row's child to the account's owner.
+                errors.append(RosterError(entry.line, column, "email_conflict",
+                                          _l("This email address belongs to the account of another person "
+                                             "(%(name)s).", name=f"{user.first_name} {user.last_name}")))
     return errors
 
 
-def apply_roster(entries: list[PupilEntry], state: RosterState, now: datetime,
+def apply_roster(entries: list[PupilEntry], people: list[Person], state: RosterState, now: datetime,
                  valid_days: int) -> ImportSummary:
     summary = ImportSummary()
     classes = _resolve_classes(entries, state, summary)
     matches = _match_children(entries, state)
-    users, new_users = match_guardians(entries, matches, state, summary, now)
+    users, new_users = match_guardians(people, matches, state, summary, now)
     for entry in entries:
         child = matches.get(entry.line)
         links = [(users[(entry.line, g.rank)], g) for g in entry.guardians]

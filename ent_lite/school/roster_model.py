@@ -1,11 +1,10 @@
-"""The shape of a roster: its columns, one pupil's entry, one error, and name folding."""
+"""The shape of a roster: its columns, one pupil's entry, one error."""
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+
+from ent_lite.core.text import fold
 
 CHILD_COLUMNS = ("ecole", "classe", "niveau", "nom_eleve", "prenom_eleve", "date_naissance")
 GUARDIAN_FIELDS = ("nom", "prenom", "lien", "autorite_parentale", "email", "telephone")
@@ -54,17 +53,3 @@ class PupilEntry:
     @property
     def key(self) -> tuple:
         return fold(self.school), fold(self.last_name), fold(self.first_name), self.birth_date
-
-
-@lru_cache(maxsize=65536)
-def fold(text: str) -> str:
-    """Compare names the way people read them: no accents, case, punctuation or extra spaces."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", plain).split())
-
-
-def header_key(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.strip().strip('"').lstrip("\ufeff"))
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-    return re.sub(r"[\s_\-]+", "", plain)

@@ -1,11 +1,20 @@
-"""Who is who among a roster's guardians: siblings share one account.
+"""Who is who among a roster's guardians: siblings share one account, homonyms never do.
 
-Same person = same email (case-insensitive), or the same names when no email
-is given. A guardian written without email on one row and with an email on
-another is the same person when exactly one address goes with those names.
-Against existing accounts, a guardian without email is only recognised among
-the guardians already linked to one of their children: two homonyms of the
-city must never share an account (and each other's children).
+1. Same email (case-insensitive) = same person, across the whole city.
+2. Without email, a guardian is recognised by their names only WITHIN ONE SCHOOL: two
+   "Marie Martin" of two schools are two people. When exactly one address goes with those
+   names in that school, the rows without it are that person (siblings whose mother's address
+   is written once). An address given in another school is never borrowed.
+3. Homonyms inside a school: each further row where the guardian has no email must be tied to
+   a row already attributed to that person, else the row is reported (``namesake``) and we ask
+   for an email instead of guessing. Two rows are tied when both give this guardian a phone
+   number and the numbers are the same (two different numbers mean two people); otherwise when
+   they name a common other guardian (same names); otherwise, when neither row names another
+   guardian, when the two pupils share a last name (a single parent's children). Two rows that
+   name different other guardians, or one that names one and one that does not, are not tied.
+4. Against existing accounts, a guardian without email is only recognised among the guardians
+   already linked to one of their children: two homonyms of the city must never share an
+   account (and each other's children).
 """
 from __future__ import annotations
 
@@ -13,10 +22,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
+
 from ent_lite.accounts.models import Role, User
+from ent_lite.core.text import fold
 from ent_lite.extensions import db
 from ent_lite.school.models import Child
-from ent_lite.school.roster import GuardianEntry, PupilEntry, fold
+from ent_lite.school.roster_model import GuardianEntry, PupilEntry, RosterError
 
 
 @dataclass
@@ -26,38 +38,93 @@ class Person:
     email: str | None
     phone: str | None = None  # the last phone given wins
     places: list[tuple[int, int]] = field(default_factory=list)  # (line, rank)
-    children: list[Child] = field(default_factory=list)  # existing children the person is listed for
 
     @property
     def name_key(self) -> tuple[str, str]:
         return self.entry.name_key
 
 
-def group_people(entries: list[PupilEntry], matches: dict[int, Child]) -> list[Person]:
-    emails_by_name: dict[tuple[str, str], set[str]] = defaultdict(set)
+@dataclass(frozen=True, eq=False)  # compared by identity: one object per row and guardian
+class _Seen:
+    """One guardian on one row."""
+
+    entry: PupilEntry
+    guardian: GuardianEntry
+
+    @property
+    def others(self) -> set[tuple[str, str]]:
+        return {g.name_key for g in self.entry.guardians if g is not self.guardian}
+
+    @property
+    def phone_digits(self) -> str:
+        return "".join(ch for ch in self.guardian.phone or "" if ch.isdigit())
+
+
+def _tied(a: _Seen, b: _Seen) -> bool:
+    """Whether two rows naming a guardian with the same names are the same family (see rule 3)."""
+    if a.phone_digits and b.phone_digits:
+        return a.phone_digits == b.phone_digits
+    if a.others or b.others:
+        return bool(a.others & b.others)
+    return fold(a.entry.last_name) == fold(b.entry.last_name)
+
+
+def find_people(entries: list[PupilEntry]) -> tuple[list[Person], list[RosterError]]:
+    """Group the roster's guardians into people; the errors list the namesakes to tell apart."""
+    by_school_name: dict[tuple, list[_Seen]] = defaultdict(list)
     for entry in entries:
         for guardian in entry.guardians:
-            if guardian.email:
-                emails_by_name[guardian.name_key].add(guardian.email)
+            by_school_name[(fold(entry.school), guardian.name_key)].append(_Seen(entry, guardian))
+    key_of: dict[tuple[int, int], tuple] = {}  # (line, rank) -> person key
+    errors: list[RosterError] = []
+    for (school_key, name_key), seen in by_school_name.items():
+        with_email = [s for s in seen if s.guardian.email]
+        for s in with_email:
+            key_of[(s.entry.line, s.guardian.rank)] = ("email", s.guardian.email)
+        bare = [s for s in seen if not s.guardian.email]
+        if not bare:
+            continue
+        emails = {s.guardian.email for s in with_email}
+        if len(emails) > 1:  # which of them? Only an address on the row can say.
+            errors += [_namesake_error(s, with_email[0]) for s in bare]
+            continue
+        key = ("email", next(iter(emails))) if emails else ("name", school_key, name_key)
+        attributed = with_email or bare[:1]
+        for s in bare:
+            if s not in attributed:
+                if not any(_tied(s, other) for other in attributed):
+                    errors.append(_namesake_error(s, attributed[0]))
+                    continue
+                attributed.append(s)
+            key_of[(s.entry.line, s.guardian.rank)] = key
+    return _people(entries, key_of), errors
+
+
+def _namesake_error(seen: _Seen, other: _Seen) -> RosterError:
+    guardian = seen.guardian
+    return RosterError(
+        seen.entry.line, f"resp{guardian.rank}_email", "namesake",
+        _l("%(name)s, without an email address here, is also listed on line %(line)s for what may be another "
+           "family. Add their email address to tell them apart (the same address on both lines if it is the "
+           "same person).", name=f"{guardian.first_name} {guardian.last_name}", line=other.entry.line))
+
+
+def _people(entries: list[PupilEntry], key_of: dict[tuple[int, int], tuple]) -> list[Person]:
     people: dict[tuple, Person] = {}
     for entry in entries:
         for guardian in entry.guardians:
-            email = guardian.email
-            if email is None and len(emails_by_name[guardian.name_key]) == 1:
-                email = next(iter(emails_by_name[guardian.name_key]))
-            key = ("email", email) if email else ("name", guardian.name_key)
-            person = people.setdefault(key, Person(key, guardian, email))
+            key = key_of.get((entry.line, guardian.rank))
+            if key is None:  # reported as a namesake: nothing is written
+                continue
+            person = people.setdefault(key, Person(key, guardian, key[1] if key[0] == "email" else None))
             person.places.append((entry.line, guardian.rank))
             person.phone = guardian.phone or person.phone
-            if entry.line in matches:
-                person.children.append(matches[entry.line])
     return list(people.values())
 
 
-def match_guardians(entries: list[PupilEntry], matches: dict[int, Child], state, summary,
+def match_guardians(people: list[Person], matches: dict[int, Child], state, summary,
                     now: datetime) -> tuple[dict[tuple[int, int], User], list[User]]:
-    """Find or create the account of every guardian; returns {(line, rank): user} and the new users."""
-    people = group_people(entries, matches)
+    """Find or create the account of every person; returns {(line, rank): user} and the new users."""
     by_email = state.users_by_email
     found: dict[tuple, User] = {}
     claimed: set[int] = set()
@@ -69,7 +136,8 @@ def match_guardians(entries: list[PupilEntry], matches: dict[int, Child], state,
             claimed.add(user.id)
     for person in people:
         if person.key not in found:
-            user = _linked_namesake(person, state, claimed)
+            children = [matches[line] for line, _ in person.places if line in matches]
+            user = _linked_namesake(person, children, state, claimed)
             if user is not None:
                 found[person.key] = user
                 claimed.add(user.id)
@@ -88,9 +156,9 @@ def match_guardians(entries: list[PupilEntry], matches: dict[int, Child], state,
     return users, new_users
 
 
-def _linked_namesake(person: Person, state, claimed: set[int]) -> User | None:
+def _linked_namesake(person: Person, children: list[Child], state, claimed: set[int]) -> User | None:
     candidates = {}
-    for child in person.children:
+    for child in children:
         for link in child.guardian_links:
             user = state.users_by_id.get(link.user_id)
             if user is not None and user.id not in claimed and \

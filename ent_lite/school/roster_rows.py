@@ -7,9 +7,10 @@ from datetime import date
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 
+from ent_lite.core.text import fold
 from ent_lite.school.models import LEVELS
 from ent_lite.school.roster_model import (
-    CHILD_COLUMNS, GUARDIAN_FIELDS, GUARDIAN_REQUIRED, RANKS, GuardianEntry, PupilEntry, RosterError, fold,
+    CHILD_COLUMNS, GUARDIAN_FIELDS, GUARDIAN_REQUIRED, RANKS, GuardianEntry, PupilEntry, RosterError,
 )
 
 MAX_LENGTH = {"ecole": 200, "classe": 100, "nom_eleve": 100, "prenom_eleve": 100,

@@ -7,16 +7,14 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ent_lite.accounts.activation import format_code
+from ent_lite.audience.rules import can_see_codes
 from ent_lite.core.auth import roles_required
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
 from ent_lite.school import codes
 from ent_lite.school.models import Group
-from ent_lite.school.permissions import can_see_codes
 
 bp = Blueprint("school", __name__, url_prefix="/school", template_folder="templates")
-
-ACTIVATE_ENDPOINT = "accounts.activate"
 
 
 def get_class_for_codes(public_id: str) -> Group:
@@ -28,10 +26,8 @@ def get_class_for_codes(public_id: str) -> Group:
 
 
 def activation_url() -> str:
-    base = current_app.config["BASE_URL"].rstrip("/")
-    if ACTIVATE_ENDPOINT in current_app.view_functions:
-        return base + url_for(ACTIVATE_ENDPOINT, _external=False)
-    return base + "/activate"
+    """The address printed on the letters: the public site, whatever host served this page."""
+    return current_app.config["BASE_URL"].rstrip("/") + url_for("accounts.activate")
 
 
 @bp.get("/activation-codes")
@@ -47,7 +43,7 @@ def activation_codes():
 @roles_required("director", "admin")
 def class_codes(public_id: str):
     group = get_class_for_codes(public_id)
-    letters = codes.class_letters(group, utcnow())
+    letters = codes.class_letters(current_user, group, utcnow())
     return render_template("school/class_codes.html", group=group, letters=letters,
                            activation_url=activation_url(), format_date=format_date,
                            format_code=format_code)
@@ -57,7 +53,7 @@ def class_codes(public_id: str):
 @roles_required("director", "admin")
 def renew_class_codes(public_id: str):
     group = get_class_for_codes(public_id)
-    renewed = codes.renew_codes(group, utcnow(), current_app.config["ACTIVATION_CODE_DAYS"])
+    renewed = codes.renew_codes(current_user, group, utcnow(), current_app.config["ACTIVATION_CODE_DAYS"])
     db.session.commit()
     flash(ngettext("%(num)d new code was created.", "%(num)d new codes were created.", renewed), "success")
     return redirect(url_for(".class_codes", public_id=group.public_id))

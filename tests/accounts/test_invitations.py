@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from ent_lite.accounts.invitations import send_staff_invitation
+from ent_lite.accounts.invitations import Placement, check_invitation, invite_scope, send_staff_invitation
 from ent_lite.accounts.models import AccountToken, Membership, User
 from ent_lite.core.db_types import utcnow
 from tests import factories
@@ -151,3 +151,24 @@ def test_invitation_password_follows_the_policy(client, world, db, mailbox):
     page = client.post(path, data={"password": "ana politique ok", "confirm": "ana politique ok"})
     assert "Do not use your name" in page.get_data(as_text=True)
     assert user.password_hash is None
+
+
+def test_invitation_rules_give_translated_problems_per_field(world, app):
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        scope = invite_scope(world.director)
+        placement, problems = check_invitation(scope, world.parent_a.email.upper(), "admin",
+                                               world.other_school.public_id, [world.other_class.public_id])
+        assert placement is None
+        assert problems == {
+            "email": ["This email address is already used by another account."],
+            "role": ["Choose a role from the list."],
+            "establishment": ["Choose an establishment from the list."],
+            "groups": ["Choose only classes or groups of the chosen establishment."],
+        }
+        placement, problems = check_invitation(scope, "new@example.org", "teacher", world.school.public_id,
+                                               [world.class_a.public_id])
+        assert problems == {} and placement == Placement("teacher", world.school, [world.class_a])
+        # City-wide roles need no establishment; others do.
+        admin_scope = invite_scope(world.admin)
+        assert check_invitation(admin_scope, "dpo2@example.org", "dpo", "", [])[1] == {}
+        assert set(check_invitation(admin_scope, "t@example.org", "teacher", "", [])[1]) == {"establishment"}

@@ -38,3 +38,27 @@ def class_post(world, make_post):
 @pytest.fixture
 def class_b_post(world, make_post):
     return make_post(world.teacher_b, [keys.group_key(world.class_b.id)], title="Class B outing")
+
+
+@pytest.fixture(autouse=True)
+def files_folder(app, tmp_path, monkeypatch):
+    """Uploaded files of each test go to a private folder."""
+    folder = tmp_path / "stored-files"
+    monkeypatch.setitem(app.config, "FILES_PATH", str(folder))
+    return folder
+
+
+@pytest.fixture
+def ack_post(world, db):
+    """Claire's class A post asking for a signature (one per child), due in three days."""
+
+    def _make(every_guardian=False, due_in_days=3, title="Sortie à la ferme", now=None, targets=None):
+        now = now or utcnow()
+        options = services.PostOptions(requires_ack=True, ack_every_guardian=every_guardian,
+                                       ack_due_dt=now + timedelta(days=due_in_days) if due_in_days is not None else None)
+        post = services.create_post(world.teacher_a, title, "Merci de signer.",
+                                    targets or [keys.group_key(world.class_a.id)], now, options)
+        db.session.commit()
+        return post
+
+    return _make

@@ -158,3 +158,46 @@ def test_an_absurd_page_number_is_not_an_error(client, world, login_as):
     login_as(world.parent_a)
     for page in ("10000000000000000000", "-3", "abc", "0"):
         assert client.get(f"/news?page={page}").status_code == 200
+
+
+def add_photo(post, n: int) -> None:
+    from ent_lite.files.models import Attachment
+
+    db.session.add(Attachment(post_id=post.id, kind="image", content_type="image/jpeg", display_name=f"p{n}.jpg",
+                              storage_key=f"k{n}.jpg", thumbnail_key=f"t{n}.webp", size_bytes=1000, width=80,
+                              height=60))
+
+
+def test_feed_with_urgent_pinned_photos_and_signatures_keeps_a_constant_cost(app, world, login_as, monkeypatch,
+                                                                             english):
+    from datetime import timedelta
+
+    from ent_lite.core.db_types import utcnow
+    from ent_lite.posts import signatures
+
+    monkeypatch.setitem(app.config, "POSTS_PER_PAGE", 50)
+    now = utcnow()
+    place = [keys.ChildPlace(world.child_a.id, "Awa", "CP A")]
+
+    def publish(n: int) -> None:
+        options = services.PostOptions(is_urgent=n % 5 == 0, is_pinned=n % 7 == 0, requires_ack=n % 2 == 0,
+                                       ack_due_dt=now + timedelta(days=2), expires_dt=now + timedelta(days=9))
+        post = services.create_post(world.teacher_a, f"Post {n}", "x", [keys.group_key(world.class_a.id)],
+                                    now - timedelta(minutes=n), options)
+        add_photo(post, n)
+        if n % 4 == 0:
+            signatures.sign(world.parent_a2, post, [world.child_a.public_id], place, now)
+        db.session.commit()
+
+    publish(0)
+    client = login_as(world.parent_a)
+    one_post = feed_statements(client)
+    for n in range(1, 50):
+        publish(n)
+    fifty_posts = feed_statements(client)
+    page = client.get("/news").get_data(as_text=True)
+    assert page.count("<article") == 50 and page.count("/thumb") == 50
+    assert ">Urgent</strong>" in page and ">Pinned</span>" in page and ">Signed</span>" in page
+    assert "Signature requested (before" in page
+    assert len(fifty_posts) == len(one_post), "\n".join(fifty_posts)
+    assert len(one_post) <= 8, one_post

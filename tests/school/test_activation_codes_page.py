@@ -5,13 +5,13 @@ from datetime import timedelta
 
 import pytest
 from babel.dates import format_date
-from sqlalchemy import select
+from sqlalchemy import event, func, select, update
 
 from ent_lite.accounts.activation import format_code
 from ent_lite.accounts.models import ActivationCode, Role, User
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
-from ent_lite.school.models import Child
+from ent_lite.school.models import Child, Group
 
 from tests import factories
 from tests.school.conftest import csv_text, run_import
@@ -145,3 +145,41 @@ def test_renewal_needs_the_csrf_token(world, login_as, family):
     assert response.status_code == 400
     db.session.expire_all()
     assert code_of(anne).expires_dt < utcnow()
+
+
+def _families(class_name: str, n: int) -> list[str]:
+    """n families of two guardians, one of them without email."""
+    names = [f"Fam{class_name[-1]}x{i}" for i in range(n)]
+    return [f"École Jules Ferry;{class_name};CE1;{name};Kid;04/05/2018;{name};Mum;mère;oui;"
+            f"mum.{name}@example.org;;{name};Dad;père;oui;;" for name in names]
+
+
+def _queries(client, method: str, url: str) -> int:
+    db.session.expunge_all()  # each request starts from an empty identity map, as in production
+    statements = []
+
+    def count(*args):
+        statements.append(args[2])
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        response = client.open(url, method=method)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert response.status_code in (200, 302)
+    return len(statements)
+
+
+def test_codes_page_and_renewal_cost_the_same_queries_for_1_or_20_families(world, login_as):
+    """One IN query for the codes of a whole class, never one per guardian."""
+    assert run_import(csv_text(rows=_families("Solo 1", 1) + _families("Many 2", 20)),
+                      school_year=factories.SCHOOL_YEAR).ok
+    solo, many = (db.session.scalar(select(Group).where(Group.name == name)) for name in ("Solo 1", "Many 2"))
+    db.session.execute(update(ActivationCode).values(expires_dt=utcnow() - timedelta(days=1)))
+    db.session.commit()
+    client = login_as(world.director)
+    one, twenty = codes_url(solo), codes_url(many)
+    for method, suffix in (("GET", ""), ("POST", "/renew"), ("GET", "")):  # expired, renewed, then valid codes
+        assert _queries(client, method, one + suffix) == _queries(client, method, twenty + suffix)
+    assert db.session.scalar(select(func.count()).select_from(ActivationCode)
+                             .where(ActivationCode.expires_dt > utcnow())) == 42

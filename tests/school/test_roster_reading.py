@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from ent_lite.school.roster import fold, read_roster
+from ent_lite.core.text import fold
+from ent_lite.school.roster import read_roster
 
 from tests.school.conftest import HEADER, ROWS, csv_text
 
@@ -161,6 +162,17 @@ def test_malformed_files_get_a_report_not_a_crash(data, code):
 
 def test_fold_ignores_accents_case_and_punctuation():
     assert fold("  Jean-Éric  D'ARTAGNAN ") == fold("jean eric d artagnan") == "jean eric d artagnan"
+
+
+def test_fold_keeps_names_of_every_script_apart():
+    """Two guardians named in Cyrillic or Arabic must not fold to the same (empty) name."""
+    assert fold("Иванов") != fold("Петров") and fold("Иванов") == fold("ИВАНОВ")
+    assert fold("كريم") != fold("سارة")
+
+
+def test_column_names_are_recognised_with_any_case_spaces_or_dashes():
+    header = HEADER.replace("resp1_nom", "Resp1 Nom").replace("nom_eleve", "NOM-ELEVE")
+    assert read(csv_text(header=header)).ok
 
 
 def test_excel_unicode_text_utf16_with_tabs_is_read():

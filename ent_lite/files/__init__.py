@@ -1,0 +1,1 @@
+"""Photos and documents attached to posts and messages: checked, cleaned, stored, served."""

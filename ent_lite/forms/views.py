@@ -1,0 +1,108 @@
+"""Answering a post's poll or authorisation, and its results. Access through audience.rules."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.utils import secure_filename
+
+from ent_lite.audience import rules
+from ent_lite.core.db_types import utcnow
+from ent_lite.extensions import db
+from ent_lite.forms import answering, csv_export, services
+from ent_lite.forms.builder import QUESTION_KIND_LABELS
+from ent_lite.forms.models import QuestionKind
+from ent_lite.forms.results import form_results
+from ent_lite.school.models import Child
+
+bp = Blueprint("forms", __name__, template_folder="templates")
+
+
+@bp.app_template_global()
+def form_question_label(question) -> str:
+    """The question's text in the reader's language (the consent question is translated)."""
+    return answering.question_label(question)
+
+
+@bp.app_template_global()
+def form_question_kind(question) -> str:
+    kind = QuestionKind.YES_NO if question.kind == QuestionKind.CONSENT else question.kind
+    return str(QUESTION_KIND_LABELS.get(kind, ""))
+
+
+@bp.app_template_global()
+def form_answer_text(question, value) -> str:
+    """A stored answer as the reader reads it ("Oui", "2,5", "Bus, Picnic")."""
+    return answering.display_value(question, value)
+
+
+@bp.app_template_filter()
+def form_decimal(value) -> str:
+    return format_decimal(value, format="#,##0.##")
+
+
+def _target_of(form, targets):
+    """The target named by the posted child id (per child) or the family's only target."""
+    if not form.per_child:
+        return targets[0] if targets else None
+    wanted = request.form.get("child", "")
+    return next((t for t in targets if t.child_public_id == wanted), None)
+
+
+@bp.post("/forms/<public_id>/answer")
+def answer(public_id: str):
+    now = utcnow()
+    form = services.load_form(public_id)
+    if form is None:
+        abort(404)
+    post = form.post
+    target = _target_of(form, services.answer_targets(current_user, post, form, now))
+    # Not a guardian of a child concerned, a forged child, or no legal authority: nothing to see.
+    if target is None or not target.can_answer:
+        abort(404)
+    back = url_for("posts.detail", public_id=post.public_id, _anchor="answers")
+    if not form.is_open(now):
+        flash(_("The deadline has passed: answers can no longer be given or changed."), "error")
+        return redirect(back)
+    response = services.responses_by_key(form, [target.key]).get(target.key)
+    entry = services.panel_entry(form, target, response, current_user, True,
+                                 answering.answer_form_class(form.questions), formdata=request.form)
+    if not entry.answer_form.validate():
+        return render_template("forms/answer.html", post=post, post_form=form, entry=entry,
+                               deadline_dt=form.deadline_dt)
+    services.save_answers(form, current_user, target, services.values_from(form, entry.answer_form), now)
+    db.session.commit()
+    flash(_("Your answer has been saved. You can change it until the deadline."), "success")
+    return redirect(back)
+
+
+def _results_of(public_id: str):
+    """The form's results for their viewer: the post's author or its school's director (else 404)."""
+    form = services.load_form(public_id)
+    reach = rules.reach_of(current_user)
+    if form is None or not rules.can_see_form_results(current_user, form.post, reach):
+        abort(404)
+    visible_child_ids = rules.visible_children(current_user, reach).with_only_columns(Child.id)
+    return form, form_results(form, form.post, visible_child_ids)
+
+
+@bp.get("/forms/<public_id>/results")
+def results(public_id: str):
+    form, found = _results_of(public_id)
+    return render_template("forms/results.html", post=form.post, post_form=form, results=found,
+                           is_open=form.is_open(utcnow()))
+
+
+@bp.get("/forms/<public_id>/results.csv")
+def results_csv(public_id: str):
+    form, found = _results_of(public_id)
+    body = csv_export.results_csv(found)
+    name = secure_filename(form.post.title)[:60] or "answers"
+    return Response(
+        body.encode("utf-8"),
+        headers={
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="{name}.csv"',
+        },
+    )

@@ -1,0 +1,198 @@
+"""The author's tracking of a post, per child of its audience, and the signature reminder.
+
+Every figure is an aggregate query over the audience keys' SQL twin (``child_keys_subquery``),
+so the page costs the same for a class or for a whole school.
+"""
+from __future__ import annotations
+
+import smtplib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import ColumnElement, and_, case, exists, false, func, literal, not_, or_, select, update
+from sqlalchemy.orm import aliased
+
+from ent_lite.accounts.emails import external_url, user_language
+from ent_lite.accounts.models import User
+from ent_lite.audience import keys as audience_keys
+from ent_lite.core.mail import send_mail
+from ent_lite.extensions import db
+from ent_lite.posts.models import Post, PostAudience, PostRead, PostSignature
+from ent_lite.posts.signatures import is_late, relation_label, signature_rows
+from ent_lite.school.models import Child, Enrolment, Group, GroupKind, GuardianLink
+
+TRACKING_PER_PAGE = 100
+# One reminder a day at most: families should not be pestered.
+REMINDER_INTERVAL = timedelta(hours=24)
+
+
+class ReminderRefused(Exception):
+    """``reason``: "closed" (no signature asked, not published or expired), "too_soon"
+    (``next_dt`` says when the next one is possible), or "failed" (the mail server refused)."""
+
+    def __init__(self, reason: str, next_dt: datetime | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.next_dt = next_dt
+
+
+def _reached_ids(post: Post):
+    """SELECT of the ids of the current children the post reaches that have a guardian."""
+    child_keys = audience_keys.child_keys_subquery()
+    return (
+        select(child_keys.c.child_id)
+        .join(PostAudience, and_(PostAudience.kind == child_keys.c.kind, PostAudience.value == child_keys.c.value))
+        .where(PostAudience.post_id == post.id,
+               select(GuardianLink.id).where(GuardianLink.child_id == child_keys.c.child_id).exists())
+        .distinct()
+    )
+
+
+def _read(post: Post, child_id) -> ColumnElement[bool]:
+    """Any guardian of the child opened the post."""
+    return (
+        select(PostRead.id).join(GuardianLink, GuardianLink.user_id == PostRead.user_id)
+        .where(PostRead.post_id == post.id, GuardianLink.child_id == child_id).exists()
+    )
+
+
+def _signed(post: Post, child_id) -> ColumnElement[bool]:
+    """One signature for the child, or every legal guardian's when the post asks for it."""
+    if not post.ack_every_guardian:
+        return select(PostSignature.id).where(PostSignature.post_id == post.id,
+                                              PostSignature.child_id == child_id).exists()
+    link = aliased(GuardianLink)
+    missing = (
+        select(link.id)
+        .where(link.child_id == child_id, link.legal_authority.is_(True),
+               ~select(PostSignature.id).where(PostSignature.post_id == post.id, PostSignature.child_id == child_id,
+                                               PostSignature.user_id == link.user_id).exists())
+        .exists()
+    )
+    has_signer = select(link.id).where(link.child_id == child_id, link.legal_authority.is_(True)).exists()
+    return and_(has_signer, not_(missing))
+
+
+@dataclass
+class TrackingCounts:
+    children: int
+    read: int
+    signed: int
+
+
+def tracking_counts(post: Post) -> TrackingCounts:
+    """How many children the post reaches, how many families read it, signed it (one query)."""
+    reached = _reached_ids(post).subquery("reached")
+    signed = func.count(case((_signed(post, reached.c.child_id), 1))) if post.requires_ack else literal(0)
+    children, read, signed_count = db.session.execute(
+        select(func.count(), func.count(case((_read(post, reached.c.child_id), 1))), signed).select_from(reached)
+    ).one()
+    return TrackingCounts(children, read, signed_count)
+
+
+@dataclass
+class TrackingRow:
+    first_name: str
+    last_name: str
+    class_name: str | None
+    read: bool
+    signed: bool
+    signers: list[tuple[str, datetime, bool]] = field(default_factory=list)  # (relation label, when, late)
+
+
+def tracking_page(post: Post, visible_child_ids, page: int, per_page: int = TRACKING_PER_PAGE):
+    """One page of per-child rows, by class then name: (rows, has_next). Two queries.
+
+    ``visible_child_ids``: a SELECT of the child ids the viewer may see by name
+    (``rules.visible_children``); the others count in the totals only.
+    """
+    class_name = (
+        select(Group.name).join(Enrolment, Enrolment.group_id == Group.id)
+        .where(Enrolment.child_id == Child.id, Group.kind == GroupKind.CLASS,
+               Group.school_year == audience_keys.this_school_year())
+        .order_by(Group.name).limit(1).scalar_subquery()
+    )
+    signed = _signed(post, Child.id) if post.requires_ack else false()
+    result = db.session.execute(
+        select(Child.id, Child.first_name, Child.last_name, class_name, _read(post, Child.id), signed)
+        .where(Child.id.in_(_reached_ids(post)), Child.id.in_(visible_child_ids))
+        .order_by(class_name, Child.last_name, Child.first_name, Child.id)
+        .offset((page - 1) * per_page).limit(per_page + 1)
+    ).all()
+    has_next = len(result) > per_page
+    result = result[:per_page]
+    signers: dict[int, list] = defaultdict(list)
+    if post.requires_ack and result:
+        for row in signature_rows([post.id], [r[0] for r in result]):
+            signers[row.child_id].append((relation_label(row.relation), row.signed_dt, is_late(post, row.signed_dt)))
+    rows = [TrackingRow(first, last, group, bool(read), bool(is_signed), signers[child_id])
+            for child_id, first, last, group, read, is_signed in result]
+    return rows, has_next
+
+
+# --- reminders ---------------------------------------------------------------------------------
+
+def reminder_recipients(post: Post):
+    """SELECT of the guardians with legal authority who still have to sign for a child.
+
+    With one signature per child: every legal guardian of a child nobody has signed for;
+    with every guardian's: each legal guardian who has not signed yet. Only accounts that
+    can log in are written to (the email's link requires it).
+    """
+    link = aliased(GuardianLink)
+    same_signature = [PostSignature.post_id == post.id, PostSignature.child_id == link.child_id]
+    if post.ack_every_guardian:
+        same_signature.append(PostSignature.user_id == link.user_id)
+    pending = (
+        select(link.user_id)
+        .where(link.legal_authority.is_(True), link.child_id.in_(_reached_ids(post)),
+               ~exists().where(*same_signature))
+    )
+    return select(User).where(User.id.in_(pending), User.email.is_not(None), User.is_enabled.is_(True),
+                              User.password_hash.is_not(None)).order_by(User.id)
+
+
+def send_reminders(post: Post, now: datetime) -> int:
+    """Email every guardian still expected to sign; returns how many mails went out.
+
+    The mail is generic (PRIVACY.md 18): no child name, no text of the post, a link that
+    requires login, in the guardian's language. At most one reminder per
+    ``REMINDER_INTERVAL``: the slot is claimed by one conditional UPDATE first, so two
+    clicks send one round. Raises ``ReminderRefused``; the caller then rolls back,
+    otherwise commits.
+    """
+    live = post.published_dt <= now and (post.expires_dt is None or post.expires_dt > now)
+    if not post.requires_ack or not live:
+        raise ReminderRefused("closed")
+    recipients = db.session.scalars(reminder_recipients(post)).all()
+    if not recipients:
+        return 0
+    claimed = db.session.execute(
+        update(Post)
+        .where(Post.id == post.id, or_(Post.reminded_dt.is_(None), Post.reminded_dt <= now - REMINDER_INTERVAL))
+        .values(reminded_dt=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not claimed:
+        db.session.refresh(post, ["reminded_dt"])
+        raise ReminderRefused("too_soon", post.reminded_dt + REMINDER_INTERVAL if post.reminded_dt else None)
+    post.reminded_dt = now
+    link = external_url("posts.detail", public_id=post.public_id)
+    sent = 0
+    for user in recipients:
+        with force_locale(user_language(user)):
+            subject = _("A message from the school is waiting for your signature")
+            body = render_template("posts/email/reminder.txt", link=link)
+        try:
+            send_mail(user.email, subject, body)
+            sent += 1
+        except (smtplib.SMTPException, OSError):
+            current_app.logger.error("signature reminder to user %s could not be sent", user.public_id)
+    if not sent:
+        # Nothing went out: the caller rolls back, so the author may try again.
+        raise ReminderRefused("failed")
+    return sent

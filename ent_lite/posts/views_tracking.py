@@ -1,0 +1,94 @@
+"""Signing a post for one's children, the author's tracking page and the signature reminder."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime, ngettext
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ent_lite.accounts.models import Role
+from ent_lite.audience import rules
+from ent_lite.core.db_types import utcnow
+from ent_lite.extensions import db
+from ent_lite.posts import services, signatures, tracking
+from ent_lite.posts.views import _page_number, bp, load_post
+from ent_lite.school.models import Child
+
+
+@bp.post("/news/<public_id>/sign")
+def sign(public_id: str):
+    """Sign for the children listed in the ``child`` fields (public ids); 404 if any is not
+    one the signer may sign for, and then nothing is written."""
+    now = utcnow()
+    post = load_post(public_id)
+    reach = rules.reach_of(current_user)
+    if post is None or reach.role != Role.GUARDIAN or not rules.can_read_post(current_user, post, now, reach):
+        abort(404)
+    places = reach.children.children_for((a.kind, a.value) for a in post.audience)
+    try:
+        written = signatures.sign(current_user, post, request.form.getlist("child"), places, now)
+    except LookupError:
+        abort(404)
+    db.session.commit()
+    if written and signatures.is_late(post, now):
+        flash(_("Thank you: your signature is recorded, after the due date."), "success")
+    elif written:
+        flash(_("Thank you: your signature is recorded."), "success")
+    else:
+        flash(_("This was already signed."), "success")
+    return redirect(url_for("posts.detail", public_id=post.public_id, _anchor="signature"))
+
+
+def _trackable(public_id: str):
+    post = load_post(public_id)
+    reach = rules.reach_of(current_user)
+    if (post is None or not rules.can_track_post(current_user, post, reach)
+            or not rules.can_read_post(current_user, post, reach=reach)):
+        abort(404)
+    return post, reach
+
+
+@bp.get("/news/<public_id>/tracking")
+def tracking_page(public_id: str):
+    post, reach = _trackable(public_id)
+    now = utcnow()
+    page = _page_number()
+    visible_ids = rules.visible_children(current_user, reach).with_only_columns(Child.id)
+    rows, has_next = tracking.tracking_page(post, visible_ids, page)
+    return render_template(
+        "posts/tracking.html",
+        post=post,
+        now=now,
+        counts=tracking.tracking_counts(post),
+        rows=rows,
+        page=page,
+        has_next=has_next,
+        sees_children=reach.role in rules.CHILD_STAFF,
+        published=services.is_published(post, now),
+        next_reminder=post.reminded_dt + tracking.REMINDER_INTERVAL if post.reminded_dt else None,
+    )
+
+
+@bp.post("/news/<public_id>/remind")
+def remind(public_id: str):
+    post, _reach = _trackable(public_id)
+    try:
+        sent = tracking.send_reminders(post, utcnow())
+    except tracking.ReminderRefused as refused:
+        db.session.rollback()
+        if refused.reason == "too_soon":
+            flash(_("A reminder was already sent less than 24 hours ago. You can send the next one from %(date)s.",
+                    date=format_datetime(refused.next_dt, "short")), "error")
+        elif refused.reason == "failed":
+            flash(_("The reminder could not be sent. Please try again later."), "error")
+        else:
+            flash(_("There is nothing to remind: this post asks for no signature, or is not visible to families."),
+                  "error")
+        return redirect(url_for("posts.tracking_page", public_id=post.public_id))
+    db.session.commit()
+    if sent:
+        flash(ngettext("A reminder was sent to %(num)d guardian.", "A reminder was sent to %(num)d guardians.", sent),
+              "success")
+    else:
+        flash(_("Every family has signed: nobody needs a reminder."), "success")
+    return redirect(url_for("posts.tracking_page", public_id=post.public_id))
