@@ -59,7 +59,9 @@ def from_environment(instance_path: str, env: str | None = None) -> dict:
         "PROXY_COUNT": _env_int("PROXY_COUNT", 0),
         "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": False,
-        "MAX_CONTENT_LENGTH": _env_int("MAX_UPLOAD_BYTES", 12 * 1024 * 1024),
+        # Room for a post with a class outing's photos (ten phone photos of 3-5 MB): a refused
+        # request body cannot be shown again with what the author typed.
+        "MAX_CONTENT_LENGTH": _env_int("MAX_UPLOAD_BYTES", 48 * 1024 * 1024),
         # Uploaded photos and documents live outside static and are served by an authorised route.
         "FILES_PATH": _env("FILES_PATH", str(Path(instance_path) / "files")),
         "MAX_FILE_BYTES": _env_int("MAX_FILE_BYTES", 10 * 1024 * 1024),

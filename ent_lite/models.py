@@ -1,9 +1,11 @@
 """Import every feature's models so the metadata (and Alembic) sees all tables."""
 from ent_lite.accounts.models import AccountToken, ActivationCode, Membership, Role, User  # noqa: F401
+from ent_lite.audit.models import AuditCheckpoint, AuditEntry  # noqa: F401
+from ent_lite.consents.models import ConsentRecord  # noqa: F401
 from ent_lite.conversations.models import Message, Thread, ThreadMember, ThreadRead  # noqa: F401
 from ent_lite.files.models import Attachment  # noqa: F401
 from ent_lite.forms.models import Answer, PostForm, Question, Response  # noqa: F401
-from ent_lite.posts.models import Post, PostAudience, PostRead, PostSignature  # noqa: F401
+from ent_lite.posts.models import Post, PostAudience, PostPhotoChild, PostRead, PostSignature  # noqa: F401
 from ent_lite.school.models import (  # noqa: F401
     Child,
     City,
@@ -12,3 +14,4 @@ from ent_lite.school.models import (  # noqa: F401
     Group,
     GuardianLink,
 )
+from ent_lite.privacy.models import RetentionOverride  # noqa: F401

@@ -114,3 +114,15 @@ class StaffInviteForm(FlaskForm):
     def validate_groups(self, field):
         if not set(field.data or ()) <= _values(field):
             raise ValidationError(_l("Choose classes or groups from the list."))
+
+
+class TwoFactorCodeForm(FlaskForm):
+    code = StringField(_l("6-digit code"), validators=[
+        _required, Length(max=20, message=_l("The code has 6 digits.")),
+    ])
+
+
+class RecoveryCodeForm(FlaskForm):
+    code = StringField(_l("Recovery code"), validators=[
+        _required, Length(max=40, message=_l("At most 40 characters.")),
+    ])

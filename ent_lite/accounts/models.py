@@ -4,7 +4,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ent_lite.core.db_types import PublicId, UTCDateTime, new_public_id, utcnow
@@ -53,6 +53,10 @@ class User(UserMixin, db.Model):
     activated_dt: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_login_dt: Mapped[datetime | None] = mapped_column(UTCDateTime())
     password_changed_dt: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Second factor (administrators and DPOs): the TOTP secret once enrolled, and the last
+    # 30-second step whose code was accepted, so that no code is accepted twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
@@ -128,6 +132,24 @@ class AccountToken(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_dt: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_dt: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()
+
+
+class RecoveryCode(db.Model):
+    """Second-factor recovery codes: shown once at enrolment, stored as SHA-256, each used once.
+
+    The codes carry about 80 random bits, so an unsalted fast hash is enough.
+    """
+
+    __tablename__ = "recovery_code"
+    __retention_category__ = "account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     used_dt: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship()

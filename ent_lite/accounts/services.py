@@ -11,6 +11,7 @@ from ent_lite.accounts.models import AccountToken, ActivationCode, Role, User
 from ent_lite.accounts.password_policy import context_words_for
 from ent_lite.accounts.passwords import hash_password, needs_rehash, verify_password
 from ent_lite.accounts.tokens import issue_token, use_token
+from ent_lite.audit.services import record
 from ent_lite.core.text import fold_joined, normalise_email
 from ent_lite.extensions import db
 from ent_lite.school.models import City
@@ -44,8 +45,21 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def record_login(user: User, now: datetime) -> None:
+def record_login(user: User, now: datetime, second_factor: str | None = None) -> None:
+    """A completed login: with the second factor for the accounts that need one."""
     user.last_login_dt = now
+    record("login.success", actor=user, target=user, now=now,
+           details={"second_factor": second_factor} if second_factor else None)
+
+
+def record_login_failure(email: str | None, now: datetime) -> None:
+    """The audit names the account when the typed address is one; never the address or password."""
+    user = find_user_by_email(email)
+    record("login.failure", target=user, outcome="failure", now=now)
+
+
+def record_logout(user: User, now: datetime, everywhere: bool = False) -> None:
+    record("logout", actor=user, target=user, now=now, details={"everywhere": True} if everywhere else None)
 
 
 def context_words(user: User, email: str | None = None) -> list[str]:
@@ -65,6 +79,7 @@ def set_password(user: User, password: str, now: datetime) -> None:
 
 def change_password(user: User, password: str, now: datetime) -> None:
     set_password(user, password, now)
+    record("password.change", actor=user, target=user, now=now)
     emails.send_password_changed(user)
 
 
@@ -84,6 +99,8 @@ def reset_password(token_row: AccountToken, password: str, now: datetime) -> Use
     user = token_row.user
     use_token(token_row, now)
     set_password(user, password, now)
+    # The link's holder acts as the account's owner.
+    record("password.reset", actor=user, target=user, now=now)
     emails.send_password_changed(user)
     return user
 

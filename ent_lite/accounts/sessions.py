@@ -13,6 +13,7 @@ from flask import current_app, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
+from ent_lite.accounts import two_factor
 from ent_lite.accounts.models import Role, User
 from ent_lite.extensions import db, login_manager
 from ent_lite.privacy.notice import has_read_current_notice
@@ -21,6 +22,12 @@ from ent_lite.privacy.notice import has_read_current_notice
 NOTICE_EXEMPT_ENDPOINTS = {
     "accounts.privacy_notice", "accounts.logout", "i18n.switch_language", "privacy.notice", "static",
 }
+# Reachable by an administrator or DPO between the password and the second factor.
+SECOND_FACTOR_EXEMPT_ENDPOINTS = {
+    "accounts.two_factor_code", "accounts.two_factor_recovery", "accounts.two_factor_setup", "accounts.logout",
+    "i18n.switch_language", "static",
+}
+_SECOND_FACTOR_KEY = "second_factor_ok"
 
 
 @login_manager.user_loader
@@ -78,13 +85,32 @@ def renew_session(user: User) -> None:
     """After the user's nonce changed (password change): sign this browser in again.
 
     Every other session died with the old nonce; this one keeps its remember-me
-    choice and its staff login time (a password change does not extend the 12 hours).
+    choice, its second factor and its staff login time (a password change does not
+    extend the 12 hours).
     """
     remember = user.role == Role.GUARDIAN and _remember_cookie_present()
     login_at = session.get("login_at")
+    second_factor = session.get(_SECOND_FACTOR_KEY)
     start_session(user, remember=remember)
     if login_at:
         session["login_at"] = login_at
+    if second_factor:
+        session[_SECOND_FACTOR_KEY] = second_factor
+
+
+def second_factor_passed() -> bool:
+    return bool(session.get(_SECOND_FACTOR_KEY))
+
+
+def pass_second_factor() -> None:
+    """This session is fully logged in (start_session clears the mark at every login)."""
+    session[_SECOND_FACTOR_KEY] = True
+
+
+def needs_second_factor() -> bool:
+    """Logged in with the password only, by an account that must also give a second factor."""
+    return (current_user.is_authenticated and two_factor.required_for(current_user)
+            and not second_factor_passed())
 
 
 def enforce_staff_timeouts():
@@ -113,9 +139,25 @@ def require_current_notice():
     return redirect(url_for("accounts.privacy_notice"))
 
 
+def require_second_factor():
+    """An administrator or DPO gives the second factor (enrolling first) before anything else.
+
+    The check asks for the mark rather than trusting the login page to have asked, so every
+    way into a session (invitation, a role given while logged in) meets it.
+    """
+    if request.endpoint in SECOND_FACTOR_EXEMPT_ENDPOINTS or request.endpoint is None:
+        return None
+    if not needs_second_factor():
+        return None
+    page = "accounts.two_factor_code" if two_factor.is_enrolled(current_user) else "accounts.two_factor_setup"
+    target = request.full_path.rstrip("?") if request.method == "GET" else None
+    return redirect(url_for(page, next=target) if target else url_for(page))
+
+
 def init_app(app) -> None:
     login_manager.login_view = "accounts.login"
     login_manager.session_protection = "basic"
     # The staff timeout runs before the login wall so an expired session is sent to login.
     app.before_request(enforce_staff_timeouts)
+    app.before_request(require_second_factor)
     app.before_request(require_current_notice)

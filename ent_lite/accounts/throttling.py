@@ -23,6 +23,8 @@ ACTIVATION_CODE_PER_IP = "10/15 minutes;50/day"
 ACTIVATION_NAME_PER_IP = "5/15 minutes;20/day"
 ACTIVATION_NAME_PER_CODE = "5/15 minutes;10/day"
 PASSWORD_CHANGE_PER_USER = "5/15 minutes;20/day"
+# Second-factor codes: a million values, so a few wrong ones per account lock it out for a while.
+SECOND_FACTOR_PER_USER = "5/minute;10/15 minutes;20/hour;50/day"
 
 _FAILED = "ent_lite.attempt_failed"
 
@@ -88,3 +90,9 @@ def failures_per_user(limits: str):
         return limiter.limit(limits, key_func=_session_user_key, methods=["POST"], deduct_when=_failed)(view)
 
     return decorator
+
+
+def second_factor_failures(view):
+    """One budget for every second-factor form of an account (code, recovery code, enrolment)."""
+    return limiter.shared_limit(SECOND_FACTOR_PER_USER, scope="second_factor", key_func=_session_user_key,
+                                methods=["POST"], deduct_when=_failed)(view)

@@ -11,7 +11,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 
-from ent_lite.accounts import services, throttling
+from ent_lite.accounts import services, throttling, two_factor
 from ent_lite.accounts.forms import ROLE_LABELS, ChangePasswordForm, ConfirmForm, LanguageForm, LoginForm
 from ent_lite.accounts.passwords import verify_password
 from ent_lite.accounts.sessions import end_session, renew_session, start_session
@@ -35,9 +35,15 @@ def login():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
             start_session(user, remember=form.remember.data)
+            if two_factor.required_for(user):
+                # Logged in with the password only: every page but the second factor's stays closed.
+                db.session.commit()
+                return redirect(url_for("accounts.two_factor_code", next=target))
             services.record_login(user, utcnow())
             db.session.commit()
             return redirect(target)
+        services.record_login_failure(form.email.data, utcnow())
+        db.session.commit()
         # Same words for unknown, not activated, disabled accounts and wrong passwords.
         throttling.mark_failed()
         form.password.errors.append(_("Incorrect email address or password."))
@@ -47,6 +53,8 @@ def login():
 @bp.post("/logout")
 @public
 def logout():
+    if current_user.is_authenticated:
+        services.record_logout(current_user._get_current_object(), utcnow())
     end_session()
     db.session.commit()
     return redirect(url_for("accounts.login"))
@@ -65,6 +73,7 @@ def account():
 @bp.post("/account/logout-everywhere")
 def logout_everywhere():
     if ConfirmForm().validate_on_submit():
+        services.record_logout(current_user._get_current_object(), utcnow(), everywhere=True)
         end_session()
         db.session.commit()
         flash(_("You have been logged out on all your devices."), "success")
@@ -91,4 +100,4 @@ def change_password():
 
 
 # The other pages of the blueprint.
-from ent_lite.accounts import views_activation, views_staff, views_tokens  # noqa: E402,F401
+from ent_lite.accounts import views_activation, views_staff, views_tokens, views_two_factor  # noqa: E402,F401

@@ -12,6 +12,7 @@ from ent_lite.accounts.forms import ROLE_LABELS, ConfirmForm, StaffInviteForm
 from ent_lite.accounts.invitations import InviteScope
 from ent_lite.accounts.models import Role, User
 from ent_lite.accounts.views import bp
+from ent_lite.audit.services import record
 from ent_lite.core.auth import roles_required
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
@@ -49,7 +50,14 @@ def invite_staff():
         if placement is not None:
             user = invitations.create_staff_user(current_user, form.first_name.data, form.last_name.data,
                                                  form.email.data, placement)
-            sent = invitations.send_staff_invitation(user, utcnow())
+            now = utcnow()
+            sent = invitations.send_staff_invitation(user, now)
+            record("admin.invite", actor=current_user, target=user, now=now, details={
+                "role": placement.role,
+                "establishment": placement.establishment.public_id if placement.establishment else None,
+                "groups": sorted(g.public_id for g in placement.groups),
+                "email_sent": sent,
+            })
             db.session.commit()
             _flash_sent(user, sent)
             return redirect(url_for("accounts.invite_staff"))
@@ -63,7 +71,9 @@ def resend_invitation(public_id: str):
     user = db.session.scalar(select(User).where(User.public_id == public_id))
     if user is None or user not in invitations.pending_invitations(current_user):
         abort(404)
-    sent = invitations.send_staff_invitation(user, utcnow())
+    now = utcnow()
+    sent = invitations.send_staff_invitation(user, now)
+    record("admin.invite_resend", actor=current_user, target=user, now=now, details={"email_sent": sent})
     db.session.commit()
     _flash_sent(user, sent)
     return redirect(url_for("accounts.invite_staff"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from ent_lite.accounts import invitations, services, throttling
+from ent_lite.accounts import invitations, services, throttling, two_factor
 from ent_lite.accounts.forms import NewPasswordForm, ResetRequestForm
 from ent_lite.accounts.sessions import start_session
 from ent_lite.accounts.tokens import TokenState, find_token
@@ -76,8 +76,10 @@ def accept_invitation(token: str):
     if form.validate_on_submit() and form.check_policy(services.context_words(user)):
         invitations.accept_invitation(row, form.password.data, now)
         start_session(user)
-        services.record_login(user, now)
+        if not two_factor.required_for(user):
+            services.record_login(user, now)
         db.session.commit()
         flash(_("Welcome to ent_lite. Your password is saved."), "success")
+        # An administrator or DPO is sent on to set up the second factor first.
         return redirect(url_for("core.home"))
     return _no_store(render_template("accounts/accept_invitation.html", form=form, user=user))

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from ent_lite.admin.forms import RosterForm
 from ent_lite.admin.services import overview
+from ent_lite.audit.services import record
 from ent_lite.core.auth import roles_required
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
@@ -44,6 +45,8 @@ def roster():
             if form.dry_run.data:
                 db.session.rollback()
             else:
+                record("admin.roster_import", actor=current_user, now=now,
+                       details={"source": "upload", "school_year": school_year, **result.summary.as_dict()})
                 db.session.commit()
             # Counts only: the log never holds names.
             current_app.logger.info("roster import by %s (dry run: %s): %s", current_user.public_id,

@@ -34,6 +34,7 @@ from ent_lite.audience.keys import Key, ReaderKeys
 from ent_lite.conversations.models import Message, Thread, ThreadMember
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
+from ent_lite.posts import photo_tags
 from ent_lite.posts.models import Post, PostAudience
 from ent_lite.school.models import (
     LEVELS,
@@ -366,9 +367,9 @@ def can_close_thread(user, thread: Thread) -> bool:
 
 
 def can_withdraw_message(user, message: Message, now: datetime) -> bool:
-    """Its author, within WITHDRAW_WINDOW, while the thread is open."""
+    """Its author, within WITHDRAW_WINDOW, even if staff closed the thread meanwhile."""
     return (_role_of(user) is not None and message.author_id == user.id and message.withdrawn_dt is None
-            and now - message.created_dt <= WITHDRAW_WINDOW and can_write_in(user, message.thread))
+            and now - message.created_dt <= WITHDRAW_WINDOW and can_read_thread(user, message.thread))
 
 
 def can_start_thread_about(user, child: Child) -> bool:
@@ -503,13 +504,29 @@ def message_recipients(thread: Thread):
 # foreign posts included, through can_read_post) or the message's thread. A withdrawn
 # message's files are served to nobody. A file linked to nothing yet (an upload whose form
 # was not saved) is only its uploader's.
+# The photos of a post tagging a child who lacks (or has withdrawn) the consent its audience
+# needs are withheld from everyone but the staff who manage the post (PRIVACY.md A.5).
+
+def photos_withheld_from(user, posts, now: datetime | None = None, reach: Reach | None = None) -> set[int]:
+    """Ids of the posts (among these) whose photos this user must not see; fixed query count."""
+    posts = list(posts)
+    if not posts:
+        return set()
+    reach = reach or reach_of(user)
+    # A post known to tag nobody (has_photo_tags loaded and false) needs no consent query.
+    others = [post.id for post in posts
+              if post.has_photo_tags is not False and not can_delete_post(user, post, reach)]
+    return photo_tags.posts_with_withheld_photos(others, now or utcnow()) if others else set()
+
 
 def can_read_attachment(user, attachment, now: datetime | None = None, reach: Reach | None = None) -> bool:
     if not getattr(user, "is_authenticated", False) or user.role not in Role.ALL:
         return False
     if attachment.post_id is not None:
         post = db.session.get(Post, attachment.post_id)
-        return post is not None and can_read_post(user, post, now, reach)
+        if post is None or not can_read_post(user, post, now, reach):
+            return False
+        return attachment.kind != "image" or not photos_withheld_from(user, [post], now, reach)
     message_id = getattr(attachment, "message_id", None)
     if message_id is not None:
         from ent_lite.conversations.models import Message as ThreadMessage

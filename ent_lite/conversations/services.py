@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased, joinedload
 
 from ent_lite.accounts.models import Role
 from ent_lite.audience import keys as audience_keys
 from ent_lite.audience import rules
 from ent_lite.conversations.models import Message, Thread, ThreadMember, ThreadRead
+from ent_lite.core import upsert
 from ent_lite.extensions import db
 from ent_lite.files import services as file_services
 from ent_lite.posts.models import Post
@@ -103,9 +103,7 @@ def close_thread(thread: Thread, user, now: datetime) -> None:
 
 def mark_read(thread: Thread, user, now: datetime) -> None:
     """Record that ``user`` opened the thread now: one atomic upsert, safe with two tabs open."""
-    dialect = db.session.get_bind(mapper=ThreadRead.__mapper__).dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(ThreadRead).values(thread_id=thread.id, user_id=user.id, last_read_dt=now)
+    statement = upsert.insert(ThreadRead).values(thread_id=thread.id, user_id=user.id, last_read_dt=now)
     db.session.execute(statement.on_conflict_do_update(
         index_elements=["thread_id", "user_id"], set_={"last_read_dt": statement.excluded.last_read_dt}))
 
@@ -198,10 +196,8 @@ def addressee_ids(thread: Thread) -> set[int]:
     return set(db.session.scalars(select(ThreadMember.user_id).where(ThreadMember.thread_id == thread.id)))
 
 
-def withdrawable_ids(messages: Sequence[Message], user, now: datetime, can_write: bool) -> set[int]:
-    """The user's own messages still inside the withdraw window (the thread check done once)."""
-    if not can_write:
-        return set()
+def withdrawable_ids(messages: Sequence[Message], user, now: datetime) -> set[int]:
+    """The reader's own messages still inside the withdraw window (the reader may read the thread)."""
     return {m.id for m in messages if m.author_id == user.id and m.withdrawn_dt is None
             and now - m.created_dt <= rules.WITHDRAW_WINDOW}
 

@@ -168,10 +168,12 @@ def _render_thread(thread: Thread, form: ReplyForm, status: int = 200):
         form=form,
         can_write=can_write,
         can_close=can_write and rules.can_close_thread(current_user, thread),
-        withdrawable=services.withdrawable_ids(messages, current_user, now, can_write),
+        withdrawable=services.withdrawable_ids(messages, current_user, now),
         participants=services.participants(thread),
         addressees=services.addressee_ids(thread) if thread.child_id is not None else set(),
         group_names=services.child_group_names(thread),
+        # The post stays private to its own readers (a staff member may have left its audience).
+        linked_post=thread.post if thread.post and rules.can_read_post(current_user, thread.post, now) else None,
     )
     # Opening the thread is the read mark itself: idempotent, so a GET may record it. Committed
     # after rendering so the page does not reload what it already has.
@@ -207,8 +209,7 @@ def withdraw(public_id: str, message_id: str):
         abort(404)
     now = utcnow()
     if not rules.can_withdraw_message(current_user, message, now):
-        flash(_("This message can no longer be withdrawn (only within 15 minutes, while the "
-                "conversation is open)."), "error")
+        flash(_("This message can no longer be withdrawn: only within 15 minutes of sending it."), "error")
     else:
         services.withdraw_message(message, current_user, now)
         db.session.commit()

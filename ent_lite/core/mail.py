@@ -11,23 +11,52 @@ from email.message import EmailMessage
 from flask import after_this_request, current_app, has_request_context
 
 
-def send_mail(to: str, subject: str, body: str) -> None:
-    config = current_app.config
+def _message(to: str, subject: str, body: str) -> EmailMessage:
     message = EmailMessage()
-    message["From"] = config["MAIL_FROM"]
+    message["From"] = current_app.config["MAIL_FROM"]
     message["To"] = to
     message["Subject"] = subject
     message.set_content(body)
-    if config["MAIL_SUPPRESS"]:
-        # Demo mode: show the mail in the console so links can be followed.
-        current_app.logger.warning("mail not sent (demo):\n%s", message.as_string())
-        return
-    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
-        if config["MAIL_STARTTLS"]:
-            smtp.starttls()
-        if config["MAIL_USERNAME"]:
-            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-        smtp.send_message(message)
+    return message
+
+
+def _connect() -> smtplib.SMTP:
+    config = current_app.config
+    smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10)
+    if config["MAIL_STARTTLS"]:
+        smtp.starttls()
+    if config["MAIL_USERNAME"]:
+        smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+    return smtp
+
+
+def send_mail(to: str, subject: str, body: str) -> None:
+    send_many([(to, subject, body)], stop_on_error=True)
+
+
+def send_many(mails: list[tuple[str, str, str]], stop_on_error: bool = False) -> int:
+    """Send (to, subject, body) mails over one SMTP connection; returns how many went out.
+
+    A refused recipient is logged by position (never by address) and skipped unless
+    ``stop_on_error``; a connection failure raises.
+    """
+    messages = [_message(*mail) for mail in mails]
+    if current_app.config["MAIL_SUPPRESS"]:
+        # Demo mode: show the mails in the console so links can be followed.
+        for message in messages:
+            current_app.logger.warning("mail not sent (demo):\n%s", message.as_string())
+        return len(messages)
+    sent = 0
+    with _connect() as smtp:
+        for position, message in enumerate(messages):
+            try:
+                smtp.send_message(message)
+                sent += 1
+            except smtplib.SMTPRecipientsRefused:
+                if stop_on_error:
+                    raise
+                current_app.logger.error("mail %d of %d refused by the SMTP server", position + 1, len(messages))
+    return sent
 
 
 def send_mail_after_response(to: str, subject: str, body: str, on_failure=None) -> None:

@@ -30,9 +30,11 @@ class FilesField(MultipleFileField):
 
     @property
     def hint(self) -> str:
-        return _("JPEG, PNG or WebP photos and PDF documents, at most %(limit)s each. Photos are resized "
-                 "and their hidden data (such as the place where they were taken) is removed.",
-                 limit=human_size(current_app.config["MAX_FILE_BYTES"]))
+        return _("JPEG, PNG or WebP photos and PDF documents, at most %(limit)s each and %(total)s "
+                 "together. Photos are resized and their hidden data (such as the place where they "
+                 "were taken) is removed.",
+                 limit=human_size(current_app.config["MAX_FILE_BYTES"]),
+                 total=human_size(current_app.config["MAX_CONTENT_LENGTH"]))
 
     def refuse(self, message: str) -> None:
         """Show an upload's refusal next to this input, like a validation error."""

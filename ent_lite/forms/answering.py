@@ -7,7 +7,8 @@ read, in their language.
 from __future__ import annotations
 
 import json
-from decimal import Decimal, InvalidOperation
+import re
+from decimal import Decimal
 
 from flask_babel import format_decimal
 from flask_babel import gettext as _
@@ -19,8 +20,9 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ent_lite.forms.models import NO, YES, Question, QuestionKind
 
 MAX_TEXT_LENGTH = 500
-MAX_NUMBER = Decimal("1000000000")
-MAX_NUMBER_LENGTH = 20
+# Plain notation only, up to 9 digits and 6 decimals: "1e-999999" would otherwise be stored as
+# a million characters.
+NUMBER_PATTERN = re.compile(r"[+-]?\d{1,9}(\.\d{1,6})?|[+-]?\.\d{1,6}")
 
 
 def question_label(question: Question) -> str:
@@ -37,15 +39,9 @@ def field_name(question: Question) -> str:
 def parse_number(text: str) -> Decimal | None:
     """A number typed the French or English way ("2,5" or "2.5"); None when unreadable."""
     cleaned = "".join((text or "").split()).replace(",", ".")  # split() also drops no-break spaces
-    if not cleaned or len(cleaned) > MAX_NUMBER_LENGTH:
+    if not NUMBER_PATTERN.fullmatch(cleaned):
         return None
-    try:
-        number = Decimal(cleaned)
-    except InvalidOperation:
-        return None
-    if not number.is_finite() or abs(number) >= MAX_NUMBER:
-        return None
-    return number
+    return Decimal(cleaned)
 
 
 def _required(message):

@@ -6,10 +6,8 @@ slots is always shown and the empty ones are ignored.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
-from zoneinfo import ZoneInfo
+from datetime import datetime, time
 
-from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (BooleanField, DateField, FieldList, Form, FormField, RadioField, SelectChoice, SelectField,
@@ -17,6 +15,7 @@ from wtforms import (BooleanField, DateField, FieldList, Form, FormField, RadioF
 from wtforms.validators import Length, Optional
 
 from ent_lite.core.db_types import utcnow
+from ent_lite.core.localtime import NearToday, local_to_utc
 from ent_lite.forms.models import AnsweredPer, FormKind, QuestionKind
 
 NONE = "none"
@@ -26,7 +25,6 @@ MAX_CHOICES = 20
 MAX_CHOICE_LENGTH = 200
 # Without a time the deadline is the end of the chosen day.
 END_OF_DAY = time(23, 59)
-DEFAULT_TIMEZONE = "Europe/Paris"
 
 FORM_KIND_LABELS = {
     NONE: _l("None"),
@@ -35,7 +33,7 @@ FORM_KIND_LABELS = {
 }
 ANSWERED_PER_LABELS = {
     AnsweredPer.CHILD: _l("One answer per child"),
-    AnsweredPer.FAMILY: _l("One answer per parent account"),
+    AnsweredPer.FAMILY: _l("One answer per family"),
 }
 QUESTION_KIND_LABELS = {
     QuestionKind.YES_NO: _l("Yes or no"),
@@ -56,20 +54,9 @@ def split_choices(text: str | None) -> list[str]:
     return list(dict.fromkeys(line for line in lines if line))
 
 
-def city_timezone() -> ZoneInfo:
-    name = current_app.config.get("BABEL_DEFAULT_TIMEZONE") if has_app_context() else None
-    return ZoneInfo(name or DEFAULT_TIMEZONE)
-
-
-def local_to_utc(day: date, at: time | None) -> datetime:
-    """A date and time typed in the city's time zone, as an aware UTC datetime."""
-    local = datetime.combine(day, at or END_OF_DAY).replace(tzinfo=city_timezone())
-    return local.astimezone(timezone.utc)
-
-
 def deadline_from(data: dict) -> datetime | None:
     day = data.get("deadline_date")
-    return local_to_utc(day, data.get("deadline_time")) if day else None
+    return local_to_utc(day, data.get("deadline_time") or END_OF_DAY) if day else None
 
 
 class QuestionSlotForm(Form):
@@ -144,7 +131,7 @@ class FormBuilderForm(Form):
     )
     # Phones send 2026-06-30 from their date picker; a browser without one gets typed text.
     deadline_date = DateField(
-        _l("Answer by (date)"), validators=[Optional()], format=["%Y-%m-%d", "%d/%m/%Y"],
+        _l("Answer by (date)"), validators=[Optional(), NearToday()], format=["%Y-%m-%d", "%d/%m/%Y"],
         invalid_value_message=_l("Enter the date as day, month and year, for example 30/06/2026."),
     )
     deadline_time = TimeField(
@@ -189,15 +176,20 @@ class FormBuilderForm(Form):
             return False
         return True
 
-    def check_deadline_after(self, moment: datetime) -> bool:
-        """For a scheduled post: the deadline must come after its publication. Call after
-        ``validate``; adds the error next to the date and returns False when it does not."""
+    def check_deadline_within(self, start: datetime, end: datetime | None) -> bool:
+        """The deadline must fall while families see the post: after its publication and, when
+        it expires, before that. Call after ``validate``; adds the error next to the date and
+        returns False otherwise."""
         if self.chosen_kind == NONE or self.deadline_date.errors or self.deadline_date.data is None:
             return True
-        if deadline_from(self.data) > moment:
-            return True
-        self.deadline_date.errors = [_("The deadline must come after the publication of the post.")]
-        return False
+        deadline = deadline_from(self.data)
+        if deadline <= start:
+            self.deadline_date.errors = [_("The deadline must come after the publication of the post.")]
+            return False
+        if end is not None and deadline > end:
+            self.deadline_date.errors = [_("The deadline must come before the post is hidden from families.")]
+            return False
+        return True
 
     def filled_slots(self) -> list[QuestionSlotForm]:
         return [entry.form for entry in self.questions if not entry.form.is_empty]

@@ -1,7 +1,9 @@
 """Polls and authorisations attached to a post, and the guardians' answers."""
 from __future__ import annotations
 
+import hashlib
 import json
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint
@@ -106,8 +108,9 @@ class Question(db.Model):
 class Response(db.Model):
     """One answer to a form: for a child, or for a guardian account (see AnsweredPer).
 
-    ``respondent_key`` ("child:<id>" or "user:<id>") is unique per form, so a double submit
-    or two guardians answering at once update one row instead of adding a second.
+    ``respondent_key`` ("child:<id>" or "family:<hash of the children>") is unique per form,
+    so a double submit or two guardians answering at once update one row instead of adding
+    a second.
     """
 
     __tablename__ = "form_response"
@@ -147,5 +150,12 @@ class Answer(db.Model):
     response: Mapped[Response] = relationship(back_populates="answers")
 
 
-def respondent_key(child_id: int | None, user_id: int) -> str:
-    return f"child:{child_id}" if child_id is not None else f"user:{user_id}"
+def respondent_key(child_id: int) -> str:
+    return f"child:{child_id}"
+
+
+def family_key(child_ids: Iterable[int]) -> str:
+    """A family = the children a guardian has among those the post concerns: the two parents
+    of the same children share one answer; a parent with other children answers apart."""
+    digest = hashlib.sha256(",".join(str(i) for i in sorted(set(child_ids))).encode()).hexdigest()
+    return f"family:{digest[:32]}"

@@ -11,14 +11,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import case, func, select
 
 from ent_lite.accounts.models import User
 from ent_lite.audience import keys as audience_keys
 from ent_lite.extensions import db
 from ent_lite.forms import answering
 from ent_lite.forms.models import NO, YES, Answer, PostForm, Question, QuestionKind, Response
-from ent_lite.posts.models import Post, PostAudience
+from ent_lite.posts.models import Post
+from ent_lite.posts.stats import reached_child_ids
 from ent_lite.school.models import Child, Enrolment, Group, GroupKind, GuardianLink
 
 
@@ -82,18 +83,6 @@ def _class_name(child_id_column):
     )
 
 
-def _reached_child_ids(post_id: int):
-    """SELECT of the current children with a guardian that the post's audience reaches."""
-    child_keys = audience_keys.child_keys_subquery()
-    has_guardian = select(GuardianLink.id).where(GuardianLink.child_id == child_keys.c.child_id).exists()
-    return (
-        select(child_keys.c.child_id)
-        .join(PostAudience, and_(PostAudience.kind == child_keys.c.kind, PostAudience.value == child_keys.c.value))
-        .where(PostAudience.post_id == post_id, has_guardian)
-        .distinct()
-    )
-
-
 def reached_children(post: Post, visible_child_ids) -> list[ChildLine]:
     """The reached children the viewer may see by name, by class then name (one query).
 
@@ -102,7 +91,7 @@ def reached_children(post: Post, visible_child_ids) -> list[ChildLine]:
     class_name = _class_name(Child.id).label("class_name")
     rows = db.session.execute(
         select(Child.id, Child.first_name, Child.last_name, class_name)
-        .where(Child.id.in_(_reached_child_ids(post.id)), Child.id.in_(visible_child_ids))
+        .where(Child.id.in_(reached_child_ids(post.id)), Child.id.in_(visible_child_ids))
         .order_by(class_name, Child.last_name, Child.first_name, Child.id)
     ).all()
     return [ChildLine(*row) for row in rows]
@@ -111,7 +100,7 @@ def reached_children(post: Post, visible_child_ids) -> list[ChildLine]:
 def reach_counts(form: PostForm, post: Post) -> tuple[int, int]:
     """(children reached, of whom with an answer) in one query. Per family, a child has an
     answer when one of its guardians answered."""
-    reached = _reached_child_ids(post.id).subquery()
+    reached = reached_child_ids(post.id).subquery()
     answered = select(Response.id).where(Response.form_id == form.id)
     if form.per_child:
         answered = answered.where(Response.child_id == reached.c.child_id)

@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload, selectinload
 
 from ent_lite.accounts.models import Role
 from ent_lite.audience import rules
+from ent_lite.core import upsert
 from ent_lite.core.db_types import new_public_id
 from ent_lite.extensions import db
 from ent_lite.forms import answering
@@ -25,6 +25,7 @@ from ent_lite.forms.models import (
     Question,
     QuestionKind,
     Response,
+    family_key,
     respondent_key,
 )
 from ent_lite.forms.results import answer_summary
@@ -99,7 +100,7 @@ def load_form(public_id: str) -> PostForm | None:
 
 @dataclass(frozen=True)
 class AnswerTarget:
-    """What a guardian answers for: one of their children, or their own account (per family)."""
+    """What a guardian answers for: one of their children, or their family."""
 
     key: str
     can_answer: bool
@@ -121,7 +122,7 @@ def answer_targets(user, post: Post, form: PostForm, now: datetime,
     if not places:
         return []
     if not form.per_child:
-        return [AnswerTarget(key=respondent_key(None, user.id), can_answer=True)]
+        return [AnswerTarget(key=family_key(p.child_id for p in places), can_answer=True)]
     rows = db.session.execute(
         select(GuardianLink.child_id, GuardianLink.legal_authority, Child.public_id)
         .join(Child, Child.id == GuardianLink.child_id)
@@ -130,7 +131,7 @@ def answer_targets(user, post: Post, form: PostForm, now: datetime,
     links = {child_id: (authority, public_id) for child_id, authority, public_id in rows}
     return [
         AnswerTarget(
-            key=respondent_key(place.child_id, user.id),
+            key=respondent_key(place.child_id),
             can_answer=rules.may_answer_for_child(form.kind, links[place.child_id][0]),
             child_id=place.child_id,
             child_public_id=links[place.child_id][1],
@@ -153,12 +154,6 @@ def responses_by_key(form: PostForm, keys) -> dict[str, Response]:
     return {response.respondent_key: response for response in responses}
 
 
-def _insert(model):
-    # The two supported databases share the ON CONFLICT syntax.
-    dialect = db.session.get_bind(mapper=model.__mapper__).dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
-
-
 def save_answers(form: PostForm, user, target: AnswerTarget, values: dict[int, str | None], now: datetime) -> int:
     """Store the answers for one target: ``values`` maps every question id to its stored
     value (None clears it). Returns the response id.
@@ -167,7 +162,7 @@ def save_answers(form: PostForm, user, target: AnswerTarget, values: dict[int, s
     submit, or two guardians answering for one child at the same moment, update one row.
     """
     response_id = db.session.execute(
-        _insert(Response)
+        upsert.insert(Response)
         .values(public_id=new_public_id(), form_id=form.id, child_id=target.child_id, respondent_id=user.id,
                 respondent_key=target.key, created_dt=now, updated_dt=now)
         .on_conflict_do_update(index_elements=["form_id", "respondent_key"],
@@ -181,7 +176,7 @@ def save_answers(form: PostForm, user, target: AnswerTarget, values: dict[int, s
         if value is None:
             continue
         db.session.execute(
-            _insert(Answer).values(response_id=response_id, question_id=question_id, value=value)
+            upsert.insert(Answer).values(response_id=response_id, question_id=question_id, value=value)
             .on_conflict_do_update(index_elements=["response_id", "question_id"], set_={"value": value})
         )
     return response_id

@@ -12,14 +12,18 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ent_lite.audience.rules import PostTarget
 from ent_lite.core.db_types import utcnow
+from ent_lite.core.localtime import NearToday, end_of_day_utc, local_to_utc, to_local
 from ent_lite.files.forms import FilesField
 from ent_lite.forms.builder import FormBuilderForm
+from ent_lite.posts import photo_tags
 from ent_lite.posts.body import MAX_BODY_LENGTH, MAX_TITLE_LENGTH
-from ent_lite.posts.localtime import end_of_day_utc, local_to_utc, to_local
-from ent_lite.posts.services import PostOptions
+from ent_lite.posts.services import PostOptions, Taggable
+from ent_lite.posts.signatures import names_list
 
 DEFAULT_PUBLISH_TIME = time(8, 0)
-BAD_DATE = _l("Enter a date, for example 2026-03-05.")
+# Phones send 2026-06-30 from their date picker; a browser without one gets typed text.
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+BAD_DATE = _l("Enter the date as day, month and year, for example 30/06/2026.")
 BAD_TIME = _l("Enter a time, for example 08:30.")
 
 
@@ -52,22 +56,35 @@ class PostForm(FlaskForm):
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
     )
-    publish_date = DateField(_l("Publish on"), validators=[Optional()], invalid_value_message=BAD_DATE)
-    publish_time = TimeField(_l("At"), default=DEFAULT_PUBLISH_TIME, invalid_value_message=BAD_TIME)
-    expires_date = DateField(_l("Hide from families after"), validators=[Optional()],
+    publish_date = DateField(_l("Publish on"), validators=[Optional(), NearToday()], format=DATE_FORMATS,
                              invalid_value_message=BAD_DATE)
+    publish_time = TimeField(_l("At"), default=DEFAULT_PUBLISH_TIME, invalid_value_message=BAD_TIME)
+    expires_date = DateField(_l("Hide from families after"), validators=[Optional(), NearToday()],
+                             format=DATE_FORMATS, invalid_value_message=BAD_DATE)
     is_urgent = BooleanField(_l("Urgent"))
     is_pinned = BooleanField(_l("Pin to the top"))
     replies_allowed = BooleanField(_l("Allow replies"), default=True)
     requires_ack = BooleanField(_l("Ask families to sign"))
-    ack_due_date = DateField(_l("Sign before"), validators=[Optional()], invalid_value_message=BAD_DATE)
+    ack_due_date = DateField(_l("Sign before"), validators=[Optional(), NearToday()],
+                             format=DATE_FORMATS, invalid_value_message=BAD_DATE)
     ack_every_guardian = BooleanField(_l("Every guardian must sign"))
     files = FilesField()
+    # The children who appear in the photos: offered by ``offer_children``, never pre-ticked.
+    children = SelectMultipleField(
+        _l("Children who appear in the photos"),
+        choices=[],
+        validate_choice=False,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
     # The poll or authorisation builder (forms feature); removed from the edit page.
     poll = FormField(FormBuilderForm)
 
     now: datetime | None = None  # set by ``check``
     start_dt: datetime | None = None  # a published post's fixed publication time
+    fixed_keys: list | None = None  # a published post's audience, which no longer changes
+    taggable: dict[str, Taggable] = {}
+    already_tagged: frozenset[int] = frozenset()  # editing: tags whose photos are already hidden if need be
 
     def offer(self, targets: list[PostTarget]) -> None:
         self.allowed = {t.token: t for t in targets}
@@ -84,6 +101,42 @@ class PostForm(FlaskForm):
             raise ValidationError(_("Choose among the audiences listed."))
         if len({self.allowed[token].establishment_id for token in tokens}) > 1:
             raise ValidationError(_("Choose audiences of one establishment at a time."))
+
+    # --- children in the photos: only those the audience reaches, with their guardians' consent
+
+    def offer_children(self, taggable: list[Taggable]) -> None:
+        self.taggable = {t.child.public_id: t for t in taggable}
+        self.children.choices = [
+            (t.child.public_id, _l("%(name)s (%(groups)s)", name=t.child.display_name, groups=", ".join(t.group_names)))
+            for t in taggable
+        ]
+
+    def tagged(self) -> list:
+        return [self.taggable[token].child for token in dict.fromkeys(self.children.data or []) if token in self.taggable]
+
+    def _audience_keys(self) -> list | None:
+        if self.fixed_keys is not None:
+            return self.fixed_keys
+        if "targets" not in self or self.targets.errors:
+            return None  # the audience field already says what is wrong
+        return [t.key for t in self.chosen_targets()]
+
+    def validate_children(self, field) -> None:
+        tokens = list(dict.fromkeys(field.data or []))
+        if any(token not in self.taggable for token in tokens):
+            raise ValidationError(_("Choose among the children listed."))
+        keys = self._audience_keys()
+        if not tokens or keys is None:
+            return
+        chosen = [self.taggable[token] for token in tokens]
+        outside = [t.child.display_name for t in chosen if not t.keys & set(keys)]
+        if outside:
+            raise ValidationError(_("Not in the audience chosen: %(names)s. Untick them or choose their class.",
+                                    names=names_list(outside)))
+        added = [t.child for t in chosen if t.child.id not in self.already_tagged]
+        blocking = photo_tags.blocking_children(keys, added, self.now)
+        if blocking:
+            raise ValidationError(consent_refusal(blocking))
 
     # --- dates: typed in the city's time zone, checked against each other -------------------
 
@@ -109,17 +162,29 @@ class PostForm(FlaskForm):
         if field.data and end_of_day_utc(field.data) <= start:
             raise ValidationError(_("This date must come after the publication."))
 
+    def _expires_dt(self) -> datetime | None:
+        if self.expires_date.errors or not self.expires_date.data:
+            return None
+        return end_of_day_utc(self.expires_date.data)
+
     def validate_ack_due_date(self, field) -> None:
-        start = self._start()
-        if self.requires_ack.data and field.data and end_of_day_utc(field.data) <= start:
+        if not (self.requires_ack.data and field.data):
+            return
+        if end_of_day_utc(field.data) <= self._start():
             raise ValidationError(_("The due date must come after the publication."))
+        expires = self._expires_dt()
+        if expires is not None and end_of_day_utc(field.data) > expires:
+            raise ValidationError(_("The due date must come before the post is hidden from families."))
 
     def check(self, now: datetime) -> bool:
         """Validate against ``now`` (dates in the past are refused where they make no sense)."""
         self.now = now
         if "poll" in self:
             self.poll.form.now = now
-        return self.validate()
+        valid = self.validate()
+        if "poll" in self and not self.poll.form.check_deadline_within(self._start(), self._expires_dt()):
+            valid = False
+        return valid
 
     def options(self) -> PostOptions:
         wants_ack = bool(self.requires_ack.data)
@@ -133,6 +198,26 @@ class PostForm(FlaskForm):
             ack_every_guardian=wants_ack and bool(self.ack_every_guardian.data),
             ack_due_dt=end_of_day_utc(self.ack_due_date.data) if wants_ack and self.ack_due_date.data else None,
         )
+
+
+CONSENT_AUDIENCES = {
+    photo_tags.CLASS: _l("their class"),
+    photo_tags.SCHOOL: _l("the whole school"),
+    photo_tags.CITY: _l("the whole city"),
+}
+
+
+def consent_refusal(blocking) -> str:
+    """Names the children whose guardians have not agreed, per audience the post needs."""
+    by_audience: dict[str, list[str]] = {}
+    for child, needed in blocking:
+        by_audience.setdefault(needed, []).append(child.display_name)
+    return " ".join(
+        _("Not published: the guardians of %(names)s have not agreed to show their photos to %(audience)s. "
+          "Remove the photos where they appear, or wait until their guardians agree.",
+          names=names_list(names), audience=CONSENT_AUDIENCES[needed])
+        for needed, names in by_audience.items()
+    )
 
 
 def prefill(post, tokens_by_key: dict) -> dict:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Boolean, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from ent_lite.core.db_types import PublicId, UTCDateTime, new_public_id, utcnow
 from ent_lite.extensions import db
@@ -42,6 +42,9 @@ class Post(db.Model):
     author = relationship("User")
     establishment = relationship("Establishment")
     audience: Mapped[list[PostAudience]] = relationship(back_populates="post", cascade="all, delete-orphan")
+    # Loaded with the feed (posts.services.feed_page): whether children are tagged on its photos,
+    # so a page without tags costs no consent query. None when not loaded.
+    has_photo_tags: Mapped[bool | None] = query_expression()
 
 
 class PostAudience(db.Model):
@@ -87,3 +90,16 @@ class PostRead(db.Model):
     post_id: Mapped[int] = mapped_column(ForeignKey("post.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
     read_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class PostPhotoChild(db.Model):
+    """A child the author says appears in the post's photos: their photos then need the
+    guardians' consent for the post's audience (see ent_lite/posts/photo_tags.py)."""
+
+    __tablename__ = "post_photo_child"
+    __retention_category__ = "content"
+    __table_args__ = (UniqueConstraint("post_id", "child_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("post.id", ondelete="CASCADE"), index=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"), index=True)

@@ -9,15 +9,18 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Table, and_, case, delete, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import defer, joinedload, selectinload
+from sqlalchemy.orm import defer, joinedload, selectinload, with_expression
 
+from ent_lite.accounts.models import Role
+from ent_lite.audience import keys as audience_keys
 from ent_lite.audience.keys import Key
-from ent_lite.audience.rules import PostTarget, Reach, postable_targets, visible_posts
+from ent_lite.audience.rules import PostTarget, Reach, postable_targets, visible_children, visible_posts
+from ent_lite.core import upsert
 from ent_lite.extensions import db
 from ent_lite.files.services import delete_attachments_of
 from ent_lite.posts.body import ALLOWED_TAGS, MAX_BODY_LENGTH, MAX_TITLE_LENGTH, render_body  # noqa: F401
-from ent_lite.posts.models import Post, PostAudience, PostRead
+from ent_lite.posts.models import Post, PostAudience, PostPhotoChild, PostRead
+from ent_lite.school.models import Child, Enrolment, Group
 # Read statistics and audience counts are part of the posts API callers know from here.
 from ent_lite.posts.stats import (  # noqa: F401
     audience_names,
@@ -111,6 +114,44 @@ def create_post(author, title: str, body: str, targets: Sequence[PostTarget | Ke
     return post
 
 
+@dataclass(frozen=True)
+class Taggable:
+    """A child the author may tag on a post's photos, with the author's audiences reaching them."""
+
+    child: Child
+    group_names: tuple[str, ...]
+    keys: frozenset[Key]
+
+
+def taggable_children(author, targets: Sequence[PostTarget]) -> list[Taggable]:
+    """The children of the author's class, group or school audiences they may see (one query).
+
+    City agents see no child (ent_lite.audience.rules), so they tag none.
+    """
+    group_ids = {int(t.value) for t in targets if t.kind == audience_keys.GROUP}
+    school_ids = {int(t.value) for t in targets if t.kind == audience_keys.ESTABLISHMENT}
+    if author.role == Role.CITY_AGENT or not (group_ids or school_ids):
+        return []
+    rows = db.session.execute(
+        select(Child, Group.id, Group.name, Group.establishment_id)
+        .join(Enrolment, Enrolment.child_id == Child.id).join(Group, Group.id == Enrolment.group_id)
+        .where(Child.id.in_(visible_children(author).with_only_columns(Child.id)),
+               Group.school_year == audience_keys.this_school_year(),
+               or_(Group.id.in_(sorted(group_ids)), Group.establishment_id.in_(sorted(school_ids))))
+        .order_by(Child.first_name, Child.last_name, Child.id, Group.name)
+    ).all()
+    found: dict[int, tuple[Child, list[str], set[Key]]] = {}
+    for child, group_id, group_name, school_id in rows:
+        _, names, keys = found.setdefault(child.id, (child, [], set()))
+        if group_id in group_ids:
+            keys.add(audience_keys.group_key(group_id))
+        if school_id in school_ids:
+            keys.add(audience_keys.establishment_key(school_id))
+        if group_name not in names:
+            names.append(group_name)
+    return [Taggable(child, tuple(names), frozenset(keys)) for child, names, keys in found.values()]
+
+
 def is_published(post: Post, now: datetime) -> bool:
     return post.published_dt <= now
 
@@ -186,11 +227,8 @@ def record_read(user, post: Post, now: datetime) -> bool:
     One atomic INSERT ... ON CONFLICT DO NOTHING: two tabs opening the post at once write
     one row and neither fails.
     """
-    # The two supported databases share the ON CONFLICT syntax.
-    dialect = db.session.get_bind(mapper=PostRead.__mapper__).dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = (
-        insert(PostRead).values(post_id=post.id, user_id=user.id, read_dt=now)
+        upsert.insert(PostRead).values(post_id=post.id, user_id=user.id, read_dt=now)
         .on_conflict_do_nothing(index_elements=["post_id", "user_id"])
         .returning(PostRead.id)
     )
@@ -215,7 +253,9 @@ def feed_page(user, now: datetime, page: int, per_page: int, reach: Reach | None
     query = (
         visible_posts(user, now, reach)
         .options(joinedload(Post.author), joinedload(Post.establishment), selectinload(Post.audience),
-                 defer(Post.body_markdown), defer(Post.body_html))  # the feed shows titles only
+                 defer(Post.body_markdown), defer(Post.body_html),  # the feed shows titles only
+                 with_expression(Post.has_photo_tags, select(PostPhotoChild.id)
+                                 .where(PostPhotoChild.post_id == Post.id).exists()))
         .order_by(*feed_order(now))
         .offset((page - 1) * per_page)
         .limit(per_page + 1)

@@ -16,9 +16,9 @@ from babel.lists import format_list
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from ent_lite.audience.keys import ChildPlace
+from ent_lite.core import upsert
 from ent_lite.extensions import db
 from ent_lite.posts.models import Post, PostSignature
 from ent_lite.school.models import Child, GuardianLink
@@ -189,10 +189,8 @@ def sign(user, post: Post, child_public_ids: Iterable[str], places: Sequence[Chi
 
 def _insert_signature(post_id: int, child_id: int, user_id: int, now: datetime) -> int:
     """One atomic INSERT ... ON CONFLICT DO NOTHING: a double submit stores one row."""
-    dialect = db.session.get_bind(mapper=PostSignature.__mapper__).dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = (
-        insert(PostSignature).values(post_id=post_id, child_id=child_id, user_id=user_id, signed_dt=now)
+        upsert.insert(PostSignature).values(post_id=post_id, child_id=child_id, user_id=user_id, signed_dt=now)
         .on_conflict_do_nothing(index_elements=["post_id", "child_id", "user_id"])
         .returning(PostSignature.id)
     )

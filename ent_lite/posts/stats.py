@@ -20,6 +20,18 @@ def _key_of(target) -> Key:
     return target.key if isinstance(target, PostTarget) else (str(target[0]), str(target[1]))
 
 
+def reached_child_ids(post_id: int):
+    """SELECT of the ids of the current children with a guardian that the post reaches."""
+    child_keys = audience_keys.child_keys_subquery()
+    has_guardian = select(GuardianLink.id).where(GuardianLink.child_id == child_keys.c.child_id).exists()
+    return (
+        select(child_keys.c.child_id)
+        .join(PostAudience, and_(PostAudience.kind == child_keys.c.kind, PostAudience.value == child_keys.c.value))
+        .where(PostAudience.post_id == post_id, has_guardian)
+        .distinct()
+    )
+
+
 def read_post_ids(user_id: int, post_ids: Iterable[int]) -> set[int]:
     """Which of these posts the user has opened, in one query."""
     ids = sorted(set(post_ids))

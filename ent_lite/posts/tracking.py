@@ -19,10 +19,11 @@ from sqlalchemy.orm import aliased
 from ent_lite.accounts.emails import external_url, user_language
 from ent_lite.accounts.models import User
 from ent_lite.audience import keys as audience_keys
-from ent_lite.core.mail import send_mail
+from ent_lite.core.mail import send_many
 from ent_lite.extensions import db
-from ent_lite.posts.models import Post, PostAudience, PostRead, PostSignature
+from ent_lite.posts.models import Post, PostRead, PostSignature
 from ent_lite.posts.signatures import is_late, relation_label, signature_rows
+from ent_lite.posts.stats import reached_child_ids
 from ent_lite.school.models import Child, Enrolment, Group, GroupKind, GuardianLink
 
 TRACKING_PER_PAGE = 100
@@ -38,18 +39,6 @@ class ReminderRefused(Exception):
         super().__init__(reason)
         self.reason = reason
         self.next_dt = next_dt
-
-
-def _reached_ids(post: Post):
-    """SELECT of the ids of the current children the post reaches that have a guardian."""
-    child_keys = audience_keys.child_keys_subquery()
-    return (
-        select(child_keys.c.child_id)
-        .join(PostAudience, and_(PostAudience.kind == child_keys.c.kind, PostAudience.value == child_keys.c.value))
-        .where(PostAudience.post_id == post.id,
-               select(GuardianLink.id).where(GuardianLink.child_id == child_keys.c.child_id).exists())
-        .distinct()
-    )
 
 
 def _read(post: Post, child_id) -> ColumnElement[bool]:
@@ -86,7 +75,7 @@ class TrackingCounts:
 
 def tracking_counts(post: Post) -> TrackingCounts:
     """How many children the post reaches, how many families read it, signed it (one query)."""
-    reached = _reached_ids(post).subquery("reached")
+    reached = reached_child_ids(post.id).subquery("reached")
     signed = func.count(case((_signed(post, reached.c.child_id), 1))) if post.requires_ack else literal(0)
     children, read, signed_count = db.session.execute(
         select(func.count(), func.count(case((_read(post, reached.c.child_id), 1))), signed).select_from(reached)
@@ -119,7 +108,7 @@ def tracking_page(post: Post, visible_child_ids, page: int, per_page: int = TRAC
     signed = _signed(post, Child.id) if post.requires_ack else false()
     result = db.session.execute(
         select(Child.id, Child.first_name, Child.last_name, class_name, _read(post, Child.id), signed)
-        .where(Child.id.in_(_reached_ids(post)), Child.id.in_(visible_child_ids))
+        .where(Child.id.in_(reached_child_ids(post.id)), Child.id.in_(visible_child_ids))
         .order_by(class_name, Child.last_name, Child.first_name, Child.id)
         .offset((page - 1) * per_page).limit(per_page + 1)
     ).all()
@@ -149,7 +138,7 @@ def reminder_recipients(post: Post):
         same_signature.append(PostSignature.user_id == link.user_id)
     pending = (
         select(link.user_id)
-        .where(link.legal_authority.is_(True), link.child_id.in_(_reached_ids(post)),
+        .where(link.legal_authority.is_(True), link.child_id.in_(reached_child_ids(post.id)),
                ~exists().where(*same_signature))
     )
     return select(User).where(User.id.in_(pending), User.email.is_not(None), User.is_enabled.is_(True),
@@ -182,16 +171,17 @@ def send_reminders(post: Post, now: datetime) -> int:
         raise ReminderRefused("too_soon", post.reminded_dt + REMINDER_INTERVAL if post.reminded_dt else None)
     post.reminded_dt = now
     link = external_url("posts.detail", public_id=post.public_id)
-    sent = 0
+    mails = []
     for user in recipients:
         with force_locale(user_language(user)):
-            subject = _("A message from the school is waiting for your signature")
-            body = render_template("posts/email/reminder.txt", link=link)
-        try:
-            send_mail(user.email, subject, body)
-            sent += 1
-        except (smtplib.SMTPException, OSError):
-            current_app.logger.error("signature reminder to user %s could not be sent", user.public_id)
+            mails.append((user.email, _("A message from the school is waiting for your signature"),
+                          render_template("posts/email/reminder.txt", link=link)))
+    # One SMTP connection for the whole round (a school-wide post reaches hundreds of families).
+    try:
+        sent = send_many(mails)
+    except (smtplib.SMTPException, OSError):
+        current_app.logger.error("signature reminders for post %s could not be sent", post.public_id)
+        sent = 0
     if not sent:
         # Nothing went out: the caller rolls back, so the author may try again.
         raise ReminderRefused("failed")

@@ -19,7 +19,7 @@ from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
 from ent_lite.files.services import UploadRefused, attachments_by_owner, delete_attachment, store_uploads
 from ent_lite.forms.services import attach_form, form_panel
-from ent_lite.posts import services, signatures
+from ent_lite.posts import photo_tags, services, signatures
 from ent_lite.posts.forms import PostForm, prefill
 from ent_lite.posts.models import Post
 
@@ -54,6 +54,21 @@ def _attachments_of(post: Post) -> list:
     return attachments_by_owner(post_ids=[post.id]).get(("post", post.id), [])
 
 
+def _without_withheld_photos(posts, attachments: dict, now, reach) -> tuple[dict, set[int]]:
+    """Drop the photos of posts whose photos the reader may not see (rules.photos_withheld_from);
+    also returns the posts that lost a photo, which show a neutral line instead."""
+    with_photos = [p for p in posts if any(a.kind == "image" for a in attachments.get(("post", p.id), ()))]
+    withheld = rules.photos_withheld_from(current_user, with_photos, now, reach)  # no query without photos
+    shown, hidden = dict(attachments), set()
+    for post_id in withheld:
+        files = shown.get(("post", post_id), [])
+        kept = [a for a in files if a.kind != "image"]
+        if len(kept) != len(files):
+            shown[("post", post_id)] = kept
+            hidden.add(post_id)
+    return shown, hidden
+
+
 @bp.get("/news")
 def feed():
     reach = rules.reach_of(current_user)
@@ -71,6 +86,7 @@ def feed():
     children_by_post = {
         post.id: reach.children.children_for((a.kind, a.value) for a in post.audience) for post in posts
     }
+    attachments, photos_hidden = _without_withheld_photos(posts, attachments_by_owner(post_ids=ids), now, reach)
     return render_template(
         "posts/feed.html",
         posts=posts,
@@ -83,7 +99,8 @@ def feed():
         audience_by_post={} if is_guardian else services.audience_names(posts),
         stats_by_post=stats,
         ack_by_post=signatures.feed_statuses(current_user, posts, children_by_post) if is_guardian else {},
-        attachments=attachments_by_owner(post_ids=ids),
+        attachments=attachments,
+        photos_hidden=photos_hidden,
         can_post=rules.may_post(current_user),
     )
 
@@ -101,6 +118,9 @@ def detail(public_id: str):
         services.record_read(current_user, post, now)
         db.session.commit()
     children = reach.children.children_for((a.kind, a.value) for a in post.audience)
+    can_delete = rules.can_delete_post(current_user, post, reach)
+    attachments, photos_hidden = _without_withheld_photos(
+        [post], {("post", post.id): _attachments_of(post)}, now, reach)
     return render_template(
         "posts/detail.html",
         post=post,
@@ -110,11 +130,15 @@ def detail(public_id: str):
         audience=services.audience_names([post])[post.id] if not is_guardian else [],
         stats=services.read_stats(post) if rules.can_see_read_stats(current_user, post, reach) else None,
         signature=signatures.guardian_panel(current_user, post, children, now) if is_guardian else None,
-        attachments=_attachments_of(post),
+        attachments=attachments[("post", post.id)],
+        photos_hidden=post.id in photos_hidden,
+        # The staff who still see them learn that families no longer do.
+        photos_withheld=can_delete and any(a.kind == "image" for a in attachments[("post", post.id)])
+        and bool(photo_tags.posts_with_withheld_photos([post.id], now)),
         panel=form_panel(current_user, post, now),
         may_reply=is_guardian and rules.can_reply_to_post(current_user, post, now, reach),
         can_edit=rules.can_edit_post(current_user, post),
-        can_delete=rules.can_delete_post(current_user, post, reach),
+        can_delete=can_delete,
         can_track=rules.can_track_post(current_user, post, reach),
     )
 
@@ -153,6 +177,7 @@ def compose():
     targets = rules.postable_targets(current_user)
     form = PostForm()
     form.offer(targets)
+    form.offer_children(services.taggable_children(current_user, targets))
     if not targets:
         return _render_form(form, has_targets=False)
     if request.method == "GET" and len(targets) == 1:
@@ -166,6 +191,7 @@ def compose():
         if uploads is not None:
             chosen = form.chosen_targets()
             post = services.create_post(current_user, form.title.data, form.body.data, chosen, now, form.options())
+            photo_tags.set_tags(post, form.tagged())
             for attachment in uploads:
                 attachment.post_id = post.id
             attach_form(post, form.poll.data, now)
@@ -192,12 +218,20 @@ def edit(public_id: str):
         abort(404)
     published = services.is_published(post, now)
     # Once families have it, the audience and publication time are fixed (see update_post).
-    targets = [] if published else rules.postable_targets(current_user)
-    form = PostForm(data=prefill(post, {t.key: t.token for t in targets}))
+    own_targets = rules.postable_targets(current_user)
+    targets = [] if published else own_targets
+    tagged = photo_tags.tagged_children([post.id]).get(post.id, [])
+    taggable = services.taggable_children(current_user, own_targets)
+    offered = {t.child.id for t in taggable}
+    form = PostForm(data={**prefill(post, {t.key: t.token for t in targets}),
+                          "children": [c.public_id for c in tagged if c.id in offered]})
     del form.poll
+    form.offer_children(taggable)
+    form.already_tagged = frozenset(c.id for c in tagged)
     if published:
         del form.targets, form.publish_date, form.publish_time
         form.start_dt = post.published_dt
+        form.fixed_keys = [(a.kind, a.value) for a in post.audience]
     else:
         form.offer(targets)
     attachments = _attachments_of(post)
@@ -213,6 +247,8 @@ def edit(public_id: str):
                     delete_attachment(attachment)
             services.update_post(post, form.title.data, form.body.data, form.options(), now,
                                  targets=None if published else form.chosen_targets())
+            # Tags of children the author no longer sees (another class now) stay on the post.
+            photo_tags.set_tags(post, form.tagged() + [c for c in tagged if c.id not in offered])
             for attachment in uploads:
                 attachment.post_id = post.id
             db.session.commit()

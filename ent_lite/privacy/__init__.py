@@ -1,1 +1,2 @@
-"""Privacy: the privacy notice (consents, retention and rights come later)."""
+"""Privacy: the purposes register, the privacy notice, the register of processing, the
+retention policy and the purge."""

@@ -7,6 +7,7 @@ import click
 from flask import current_app
 from flask_babel import force_locale, gettext as _, ngettext
 
+from ent_lite.audit.services import record
 from ent_lite.cli import ent_lite_cli
 from ent_lite.core.db_types import utcnow
 from ent_lite.core.i18n import DEFAULT_LANGUAGE, LANGUAGES
@@ -55,6 +56,8 @@ def import_roster_command(path: str, school_year: str | None, dry_run: bool, lan
         if dry_run:
             db.session.rollback()
         else:
+            record("admin.roster_import", now=now,
+                   details={"source": "cli", "school_year": school_year, **result.summary.as_dict()})
             db.session.commit()
         click.echo(_("School year %(year)s", year=school_year))
         for name, count in result.summary.as_dict().items():

@@ -12,9 +12,13 @@ from ent_lite.school.models import City
 SCHOOL_YEAR_RE = re.compile(r"(\d{4})-(\d{4})")
 
 
+# French school years start in September (the exact day of "la rentrée" varies; the 1st counts).
+SCHOOL_YEAR_START_MONTH = 9
+
+
 def current_school_year(now: datetime) -> str:
     """A school year starts in September: November 2026 and March 2027 are both in "2026-2027"."""
-    start = now.year if now.month >= 9 else now.year - 1
+    start = now.year if now.month >= SCHOOL_YEAR_START_MONTH else now.year - 1
     return f"{start}-{start + 1}"
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from ent_lite.accounts.activation import format_code
 from ent_lite.audience.rules import can_see_codes
+from ent_lite.audit.services import record
 from ent_lite.core.auth import roles_required
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
@@ -43,17 +44,26 @@ def activation_codes():
 @roles_required("director", "admin")
 def class_codes(public_id: str):
     group = get_class_for_codes(public_id)
-    letters = codes.class_letters(current_user, group, utcnow())
-    return render_template("school/class_codes.html", group=group, letters=letters,
+    now = utcnow()
+    letters = codes.class_letters(current_user, group, now)
+    # The letters show pupils' names and working codes: who looked is worth knowing.
+    record("roster.codes_view", actor=current_user, target=group.establishment, now=now,
+           details={"group": group.public_id, "letters": len(letters)})
+    page = render_template("school/class_codes.html", group=group, letters=letters,
                            activation_url=activation_url(), format_date=format_date,
                            format_code=format_code)
+    db.session.commit()  # after rendering, which would otherwise reload every expired letter
+    return page
 
 
 @bp.post("/classes/<public_id>/codes/renew")
 @roles_required("director", "admin")
 def renew_class_codes(public_id: str):
     group = get_class_for_codes(public_id)
-    renewed = codes.renew_codes(current_user, group, utcnow(), current_app.config["ACTIVATION_CODE_DAYS"])
+    now = utcnow()
+    renewed = codes.renew_codes(current_user, group, now, current_app.config["ACTIVATION_CODE_DAYS"])
+    record("roster.codes_renew", actor=current_user, target=group.establishment, now=now,
+           details={"group": group.public_id, "renewed": renewed})
     db.session.commit()
     flash(ngettext("%(num)d new code was created.", "%(num)d new codes were created.", renewed), "success")
     return redirect(url_for(".class_codes", public_id=group.public_id))

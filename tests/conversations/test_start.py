@@ -178,3 +178,16 @@ def test_a_refused_upload_writes_no_thread_and_keeps_the_text(world, login_as, e
     page = response.get_data(as_text=True)
     assert "Voici le certificat." in page and 'id="files-error"' in page
     assert thread_count() == 0
+
+
+def test_the_thread_names_its_post_only_to_those_who_may_still_read_it(world, login_as, english):
+    post = make_post(world.teacher_a, world.class_a)
+    login_as(world.parent_a)
+    new_thread(english, url=f"/messages/new?post={post.public_id}",
+               recipient=token(world.child_a, world.school, world.teacher_a))
+    thread = db.session.scalar(select(Thread))
+    assert "Sortie au musée" in english.get(f"/messages/{thread.public_id}").get_data(as_text=True)
+    post.expires_dt = post.created_dt  # expired: hidden from families
+    db.session.commit()
+    page = english.get(f"/messages/{thread.public_id}").get_data(as_text=True)
+    assert "Sortie au musée" not in page and "Started from the post" not in page

@@ -166,3 +166,17 @@ def test_csrf_is_enforced_on_every_form(world, login_as, client, child_thread):
     assert message_count() == 1 and db.session.scalar(select(func.count(Thread.id))) == 1
     assert db.session.get(Thread, child_thread.id).closed_dt is None
     assert db.session.get(Message, message.id).withdrawn_dt is None
+
+
+def test_the_sender_may_still_withdraw_after_staff_closed_the_thread(english, world, child_thread, login_as):
+    login_as(world.parent_a)
+    english.post(f"/messages/{child_thread.public_id}/reply", data={"body": "Oubli: pas de piscine demain"})
+    message = db.session.scalar(select(Message).where(Message.body.contains("piscine")))
+    login_as(world.teacher_a)
+    english.post(f"/messages/{child_thread.public_id}/close")
+    login_as(world.parent_a)
+    assert "Withdraw this message" in english.get(f"/messages/{child_thread.public_id}").get_data(as_text=True)
+    response = english.post(f"/messages/{child_thread.public_id}/withdraw/{message.public_id}", follow_redirects=True)
+    assert "Message withdrawn" in response.get_data(as_text=True)
+    db.session.refresh(message)
+    assert message.withdrawn_dt is not None and "piscine" not in message.body

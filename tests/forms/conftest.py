@@ -11,7 +11,7 @@ from ent_lite.audience import keys
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db as _db
 from ent_lite.forms import services
-from ent_lite.forms.builder import city_timezone
+from ent_lite.core.localtime import city_zone
 from ent_lite.forms.models import Answer, Response
 from ent_lite.posts.services import create_post
 
@@ -25,7 +25,7 @@ def english(client):
 
 def builder_data(kind="poll", questions=(), answered_per="child", days=7, at=None):
     """What a validated FormBuilderForm's ``.data`` holds, deadline ``days`` from now (local)."""
-    local = (utcnow() + timedelta(days=days)).astimezone(city_timezone())
+    local = (utcnow() + timedelta(days=days)).astimezone(city_zone())
     slots = [dict(text="", kind="yes_no", choices="", is_optional=False) for _ in range(4)]
     for slot, question in zip(slots, questions):
         slot.update(question)

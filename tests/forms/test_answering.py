@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select, update
 
 from ent_lite.audience import keys
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
+from ent_lite.forms.answering import parse_number
 from ent_lite.forms.models import Answer, PostForm, Response
 from ent_lite.school.models import GuardianLink
 from tests import factories
@@ -198,15 +200,31 @@ def test_two_children_get_two_forms_with_distinct_ids(app, world, make_form):
     assert f'id="c_{world.child_a.public_id}-q1-0"' in html and f'id="c_{sibling.public_id}-q1-0"' in html
 
 
-def test_per_family_poll_one_answer_per_parent_account(world, make_form, login_as):
+def test_per_family_poll_the_parents_of_the_same_children_share_one_answer(world, make_form, login_as):
     post, form = make_form(world.teacher_a, [keys.group_key(world.class_a.id)], kind="poll", answered_per="family",
                            questions=[{"text": "Comments", "kind": "text"}])
-    for parent in (world.parent_a, world.parent_a, world.parent_a2):
-        client = login_as(parent)
-        assert client.post(answer_url(form), data=fields(form, None, q1="Fine")).status_code == 302
-    keys_ = sorted(db.session.scalars(select(Response.respondent_key)))
-    assert keys_ == sorted([f"user:{world.parent_a.id}", f"user:{world.parent_a2.id}"])
-    assert all(r.child_id is None for r in db.session.scalars(select(Response)))
+    client = login_as(world.parent_a)
+    assert client.post(answer_url(form), data=fields(form, None, q1="Fine")).status_code == 302
+    # The other parent of Awa sees that answer and may change it: still one answer.
+    client = login_as(world.parent_a2)
+    assert "Fine" in client.get(f"/news/{post.public_id}").get_data(as_text=True)
+    assert client.post(answer_url(form), data=fields(form, None, q1="Fine, we will come")).status_code == 302
+    responses = db.session.scalars(select(Response)).all()
+    assert len(responses) == 1 and responses[0].child_id is None
+    assert responses[0].respondent_id == world.parent_a2.id
+    assert db.session.scalar(select(Answer.value)) == "Fine, we will come"
+
+
+def test_per_family_poll_a_parent_with_other_children_answers_apart(world, make_form, login_as):
+    # Moussa also has Bintou in class A with another mother: his family here is Awa and Bintou.
+    other_mother = factories.make_user(world.city, "guardian", "Sarah", "Kone")
+    factories.make_child(world.city, world.class_a, "Bintou", "Diallo", guardians=(world.parent_a2, other_mother))
+    db.session.commit()
+    _, form = make_form(world.teacher_a, [keys.group_key(world.class_a.id)], kind="poll", answered_per="family",
+                        questions=[{"text": "Comments", "kind": "text"}])
+    for parent in (world.parent_a, world.parent_a2, other_mother):
+        assert login_as(parent).post(answer_url(form), data=fields(form, None, q1="Fine")).status_code == 302
+    assert len(set(db.session.scalars(select(Response.respondent_key)))) == 3
 
 
 def test_a_text_answer_is_limited(world, make_form, login_as, english):
@@ -215,3 +233,14 @@ def test_a_text_answer_is_limited(world, make_form, login_as, english):
     page = login_as(world.parent_a).post(answer_url(form), data=fields(form, world.child_a, q1="x" * 501))
     assert "The answer can have at most 500 characters." in page.get_data(as_text=True)
     assert counts() == (0, 0)
+
+
+@pytest.mark.parametrize("typed, stored", [("2,5", "2.5"), (" 1 200 ", "1200"), ("-3", "-3"), (",75", "0.75")])
+def test_numbers_typed_the_french_or_english_way_are_read(typed, stored):
+    number = parse_number(typed)
+    assert number is not None and format(number.normalize(), "f") == stored
+
+
+@pytest.mark.parametrize("typed", ["1e-999999", "1E5", "NaN", "Infinity", "12345678901", "2.1234567", "2,5,3", "--1"])
+def test_scientific_notation_and_absurd_numbers_are_refused(typed):
+    assert parse_number(typed) is None

@@ -12,7 +12,8 @@ from wtforms import FormField, StringField
 from ent_lite.audience import keys
 from ent_lite.core.db_types import utcnow
 from ent_lite.forms import services
-from ent_lite.forms.builder import FormBuilderForm, city_timezone
+from ent_lite.core.localtime import city_zone
+from ent_lite.forms.builder import FormBuilderForm
 from ent_lite.forms.models import AnsweredPer, FormKind, QuestionKind
 from ent_lite.posts.services import create_post
 from tests.forms.conftest import builder_data
@@ -25,7 +26,7 @@ def request_ctx(app, db):
 
 
 def in_days(n: int) -> str:
-    return (utcnow() + timedelta(days=n)).astimezone(city_timezone()).date().isoformat()
+    return (utcnow() + timedelta(days=n)).astimezone(city_zone()).date().isoformat()
 
 
 def builder(**fields) -> FormBuilderForm:
@@ -99,8 +100,8 @@ def test_unknown_kinds_are_refused_with_our_message(request_ctx):
 
 def test_the_deadline_must_follow_a_scheduled_publication(request_ctx):
     form = builder(kind="authorisation", deadline_date=in_days(3))
-    assert form.check_deadline_after(utcnow() + timedelta(days=1))
-    assert not form.check_deadline_after(utcnow() + timedelta(days=10))
+    assert form.check_deadline_within(utcnow() + timedelta(days=1), None)
+    assert not form.check_deadline_within(utcnow() + timedelta(days=10), None)
     assert form.deadline_date.errors == ["The deadline must come after the publication of the post."]
 
 

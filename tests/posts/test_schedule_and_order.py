@@ -9,10 +9,13 @@ from sqlalchemy import select
 
 from ent_lite.audience import keys, rules
 from ent_lite.core.db_types import utcnow
+from ent_lite.core.localtime import to_local
 from ent_lite.extensions import db
 from ent_lite.posts import services
 from ent_lite.posts.models import Post
 from tests.posts.test_feed import titles
+
+NEXT_YEAR = date.today().year + 1
 
 def visible_titles(user, now) -> list[str]:
     posts, _ = services.feed_page(user, now, 1, 50)
@@ -62,27 +65,67 @@ def test_composing_a_scheduled_post_from_the_form(world, login_as, english):
 def test_date_errors_are_shown_next_to_the_fields(world, login_as, english):
     client = login_as(world.teacher_a)
     base = {"title": "T", "body": "Mon texte", "targets": [f"group:{world.class_a.public_id}"]}
+    in_ten_days, in_nine_days = (date.today() + timedelta(days=10)).isoformat(), (date.today() + timedelta(days=9)).isoformat()
     page = client.post("/news/new", data={**base, "publish_date": "demain"}).get_data(as_text=True)
-    assert 'id="publish_date-error"' in page and "Enter a date, for example 2026-03-05." in page
-    page = client.post("/news/new", data={**base, "publish_date": "2099-01-10", "publish_time": ""}).get_data(as_text=True)
+    assert 'id="publish_date-error"' in page and "Enter the date as day, month and year, for example 30/06/2026." in page
+    page = client.post("/news/new", data={**base, "publish_date": in_ten_days, "publish_time": ""}).get_data(as_text=True)
     assert 'id="publish_time-error"' in page
-    page = client.post("/news/new", data={**base, "publish_date": "2099-01-10", "publish_time": "08:00",
-                                          "expires_date": "2099-01-09"}).get_data(as_text=True)
+    page = client.post("/news/new", data={**base, "publish_date": in_ten_days, "publish_time": "08:00",
+                                          "expires_date": in_nine_days}).get_data(as_text=True)
     assert "This date must come after the publication." in page
     page = client.post("/news/new", data={**base, "requires_ack": "y",
-                                          "ack_due_date": "2001-01-01"}).get_data(as_text=True)
+                                          "ack_due_date": (date.today() - timedelta(days=3)).isoformat()}).get_data(as_text=True)
     assert "The due date must come after the publication." in page and "Mon texte</textarea>" in page
+    assert db.session.scalar(select(Post)) is None
+
+
+def test_a_date_typed_the_french_way_is_read(world, login_as):
+    client = login_as(world.teacher_a)
+    due = date.today() + timedelta(days=4)
+    response = client.post("/news/new", data={"title": "T", "body": "B", "targets": [f"group:{world.class_a.public_id}"],
+                                              "requires_ack": "y", "ack_due_date": due.strftime("%d/%m/%Y")})
+    assert response.status_code == 302
+    assert to_local(db.session.scalar(select(Post.ack_due_dt))).date() == due
+
+
+@pytest.mark.parametrize("field", ["publish_date", "expires_date", "ack_due_date", "poll-deadline_date"])
+@pytest.mark.parametrize("typed", ["0001-01-01", "9999-12-31", "01/01/0026"])
+def test_an_absurd_year_is_an_error_next_to_the_field_not_a_crash(world, login_as, english, field, typed):
+    client = login_as(world.teacher_a)
+    response = client.post("/news/new", data={
+        "title": "T", "body": "Mon texte", "targets": [f"group:{world.class_a.public_id}"], "requires_ack": "y",
+        "poll-kind": "poll", "poll-deadline_date": (date.today() + timedelta(days=3)).isoformat(),
+        "poll-questions-0-text": "Qui vient ?", "poll-questions-0-kind": "yes_no", field: typed})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Choose a date within 5 years of today." in page
+    assert "Mon texte</textarea>" in page and db.session.scalar(select(Post)) is None
+
+
+def test_deadlines_must_fall_while_families_see_the_post(world, login_as, english):
+    client = login_as(world.teacher_a)
+    day = lambda n: (date.today() + timedelta(days=n)).isoformat()  # noqa: E731
+    base = {"title": "T", "body": "Mon texte", "targets": [f"group:{world.class_a.public_id}"],
+            "poll-kind": "poll", "poll-questions-0-text": "Qui vient ?", "poll-questions-0-kind": "yes_no"}
+    # Published in 10 days, answers closing in 3: nobody could ever answer.
+    page = client.post("/news/new", data={**base, "publish_date": day(10), "publish_time": "08:00",
+                                          "poll-deadline_date": day(3)}).get_data(as_text=True)
+    assert "The deadline must come after the publication of the post." in page
+    # Hidden from families after 2 days, answers and signatures due in 9.
+    page = client.post("/news/new", data={**base, "expires_date": day(2), "poll-deadline_date": day(9),
+                                          "requires_ack": "y", "ack_due_date": day(9)}).get_data(as_text=True)
+    assert "The deadline must come before the post is hidden from families." in page
+    assert "The due date must come before the post is hidden from families." in page
     assert db.session.scalar(select(Post)) is None
 
 
 def test_the_due_date_is_the_end_of_that_day_in_paris(world, login_as):
     login_as(world.teacher_a).post("/news/new", data={
         "title": "Signez", "body": "x", "targets": [f"group:{world.class_a.public_id}"],
-        "requires_ack": "y", "ack_due_date": "2099-03-05", "expires_date": "2099-06-30"})
+        "requires_ack": "y", "ack_due_date": f"{NEXT_YEAR}-03-05", "expires_date": f"{NEXT_YEAR}-06-30"})
     post = db.session.scalar(select(Post))
     assert post.requires_ack and not post.ack_every_guardian
-    assert post.ack_due_dt == datetime(2099, 3, 5, 22, 59, 59, tzinfo=timezone.utc)  # 23:59:59 in Paris (winter)
-    assert post.expires_dt == datetime(2099, 6, 30, 21, 59, 59, tzinfo=timezone.utc)  # summer time
+    assert post.ack_due_dt == datetime(NEXT_YEAR, 3, 5, 22, 59, 59, tzinfo=timezone.utc)  # 23:59:59 in Paris (winter)
+    assert post.expires_dt == datetime(NEXT_YEAR, 6, 30, 21, 59, 59, tzinfo=timezone.utc)  # summer time
 
 
 # --- expiry --------------------------------------------------------------------------------------
@@ -143,7 +186,8 @@ def test_the_urgent_post_stops_being_first_once_it_expires(world):
 def test_a_past_publication_date_with_a_past_expiry_is_an_error_not_a_crash(world, login_as, english):
     page = login_as(world.teacher_a).post("/news/new", data={
         "title": "T", "body": "B", "targets": [f"group:{world.class_a.public_id}"],
-        "publish_date": "2001-01-01", "publish_time": "08:00", "expires_date": "2001-01-02"}).get_data(as_text=True)
+        "publish_date": f"{NEXT_YEAR - 3}-01-01", "publish_time": "08:00",
+        "expires_date": f"{NEXT_YEAR - 3}-01-02"}).get_data(as_text=True)
     assert "This date must come after the publication." in page
     assert db.session.scalar(select(Post)) is None
 

@@ -1,0 +1,114 @@
+"""The second factor of administrators and DPOs: enrolment, code, recovery code.
+
+These pages are behind the login wall: the password step has logged the user in, and
+``sessions.require_second_factor`` keeps every other page closed until one of them passes.
+"""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _, ngettext
+from flask_login import current_user
+
+from ent_lite.accounts import services, throttling, two_factor
+from ent_lite.accounts.forms import RecoveryCodeForm, TwoFactorCodeForm
+from ent_lite.accounts.sessions import pass_second_factor, second_factor_passed
+from ent_lite.accounts.views import bp
+from ent_lite.core.auth import safe_next
+from ent_lite.core.db_types import utcnow
+from ent_lite.extensions import db
+
+# The secret being enrolled lives in this (signed, HttpOnly) session until a code confirms it:
+# a reload shows the same QR code, and nothing is saved for an enrolment left halfway.
+_SETUP_SECRET = "totp_setup_secret"
+
+
+def _target() -> str:
+    return safe_next(request.args.get("next"), url_for("core.home"))
+
+
+def _next_arg() -> dict:
+    return {"next": request.args["next"]} if request.args.get("next") else {}
+
+
+def _user_or_404():
+    user = current_user._get_current_object()
+    if not two_factor.required_for(user):
+        abort(404)
+    return user
+
+
+def _logged_in(user, now, method: str):
+    pass_second_factor()
+    services.record_login(user, now, second_factor=method)
+
+
+@bp.route("/login/two-factor", methods=["GET", "POST"])
+@throttling.second_factor_failures
+def two_factor_code():
+    user = _user_or_404()
+    if second_factor_passed():
+        return redirect(_target())
+    if not two_factor.is_enrolled(user):
+        return redirect(url_for("accounts.two_factor_setup", **_next_arg()))
+    form = TwoFactorCodeForm()
+    if form.validate_on_submit():
+        now = utcnow()
+        if two_factor.verify_code(user, form.code.data, now):
+            _logged_in(user, now, "totp")
+            db.session.commit()
+            return redirect(_target())
+        db.session.commit()  # the failure's audit entry
+        throttling.mark_failed()
+        form.code.errors.append(_("This code is not valid. Type the code your app shows now; each code works once."))
+    return render_template("accounts/two_factor_code.html", form=form, next_arg=_next_arg())
+
+
+@bp.route("/login/two-factor/recovery", methods=["GET", "POST"])
+@throttling.second_factor_failures
+def two_factor_recovery():
+    user = _user_or_404()
+    if second_factor_passed():
+        return redirect(_target())
+    if not two_factor.is_enrolled(user):
+        return redirect(url_for("accounts.two_factor_setup", **_next_arg()))
+    form = RecoveryCodeForm()
+    if form.validate_on_submit():
+        now = utcnow()
+        if two_factor.use_recovery_code(user, form.code.data, now):
+            _logged_in(user, now, "recovery")
+            left = two_factor.unused_recovery_codes(user)
+            db.session.commit()
+            flash(ngettext("You used a recovery code. %(num)d code is left.",
+                           "You used a recovery code. %(num)d codes are left.", left), "success")
+            return redirect(_target())
+        db.session.commit()
+        throttling.mark_failed()
+        form.code.errors.append(_("This recovery code is not valid or has already been used."))
+    return render_template("accounts/two_factor_recovery.html", form=form, next_arg=_next_arg())
+
+
+@bp.route("/login/two-factor/setup", methods=["GET", "POST"])
+@throttling.second_factor_failures
+def two_factor_setup():
+    user = _user_or_404()
+    if two_factor.is_enrolled(user):
+        return redirect(url_for("accounts.two_factor_code", **_next_arg()))
+    secret = session.get(_SETUP_SECRET) or two_factor.new_secret()
+    session[_SETUP_SECRET] = secret
+    form = TwoFactorCodeForm()
+    if form.validate_on_submit():
+        now = utcnow()
+        codes = two_factor.confirm_enrolment(user, secret, form.code.data, now)
+        if codes is not None:
+            session.pop(_SETUP_SECRET, None)
+            _logged_in(user, now, "enrolment")
+            db.session.commit()
+            # Shown in this answer only: the codes are stored hashed and cannot be shown again.
+            return render_template("accounts/two_factor_recovery_codes.html", codes=codes, target=_target())
+        db.session.commit()
+        throttling.mark_failed()
+        form.code.errors.append(_("This code is not valid. Check that the app was set up with the key above, "
+                                  "then type the code it shows now."))
+    uri = two_factor.provisioning_uri(user, secret)
+    return render_template("accounts/two_factor_setup.html", form=form, next_arg=_next_arg(),
+                           qr_code=two_factor.qr_code_data_uri(uri), secret=two_factor.grouped(secret))

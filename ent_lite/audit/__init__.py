@@ -1,0 +1,1 @@
+"""Append-only, hash-chained audit log (PRIVACY I.33-34)."""

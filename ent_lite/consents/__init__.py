@@ -1,0 +1,1 @@
+"""Consents for the optional purposes of the register (photo publication, city information)."""

@@ -1,0 +1,48 @@
+"""The city's wall-clock time (Europe/Paris by default) for the dates people type.
+
+Dates are stored in UTC; a date typed in a form means that day in the city's time zone.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timezone
+from zoneinfo import ZoneInfo
+
+from flask import current_app, has_app_context
+from flask_babel import lazy_gettext as _l
+from wtforms.validators import StopValidation
+
+DEFAULT_TIMEZONE = "Europe/Paris"
+
+
+def city_zone() -> ZoneInfo:
+    name = current_app.config.get("BABEL_DEFAULT_TIMEZONE") if has_app_context() else None
+    return ZoneInfo(name or DEFAULT_TIMEZONE)
+
+
+def local_to_utc(day: date, at: time) -> datetime:
+    return datetime.combine(day, at, tzinfo=city_zone()).astimezone(timezone.utc)
+
+
+def end_of_day_utc(day: date) -> datetime:
+    """The last second of that day in the city: "before the 5th" still allows the 5th."""
+    return local_to_utc(day, time(23, 59, 59))
+
+
+def to_local(moment: datetime) -> datetime:
+    return moment.astimezone(city_zone())
+
+
+class NearToday:
+    """A date field validator: within ``years`` of today. A slip such as 0026 or 2206 is
+    refused next to the field (year 1 would not even convert to UTC)."""
+
+    def __init__(self, years: int = 5) -> None:
+        self.years = years
+
+    def __call__(self, form, field) -> None:
+        if field.data is None:
+            return
+        today = datetime.now(city_zone()).date()
+        if abs(field.data.year - today.year) > self.years:
+            field.errors[:] = []
+            raise StopValidation(str(_l("Choose a date within %(n)d years of today.", n=self.years)))

@@ -1,0 +1,263 @@
+"""The retention policy: categories, default durations and bounds, and where each column belongs.
+
+Every column of every table is listed in ``COLUMNS`` under a retention category or
+``NOT_PERSONAL``; a test walks the models' metadata so a new column cannot go unclassified.
+Durations count from an anchor: the end of the school year an item belongs to (the next
+school-year start, 1 September as in ent_lite.school.services) or an event
+(departure, use or expiry, creation). An administrator may override a duration within bounds.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+
+from flask import g, has_app_context, has_request_context
+from sqlalchemy import select
+
+from ent_lite.extensions import db
+from ent_lite.school.services import SCHOOL_YEAR_START_MONTH
+
+NOT_PERSONAL = "not_personal"
+SCHOOL_YEAR_END = "school_year_end"
+EVENT = "event"
+
+
+@dataclass(frozen=True)
+class Category:
+    key: str
+    anchor: str  # SCHOOL_YEAR_END or EVENT
+    days: int
+    min_days: int
+    max_days: int
+    # Deleted by ``flask ent-lite purge``; other categories are removed by the service that owns them.
+    purged: bool = True
+
+
+# Durations (PRIVACY.md "Default retention") and the bounds an administrator may choose within.
+CATEGORIES: dict[str, Category] = {c.key: c for c in (
+    # School ENT rules: content renewed each school year, deleted within 3 months after.
+    Category("class_content", SCHOOL_YEAR_END, 90, 0, 365),
+    Category("conversations", SCHOOL_YEAR_END, 90, 0, 365),
+    Category("read_receipts", SCHOOL_YEAR_END, 90, 0, 365),
+    Category("form_answers", SCHOOL_YEAR_END, 90, 0, 365),
+    # Counted from the child's departure (families: from their last child's departure).
+    Category("pupil_records", EVENT, 90, 0, 365),
+    Category("accounts", EVENT, 90, 0, 365),
+    # Counted from use or expiry; a few days let support answer "my code does not work".
+    Category("security_tokens", EVENT, 7, 0, 30),
+    # Proof of consent is kept after the consent ends for the 5-year limitation period of
+    # civil claims (Code civil art. 2224), during which the city may have to prove it.
+    Category("consent_records", EVENT, 5 * 365, 365, 5 * 365, purged=False),
+    # CNIL logging recommendation: 6 months to 1 year.
+    Category("audit_log", EVENT, 365, 183, 365),
+    Category("data_exports", EVENT, 2, 1, 7, purged=False),
+    # Proof that a request was answered, for the same limitation period as consents.
+    Category("rights_requests", EVENT, 5 * 365, 365, 5 * 365, purged=False),
+)}
+
+
+def _cols(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+# table -> {category: columns}. Keys and flags that say nothing about a person are not personal;
+# identifiers of a personal row share its category (they are deleted with it).
+COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
+    "city": {NOT_PERSONAL: _cols("id public_id name")},
+    "establishment": {NOT_PERSONAL: _cols("id public_id city_id kind name district")},
+    "school_group": {NOT_PERSONAL: _cols("id public_id establishment_id kind name school_year levels")},
+    "user_account": {
+        "accounts": _cols("id public_id city_id role first_name last_name email phone password_hash "
+                          "session_nonce locale is_enabled privacy_notice_version created_dt "
+                          "activated_dt last_login_dt password_changed_dt totp_secret totp_last_step"),
+    },
+    # Second-factor recovery codes live as long as the account's second factor.
+    "recovery_code": {"accounts": _cols("id user_id code_hash created_dt used_dt")},
+    "membership": {"accounts": _cols("id user_id establishment_id group_id")},
+    "activation_code": {"security_tokens": _cols("id user_id code created_dt expires_dt used_dt")},
+    "account_token": {"security_tokens": _cols("id user_id purpose token_hash created_dt expires_dt used_dt")},
+    "child": {"pupil_records": _cols("id public_id city_id first_name last_name birth_date level created_dt left_dt")},
+    "enrolment": {"pupil_records": _cols("id child_id group_id")},
+    "guardian_link": {"pupil_records": _cols("id child_id user_id rank relation legal_authority")},
+    "post": {
+        "class_content": _cols("id public_id author_id title body_markdown body_html created_dt "
+                               "published_dt expires_dt edited_dt ack_due_dt reminded_dt"),
+        NOT_PERSONAL: _cols("establishment_id is_urgent is_pinned replies_allowed requires_ack ack_every_guardian"),
+    },
+    "post_audience": {"class_content": _cols("id post_id kind value")},
+    "post_photo_child": {"class_content": _cols("id post_id child_id")},
+    "attachment": {
+        "class_content": _cols("id public_id post_id message_id uploader_id display_name storage_key "
+                               "thumbnail_key created_dt"),
+        NOT_PERSONAL: _cols("kind content_type size_bytes width height"),
+    },
+    "post_form": {
+        "class_content": _cols("id public_id post_id deadline_dt created_dt"),
+        NOT_PERSONAL: _cols("kind answered_per"),
+    },
+    "form_question": {
+        "class_content": _cols("id form_id label choices_json"),
+        NOT_PERSONAL: _cols("position kind is_required"),
+    },
+    "post_signature": {"form_answers": _cols("id post_id child_id user_id signed_dt")},
+    "form_response": {"form_answers": _cols("id public_id form_id child_id respondent_id respondent_key created_dt updated_dt")},
+    "form_answer": {"form_answers": _cols("id response_id question_id value")},
+    "post_read": {"read_receipts": _cols("id post_id user_id read_dt")},
+    "thread_read": {"read_receipts": _cols("id thread_id user_id last_read_dt")},
+    "thread": {
+        "conversations": _cols("id public_id establishment_id child_id post_id subject started_by_id "
+                               "created_dt last_message_dt closed_dt closed_by_id"),
+    },
+    "thread_member": {"conversations": _cols("id thread_id user_id")},
+    "message": {"conversations": _cols("id public_id thread_id author_id body created_dt withdrawn_dt")},
+    "consent_record": {
+        "consent_records": _cols("id public_id guardian_id child_id purpose audience notice_hash granted created_dt"),
+    },
+    "audit_entry": {
+        "audit_log": _cols("id created_dt actor_ref actor_role action target_ref outcome details "
+                           "prev_hash entry_hash"),
+    },
+    "audit_checkpoint": {NOT_PERSONAL: _cols("id created_dt through_id through_hash")},
+    "retention_override": {NOT_PERSONAL: _cols("category days updated_dt")},
+}
+
+
+def classify(table: str, column: str) -> str | None:
+    """The category of a column, ``NOT_PERSONAL``, or None when the policy forgot it."""
+    for category, columns in COLUMNS.get(table, {}).items():
+        if column in columns:
+            return category
+    return None
+
+
+# --- durations --------------------------------------------------------------------------------
+
+_REQUEST_CACHE = "_retention_overrides"
+
+
+def overrides() -> dict[str, int]:
+    """{category: days} set by the administrator (read once per request)."""
+    from ent_lite.privacy.models import RetentionOverride
+
+    if not has_app_context():
+        return {}
+    if has_request_context() and _REQUEST_CACHE in g:
+        return g.get(_REQUEST_CACHE)
+    rows = db.session.execute(select(RetentionOverride.category, RetentionOverride.days)).all()
+    found = {key: days for key, days in rows if key in CATEGORIES and in_bounds(key, days)}
+    if has_request_context():
+        setattr(g, _REQUEST_CACHE, found)
+    return found
+
+
+def in_bounds(key: str, days: int) -> bool:
+    category = CATEGORIES[key]
+    return category.min_days <= days <= category.max_days
+
+
+def effective_days(key: str, current: dict[str, int] | None = None) -> int:
+    current = overrides() if current is None else current
+    return current.get(key, CATEGORIES[key].days)
+
+
+def all_days() -> dict[str, int]:
+    """{category: days in force}, reading the overrides once."""
+    current = overrides()
+    return {key: effective_days(key, current) for key in CATEGORIES}
+
+
+def set_override(key: str, days: int, now: datetime) -> None:
+    """Store an in-bounds duration (the default value removes the override); caller commits."""
+    from ent_lite.privacy.models import RetentionOverride
+
+    if not in_bounds(key, days):
+        raise ValueError("out of bounds")
+    if has_request_context():
+        g.pop(_REQUEST_CACHE, None)
+    row = db.session.get(RetentionOverride, key)
+    if days == CATEGORIES[key].days:
+        if row is not None:
+            db.session.delete(row)
+    elif row is None:
+        db.session.add(RetentionOverride(category=key, days=days, updated_dt=now))
+    else:
+        row.days, row.updated_dt = days, now
+    db.session.flush()
+
+
+# --- school years -----------------------------------------------------------------------------
+
+def _rollover(year: int) -> datetime:
+    return datetime.combine(date(year, SCHOOL_YEAR_START_MONTH, 1), time(), tzinfo=timezone.utc)
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def school_year_end(moment: datetime) -> datetime:
+    """The first school-year start after ``moment``: when the item's school year ends."""
+    moment = _aware(moment)
+    start = _rollover(moment.year)
+    return start if start > moment else _rollover(moment.year + 1)
+
+
+def last_rollover(moment: datetime) -> datetime:
+    """The latest school-year start at or before ``moment``."""
+    moment = _aware(moment)
+    start = _rollover(moment.year)
+    return start if start <= moment else _rollover(moment.year - 1)
+
+
+def cutoff(key: str, now: datetime, days: int | None = None) -> datetime:
+    """Items whose anchor date is before the cutoff are due for deletion at ``now``.
+
+    School-year categories: an item is due once the end of its school year plus the duration
+    has passed, i.e. when it dates from before the last school-year start ``days`` ago.
+    """
+    days = effective_days(key) if days is None else days
+    limit = _aware(now) - timedelta(days=days)
+    if CATEGORIES[key].anchor == SCHOOL_YEAR_END:
+        return last_rollover(limit)
+    return limit
+
+
+def deletion_dt(key: str, anchor_dt: datetime, days: int | None = None) -> datetime:
+    """When an item of ``key`` anchored at ``anchor_dt`` is deleted."""
+    days = effective_days(key) if days is None else days
+    if CATEGORIES[key].anchor == SCHOOL_YEAR_END:
+        anchor_dt = school_year_end(anchor_dt)
+    return _aware(anchor_dt) + timedelta(days=days)
+
+
+def deletion_date(obj) -> datetime | None:
+    """When a post, message, thread, attachment, form's answers or answer will be deleted (None: unknown)."""
+    from ent_lite.conversations.models import Message, Thread
+    from ent_lite.files.models import Attachment
+    from ent_lite.forms.models import PostForm, Response
+    from ent_lite.posts.models import Post
+
+    if isinstance(obj, Post):
+        return deletion_dt("class_content", obj.published_dt)
+    if isinstance(obj, Thread):
+        return deletion_dt("conversations", obj.last_message_dt)
+    if isinstance(obj, Message):
+        return deletion_date(obj.thread)
+    if isinstance(obj, PostForm):
+        # Answers cannot be given after the deadline, so theirs is the latest deletion date.
+        dates = [deletion_dt("form_answers", obj.deadline_dt)]
+        if obj.post is not None:
+            dates.append(deletion_date(obj.post))
+        return min(dates)
+    if isinstance(obj, Response):
+        dates = [deletion_dt("form_answers", obj.updated_dt)]
+        form = db.session.get(PostForm, obj.form_id)
+        if form is not None and form.post is not None:  # the answer goes with its post
+            dates.append(deletion_date(form.post))
+        return min(dates)
+    if isinstance(obj, Attachment):
+        if obj.post_id is not None:
+            return deletion_date(db.session.get(Post, obj.post_id))
+        if obj.message_id is not None:
+            return deletion_date(db.session.get(Message, obj.message_id))
+    return None

@@ -1,0 +1,116 @@
+"""Admin and director actions leave an audit entry with codes and counts, never names."""
+from __future__ import annotations
+
+import io
+
+from sqlalchemy import select
+
+from ent_lite.accounts.models import User
+from ent_lite.audit.models import AuditEntry
+from ent_lite.audit.services import details_of, search, verify_chain
+from ent_lite.extensions import db
+
+from tests.school.conftest import ROWS, csv_text
+
+PERSONAL = ("Diallo", "Fatou", "Lefèvre", "Benali", "example.org", "Jeanne", "Barret")
+
+
+def only(action: str) -> AuditEntry:
+    (entry,) = search(action=action).entries
+    return entry
+
+
+def assert_no_personal_data(entry: AuditEntry) -> None:
+    text = " ".join(str(v) for v in (entry.actor_ref, entry.target_ref, entry.details))
+    for word in PERSONAL:
+        assert word not in text
+
+
+def upload(client, data: bytes, **fields):
+    form = {"school_year": "2026-2027", "roster": (io.BytesIO(data), "roster.csv"), **fields}
+    return client.post("/admin/roster", data=form, content_type="multipart/form-data")
+
+
+def test_roster_upload_is_audited_with_counts(world, login_as):
+    client = login_as(world.admin)
+    assert upload(client, csv_text().encode()).status_code == 302
+    entry = only("admin.roster_import")
+    assert entry.actor_ref == f"user:{world.admin.public_id}" and entry.actor_role == "admin"
+    assert entry.outcome == "success"
+    details = details_of(entry)
+    assert details["source"] == "upload" and details["school_year"] == "2026-2027"
+    assert details["children_created"] == 3
+    assert all(isinstance(v, int) for k, v in details.items() if k not in ("source", "school_year"))
+    assert_no_personal_data(entry)
+    assert verify_chain().ok
+
+
+def test_roster_dry_run_and_refused_file_are_not_audited(world, login_as):
+    client = login_as(world.admin)
+    upload(client, csv_text().encode(), dry_run="y")
+    upload(client, csv_text(rows=[ROWS[0].replace("CP A;CP", "CP A;CP9")]).encode())
+    assert search(action="admin.roster_import").entries == []
+
+
+def test_roster_cli_import_is_audited_without_actor(runner, tmp_text_file):
+    path = tmp_text_file(csv_text())
+    result = runner.invoke(args=["ent-lite", "import-roster", "--lang", "en", path,
+                                 "--school-year", "2027-2028"])
+    assert result.exit_code == 0, result.output
+    entry = only("admin.roster_import")
+    assert entry.actor_ref is None
+    details = details_of(entry)
+    assert details["source"] == "cli" and details["school_year"] == "2027-2028"
+    assert details["children_created"] == 4 and details["schools_created"] == 2
+    assert_no_personal_data(entry)
+
+
+def test_staff_invitation_is_audited_with_the_new_account_as_target(world, login_as, mailbox):
+    client = login_as(world.director)
+    response = client.post("/staff/invite", data={
+        "first_name": "Jeanne", "last_name": "Barret", "email": "jeanne.barret@example.org",
+        "role": "teacher",
+        "establishment": world.school.public_id, "groups": [world.class_a.public_id]})
+    assert response.status_code == 302
+    invited = db.session.scalar(select(User).where(User.email == "jeanne.barret@example.org"))
+    entry = only("admin.invite")
+    assert entry.actor_ref == f"user:{world.director.public_id}" and entry.actor_role == "director"
+    assert entry.target_ref == f"user:{invited.public_id}"
+    assert details_of(entry) == {"role": "teacher", "establishment": world.school.public_id,
+                                 "groups": [world.class_a.public_id], "email_sent": True}
+    assert_no_personal_data(entry)
+
+    assert client.post(f"/staff/invite/{invited.public_id}/resend").status_code == 302
+    resend = only("admin.invite_resend")
+    assert resend.target_ref == f"user:{invited.public_id}" and details_of(resend) == {"email_sent": True}
+
+
+def test_refused_invitation_is_not_audited(world, login_as):
+    client = login_as(world.director)
+    client.post("/staff/invite", data={"first_name": "J", "last_name": "B", "email": "j@example.org",
+                                       "role": "teacher", "establishment": world.other_school.public_id})
+    assert search(action="admin.invite").entries == []
+
+
+def test_director_viewing_class_codes_is_audited_with_the_school_as_target(world, login_as):
+    client = login_as(world.director)
+    assert client.get(f"/school/classes/{world.class_a.public_id}/codes").status_code == 200
+    entry = only("roster.codes_view")
+    assert entry.actor_ref == f"user:{world.director.public_id}" and entry.actor_role == "director"
+    assert entry.target_ref == f"establishment:{world.school.public_id}"
+    assert details_of(entry) == {"group": world.class_a.public_id, "letters": 1}
+    assert_no_personal_data(entry)
+
+
+def test_refused_codes_page_is_not_audited(world, login_as):
+    client = login_as(world.director)
+    assert client.get(f"/school/classes/{world.other_class.public_id}/codes").status_code == 404
+    assert search(action="roster.codes_view").entries == []
+
+
+def test_codes_renewal_is_audited(world, login_as):
+    client = login_as(world.director)
+    assert client.post(f"/school/classes/{world.class_a.public_id}/codes/renew").status_code == 302
+    entry = only("roster.codes_renew")
+    assert entry.target_ref == f"establishment:{world.school.public_id}"
+    assert details_of(entry)["group"] == world.class_a.public_id
