@@ -40,7 +40,9 @@ def from_environment(instance_path: str, env: str | None = None) -> dict:
         "ENT_LITE_ENV": env,
         "SECRET_KEY": _env("SECRET_KEY"),
         "SQLALCHEMY_DATABASE_URI": _env("DATABASE_URL", default_db),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: a database error logs the SQL without its values (message bodies,
+        # emails, hashes never reach the application log; PRIVACY.md 20).
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         # Public address used in emailed links (reset, invitations).
         "BASE_URL": _env("BASE_URL", "http://127.0.0.1:5000"),
         "CITY_NAME": _env("CITY_NAME", "Ville"),

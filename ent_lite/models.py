@@ -3,6 +3,7 @@ from ent_lite.accounts.models import AccountToken, ActivationCode, Membership, R
 from ent_lite.audit.models import AuditCheckpoint, AuditEntry  # noqa: F401
 from ent_lite.consents.models import ConsentRecord  # noqa: F401
 from ent_lite.conversations.models import Message, Thread, ThreadMember, ThreadRead  # noqa: F401
+from ent_lite.dpo.models import RightsRequest  # noqa: F401
 from ent_lite.files.models import Attachment  # noqa: F401
 from ent_lite.forms.models import Answer, PostForm, Question, Response  # noqa: F401
 from ent_lite.posts.models import Post, PostAudience, PostPhotoChild, PostRead, PostSignature  # noqa: F401
@@ -15,3 +16,4 @@ from ent_lite.school.models import (  # noqa: F401
     GuardianLink,
 )
 from ent_lite.privacy.models import RetentionOverride  # noqa: F401
+from ent_lite.rights.models import DataExport  # noqa: F401

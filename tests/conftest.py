@@ -147,6 +147,21 @@ def client(app, db):
 
 
 @pytest.fixture
+def english(client):
+    """English pages, so assertions read the source strings whatever the catalogues say."""
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+@pytest.fixture(autouse=True)
+def files_folder(app, tmp_path, monkeypatch):
+    """Uploaded files of each test go to a private folder."""
+    folder = tmp_path / "stored-files"
+    monkeypatch.setitem(app.config, "FILES_PATH", str(folder))
+    return folder
+
+
+@pytest.fixture
 def runner(app, db):
     return app.test_cli_runner()
 

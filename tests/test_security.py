@@ -1,23 +1,46 @@
 """Protection on every response (PRIVACY.md G, H): headers, CSRF, cookies, error pages, settings.
 
-Pages are found by walking ``app.url_map``, so new pages are checked without editing this file.
+Pages are found by walking ``app.url_map``, so new pages are checked without editing this file;
+a new page with a URL parameter needs one real object in the ``objects`` fixture.
 """
 from __future__ import annotations
 
+import io
 import os
 import re
+from datetime import datetime, timedelta, timezone
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
 
+import pyotp
 import pytest
+from flask import url_for
 from flask_babel import force_locale
 from markupsafe import escape
+from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
 from werkzeug.routing import IntegerConverter
 
 from ent_lite import PROJECT_ROOT, create_app
+from ent_lite.accounts import views_two_factor
+from ent_lite.audience import keys
 from ent_lite.core.auth import public
+from ent_lite.core.db_types import utcnow
 from ent_lite.core.errors import ERROR_TEXTS
-from ent_lite.extensions import limiter
+from ent_lite.dpo import services as dpo_services
+from ent_lite.extensions import db, limiter
+from ent_lite.files import services as file_services
+from ent_lite.forms import services as form_services
+from ent_lite.posts import services as post_services
+from ent_lite.rights.models import DataExport
 
+from tests import factories
+from tests.accounts.conftest import link_path
 from tests.conftest import SECRET_KEY
+from tests.conversations.helpers import start_child
+from tests.files import images
+from tests.forms.conftest import builder_data
+from tests.posts.helpers import add_periscolaire
 
 REQUIRED_CSP = {
     "default-src": "'self'",
@@ -77,6 +100,190 @@ def assert_error_page(app, response, status: int, language: str) -> None:
         assert translated(app, title, language) != translated(app, title, "en"), "error page not translated"
     assert "Traceback" not in body and 'File "' not in body
     assert_protective_headers(response, response.request.path)
+
+
+# Pages with parameters ----------------------------------------------------------------------------
+
+ROLES = ["parent_a", "teacher_a", "director", "animator", "city_agent", "admin", "dpo"]
+
+
+@pytest.fixture
+def objects(app, world, client, login_as, mailbox):
+    """One real object behind every URL parameter, each made through the services or the pages.
+
+    Returns, per endpoint, the URL values to try (several files: a post photo and PDF, a message photo).
+    """
+    now = utcnow()
+    options = post_services.PostOptions(requires_ack=True, ack_due_dt=now + timedelta(days=3))
+    post = post_services.create_post(world.teacher_a, "Sortie", "Merci de **signer**.",
+                                     [keys.group_key(world.class_a.id)], now, options)
+    form = form_services.attach_form(post, builder_data("authorisation", [{"text": "Cake?", "kind": "yes_no"}]), now)
+    _, group = add_periscolaire(world)
+    lunch_post = post_services.create_post(world.animator, "Midi", "Jeux.", [keys.group_key(group.id)], now)
+    thread, message = start_child(world)
+
+    def stored(data: bytes, name: str, uploader):
+        with app.test_request_context():
+            return file_services.store_upload(FileStorage(io.BytesIO(data), filename=name), uploader, now)
+
+    files = [stored(images.camera_jpeg((800, 600)), "photo.jpg", world.teacher_a),
+             stored(images.PDF, "sortie.pdf", world.teacher_a),
+             stored(images.small_jpeg(), "gilet.jpg", world.parent_a)]
+    files[0].post_id = files[1].post_id = post.id
+    files[2].message_id = message.id
+    rights_request = dpo_services.create_request(world.parent_a, "erasure", "Merci d'effacer nos données.", now,
+                                                 child=world.child_a)
+    db.session.commit()
+
+    # Written through the pages, as a family and a director would.
+    login_as(world.parent_a)
+    answered = client.post(f"/forms/{form.public_id}/answer",
+                           data={"child": world.child_a.public_id, f"c_{world.child_a.public_id}-q1": "yes",
+                                 f"c_{world.child_a.public_id}-q2": "yes"})
+    assert answered.status_code == 302, answered.get_data(as_text=True)
+    assert client.post("/privacy/my-data/export").status_code == 302
+    export = db.session.scalars(select(DataExport)).one()
+    login_as(world.director)
+    assert client.post("/staff/invite", data={
+        "first_name": "Jeanne", "last_name": "Barret", "email": "jeanne.barret@example.org", "role": "teacher",
+        "establishment": world.school.public_id, "groups": [world.class_a.public_id]}).status_code == 302
+    client.post("/logout")
+    assert client.post("/password/forgot", data={"email": world.parent_b.email}).status_code == 302
+    invitation = link_path(mailbox.to("jeanne.barret@example.org")[0], "/invite/").rsplit("/", 1)[1]
+    reset = link_path(mailbox.to(world.parent_b.email)[0], "/password/reset/").rsplit("/", 1)[1]
+
+    post_values = [{"public_id": post.public_id}, {"public_id": lunch_post.public_id}]
+    return {
+        "posts.detail": post_values, "posts.edit": post_values, "posts.delete": post_values,
+        "posts.tracking_page": post_values,
+        "forms.results": [{"public_id": form.public_id}], "forms.results_csv": [{"public_id": form.public_id}],
+        "conversations.thread": [{"public_id": thread.public_id}],
+        "files.download": [{"public_id": f.public_id} for f in files],
+        "files.thumbnail": [{"public_id": f.public_id} for f in files],
+        "school.class_codes": [{"public_id": world.class_a.public_id}],
+        "dpo.request_page": [{"public_id": rights_request.public_id}],
+        "dpo.erase": [{"public_id": rights_request.public_id}],
+        "rights.download_export": [{"public_id": export.public_id}],
+        "static": [{"filename": "css/app.css"}],
+        # Last, in case opening a link from an email ended the session it is opened in.
+        "accounts.accept_invitation": [{"token": invitation}],
+        "accounts.reset_password": [{"token": reset}],
+    }
+
+
+def every_get_url(app, objects) -> list[tuple[str, str]]:
+    """(endpoint, URL) of every GET rule: as is without parameters, else once per real object."""
+    rules = [rule for rule in app.url_map.iter_rules() if "GET" in rule.methods]
+    with_arguments = {rule.endpoint for rule in rules if rule.arguments}
+    assert with_arguments == set(objects), "give a real object to the new pages' parameters"
+    plain = [(rule.endpoint, rule.rule) for rule in sorted(rules, key=lambda r: r.rule) if not rule.arguments]
+    urls = []
+    with app.test_request_context():
+        for endpoint, values in objects.items():
+            urls += [(endpoint, url_for(endpoint, **value)) for value in values]
+    return plain + urls
+
+
+class Resources(HTMLParser):
+    """URLs the browser loads or sends to by itself: scripts, styles, images, frames, forms."""
+
+    ATTRIBUTES = {"script": ("src",), "link": ("href",), "img": ("src", "srcset"), "iframe": ("src",),
+                  "frame": ("src",), "form": ("action",), "source": ("src", "srcset"), "video": ("src", "poster"),
+                  "audio": ("src",), "embed": ("src",), "object": ("data",), "input": ("src", "formaction"),
+                  "button": ("formaction",)}
+
+    def __init__(self):
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in self.ATTRIBUTES.get(tag, ()) and value:
+                candidates = [c.split()[0] for c in value.split(",") if c.strip()] if name == "srcset" else [value]
+                self.urls += candidates
+
+
+def other_hosts(html: str) -> list[str]:
+    """The resources of the page that a browser would fetch from, or send to, another host."""
+    parser = Resources()
+    parser.feed(html)
+    page = "https://ent.example/page"
+    resolved = [(url, urlsplit(urljoin(page, url.strip().replace("\\", "/")))) for url in parser.urls]
+    # ``data:`` URLs (the empty favicon) are inside the page: no request at all.
+    return [url for url, parts in resolved if parts.scheme != "data" and parts.netloc != "ent.example"]
+
+
+def test_the_resource_check_sees_another_host():
+    assert other_hosts('<script src="https://cdn.example/x.js"></script>'
+                       '<img srcset="/a.png 1x, //cdn.example/b.png 2x">'
+                       '<form action="https://evil.example/"></form><a href="https://example.org/">ok</a>'
+                       '<link rel="stylesheet" href="/static/css/app.css"><link rel="icon" href="data:,">'
+                       '<img src="../files/x/thumb">') == [
+        "https://cdn.example/x.js", "//cdn.example/b.png", "https://evil.example/"]
+
+
+@pytest.mark.parametrize("role", [None] + ROLES)
+def test_pages_with_parameters_set_only_the_session_cookie_and_load_nothing_from_elsewhere(
+        app, client, world, login_as, objects, role):
+    if role is not None:
+        login_as(getattr(world, role))
+    cookies, reached = set(), set()
+    for endpoint, url in every_get_url(app, objects):
+        response = client.get(url)
+        cookies |= {header.split("=", 1)[0] for header in response.headers.getlist("Set-Cookie")}
+        if response.status_code == 200:
+            reached.add(endpoint)
+        if response.mimetype == "text/html":
+            assert other_hosts(response.get_data(as_text=True)) == [], url
+    assert cookies <= {app.config["SESSION_COOKIE_NAME"]}, role
+    assert role is None or client.get("/account").status_code == 200, "the walk ended signed out"
+    # The objects' own pages were shown, not only refused, to those who may see them.
+    assert reached >= REACHED_WITH_PARAMETERS[role], role
+
+
+REACHED_WITH_PARAMETERS = {
+    None: {"static", "accounts.accept_invitation", "accounts.reset_password"},
+    "parent_a": {"posts.detail", "conversations.thread", "files.download", "files.thumbnail",
+                 "rights.download_export"},
+    "teacher_a": {"posts.detail", "posts.edit", "posts.delete", "posts.tracking_page", "forms.results",
+                  "forms.results_csv", "conversations.thread", "files.download", "files.thumbnail"},
+    "director": {"posts.detail", "posts.tracking_page", "forms.results", "forms.results_csv",
+                 "school.class_codes", "conversations.thread", "files.download"},
+    "animator": {"posts.detail", "posts.edit"},
+    "city_agent": {"static"},
+    "admin": {"static"},
+    "dpo": {"dpo.request_page", "dpo.erase"},
+}
+
+
+# No GET changes what is stored (PRIVACY.md 28), except these marks and the audit log.
+GET_MAY_ADD_ROWS = {
+    "post_read": "opening a post is its read receipt, shown to the author (idempotent: one row per reader)",
+    "thread_read": "opening a conversation is its read mark, for the unread count (one row per reader)",
+    "audit_entry": "viewing a child's data, class codes or an export download is itself audited",
+}
+
+
+def table_rows() -> dict[str, list[tuple]]:
+    """Every row of every table, so that a changed value counts as much as an added row."""
+    db.session.expire_all()
+    return {table.name: sorted(map(tuple, db.session.execute(select(table)).all()), key=repr)
+            for table in db.metadata.sorted_tables}
+
+
+@pytest.mark.parametrize("role", [None] + ROLES)
+def test_no_get_request_changes_what_is_stored(app, client, world, login_as, objects, role):
+    assert set(GET_MAY_ADD_ROWS) <= set(db.metadata.tables)
+    if role is not None:
+        login_as(getattr(world, role))
+    before = table_rows()
+    for endpoint, url in every_get_url(app, objects):
+        client.get(url)
+        after = table_rows()
+        changed = {name for name in before if after[name] != before[name] and name not in GET_MAY_ADD_ROWS}
+        assert not changed, f"GET {url} ({endpoint}) as {role} changed the rows of {sorted(changed)}"
+    assert all(set(after[name]) >= set(before[name]) for name in GET_MAY_ADD_ROWS), "a mark or entry was removed"
+    assert role is None or client.get("/account").status_code == 200, "the walk ended signed out"
 
 
 # Headers ---------------------------------------------------------------------------------------
@@ -149,6 +356,58 @@ def test_anonymous_pages_set_only_the_session_cookie(app, client):
     for response in responses:
         names |= {header.split("=", 1)[0] for header in response.headers.getlist("Set-Cookie")}
     assert names == {app.config["SESSION_COOKIE_NAME"]}
+
+
+# Redirects ---------------------------------------------------------------------------------------
+
+# ``next`` values a browser would follow to another host (the tab is dropped by browsers and URL parsers).
+OUTSIDE_TARGETS = ["https://evil.example/", "//evil.example", "/\\evil.example", "\\\\evil.example",
+                   "/\t/evil.example", "https:evil.example", "javascript:alert(1)"]
+
+
+def assert_stays_on_the_site(response, target: str) -> None:
+    assert response.status_code == 302, target
+    location = response.headers["Location"]
+    # Resolved as a browser does against the page's address.
+    resolved = urlsplit(urljoin("https://ent.example/language", location.replace("\\", "/")))
+    assert (resolved.scheme, resolved.netloc) == ("https", "ent.example"), f"{target!r} -> {location!r}"
+    assert location.startswith("/") and not location.startswith("//"), f"{target!r} -> {location!r}"
+
+
+@pytest.mark.parametrize("target", OUTSIDE_TARGETS)
+def test_the_language_switch_sends_back_only_to_this_site(client, world, login_as, target):
+    assert_stays_on_the_site(client.post("/language", data={"lang": "en", "next": target}), target)
+    login_as(world.parent_a)
+    assert_stays_on_the_site(client.post("/language", data={"lang": "fr", "next": target}), target)
+
+
+def test_the_language_switch_keeps_a_page_of_this_site(client):
+    response = client.post("/language", data={"lang": "en", "next": "/password/forgot?x=1"})
+    assert response.headers["Location"] == "/password/forgot?x=1"
+
+
+@pytest.mark.parametrize("target", OUTSIDE_TARGETS)
+def test_the_login_form_sends_on_only_to_this_site(client, world, target):
+    data = {"email": world.parent_a.email, "password": factories.PASSWORD}
+    assert_stays_on_the_site(client.post("/login", query_string={"next": target}, data=data), target)
+    # Already signed in, the login page sends straight on.
+    assert_stays_on_the_site(client.get("/login", query_string={"next": target}), target)
+
+
+@pytest.mark.parametrize("target", OUTSIDE_TARGETS)
+def test_the_second_factor_sends_on_only_to_this_site(client, world, db, monkeypatch, target):
+    now = datetime(2026, 3, 2, 10, 0, 0, tzinfo=timezone.utc)
+    monkeypatch.setattr(views_two_factor, "utcnow", lambda: now)
+    world.admin.totp_secret = pyotp.random_base32()
+    db.session.commit()
+    client.post("/login", data={"email": world.admin.email, "password": factories.PASSWORD})
+    code = pyotp.TOTP(world.admin.totp_secret).generate_otp(int(now.timestamp()) // 30)
+
+    response = client.post("/login/two-factor", query_string={"next": target}, data={"code": code})
+    assert_stays_on_the_site(response, target)
+    assert client.get("/admin/").status_code == 200  # the code was accepted
+    # Once passed, the page sends straight on.
+    assert_stays_on_the_site(client.get("/login/two-factor", query_string={"next": target}), target)
 
 
 # Error pages -----------------------------------------------------------------------------------

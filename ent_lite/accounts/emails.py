@@ -62,3 +62,16 @@ def send_invitation(user: User, token: str) -> bool:
         return _send(user, _("Your ent_lite account is ready"), "accounts/email/invitation.txt",
                      link=external_url("accounts.accept_invitation", token=token),
                      days=current_app.config["INVITE_TOKEN_DAYS"])
+
+
+def send_second_factor_enabled(user: User) -> bool:
+    """Whoever knew the password could enrol their own app: the owner hears of it either way."""
+    with force_locale(user_language(user)):
+        return _send(user, _("A second factor was set up on your ent_lite account"),
+                     "accounts/email/second_factor_enabled.txt", link=external_url("accounts.reset_request"))
+
+
+def send_recovery_code_used(user: User) -> bool:
+    with force_locale(user_language(user)):
+        return _send(user, _("A recovery code was used on your ent_lite account"),
+                     "accounts/email/recovery_code_used.txt", link=external_url("accounts.reset_request"))

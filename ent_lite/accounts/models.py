@@ -32,7 +32,6 @@ class User(UserMixin, db.Model):
     """One account per adult. Guardians are linked to children; staff to groups."""
 
     __tablename__ = "user_account"
-    __retention_category__ = "account"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(PublicId(), unique=True, default=new_public_id)
@@ -57,6 +56,9 @@ class User(UserMixin, db.Model):
     # 30-second step whose code was accepted, so that no code is accepted twice.
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    # The key shown on the setup page until a code confirms it; kept here, not in the
+    # (signed, readable) session cookie, whose copy would otherwise give the second factor away.
+    totp_pending_secret: Mapped[str | None] = mapped_column(String(64))
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
@@ -88,7 +90,6 @@ class Membership(db.Model):
     """A staff member's place: a whole establishment (group_id null) or one group in it."""
 
     __tablename__ = "membership"
-    __retention_category__ = "account"
     __table_args__ = (UniqueConstraint("user_id", "establishment_id", "group_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -105,7 +106,6 @@ class ActivationCode(db.Model):
     """Printed on a family's letter; kept readable so the director can reprint it until used."""
 
     __tablename__ = "activation_code"
-    __retention_category__ = "account"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
@@ -121,7 +121,6 @@ class AccountToken(db.Model):
     """Emailed single-use links (password reset, staff invitation); only a hash is stored."""
 
     __tablename__ = "account_token"
-    __retention_category__ = "account"
     __table_args__ = (Index("ix_account_token_user_purpose", "user_id", "purpose"),)
 
     PURPOSES = ("reset", "invite")
@@ -144,7 +143,6 @@ class RecoveryCode(db.Model):
     """
 
     __tablename__ = "recovery_code"
-    __retention_category__ = "account"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)

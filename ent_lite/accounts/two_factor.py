@@ -64,13 +64,35 @@ def grouped(secret: str) -> str:
     return " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
 
 
-def confirm_enrolment(user: User, secret: str, code: str, now: datetime) -> list[str] | None:
-    """Save the secret if ``code`` comes from it; returns the new recovery codes, else None."""
-    step = _matching_step(secret, code, now, after=None)
+def secret_fingerprint(secret: str) -> str:
+    """What the session keeps of the key being enrolled: it names the key without revealing it."""
+    return hashlib.sha256(secret.encode("ascii")).hexdigest()
+
+
+def pending_secret(user: User, fingerprint: str | None) -> str:
+    """The key this browser is enrolling, kept on the account until a code confirms it.
+
+    The key is reused only by the session whose fingerprint names it; any other session gets
+    a new key, which replaces it. So whoever else knows the password and opens the page never
+    sees the key the owner ends up confirming. Flushes; the view commits.
+    """
+    current = user.totp_pending_secret
+    if current and fingerprint and hmac.compare_digest(secret_fingerprint(current), fingerprint):
+        return current
+    user.totp_pending_secret = new_secret()
+    db.session.flush()
+    return user.totp_pending_secret
+
+
+def confirm_enrolment(user: User, code: str | None, now: datetime) -> list[str] | None:
+    """Turn on the pending key if ``code`` comes from it; returns the new recovery codes, else None."""
+    secret = user.totp_pending_secret
+    step = _matching_step(secret, code, now, after=None) if secret else None
     if step is None:
         _record_failure(user, "enrolment", now)
         return None
     user.totp_secret = secret
+    user.totp_pending_secret = None
     user.totp_last_step = step
     codes = _replace_recovery_codes(user, now)
     record("twofactor.enable", actor=user, target=user, now=now)
@@ -90,7 +112,9 @@ def _digits(code: str | None) -> str:
 def _matching_step(secret: str, code: str | None, now: datetime, after: int | None) -> int | None:
     """The step within the window whose code is ``code`` and which comes after ``after``."""
     typed = _digits(code)
-    if not re.fullmatch(rf"\d{{{DIGITS}}}", typed):
+    # [0-9], not \d: \d also matches Arabic-Indic or full-width digits, which the
+    # constant-time comparison below cannot take.
+    if not re.fullmatch(rf"[0-9]{{{DIGITS}}}", typed):
         return None
     otp = pyotp.TOTP(secret, digits=DIGITS, interval=STEP_SECONDS)
     current = _step_of(now)
@@ -119,7 +143,8 @@ def verify_code(user: User, code: str | None, now: datetime) -> bool:
 # Recovery codes ----------------------------------------------------------------------------
 
 def _normalise_recovery(code: str | None) -> str:
-    return re.sub(r"[^a-z0-9]", "", (code or "").lower())
+    # Separators and anything outside ASCII letters and digits go: what is left can be hashed.
+    return re.sub(r"[^a-z0-9]", "", (code or "").lower(), flags=re.ASCII)
 
 
 def _hash_recovery(code: str) -> str:

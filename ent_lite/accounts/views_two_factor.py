@@ -9,7 +9,7 @@ from flask import abort, flash, redirect, render_template, request, session, url
 from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 
-from ent_lite.accounts import services, throttling, two_factor
+from ent_lite.accounts import emails, services, throttling, two_factor
 from ent_lite.accounts.forms import RecoveryCodeForm, TwoFactorCodeForm
 from ent_lite.accounts.sessions import pass_second_factor, second_factor_passed
 from ent_lite.accounts.views import bp
@@ -17,9 +17,9 @@ from ent_lite.core.auth import safe_next
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
 
-# The secret being enrolled lives in this (signed, HttpOnly) session until a code confirms it:
-# a reload shows the same QR code, and nothing is saved for an enrolment left halfway.
-_SETUP_SECRET = "totp_setup_secret"
+# The key being enrolled is kept on the account (the session cookie is signed, not encrypted);
+# the session only holds its fingerprint, so a reload in this browser shows the same QR code.
+_SETUP_KEY = "totp_setup_fingerprint"
 
 
 def _target() -> str:
@@ -78,6 +78,7 @@ def two_factor_recovery():
             _logged_in(user, now, "recovery")
             left = two_factor.unused_recovery_codes(user)
             db.session.commit()
+            emails.send_recovery_code_used(user)
             flash(ngettext("You used a recovery code. %(num)d code is left.",
                            "You used a recovery code. %(num)d codes are left.", left), "success")
             return redirect(_target())
@@ -93,22 +94,26 @@ def two_factor_setup():
     user = _user_or_404()
     if two_factor.is_enrolled(user):
         return redirect(url_for("accounts.two_factor_code", **_next_arg()))
-    secret = session.get(_SETUP_SECRET) or two_factor.new_secret()
-    session[_SETUP_SECRET] = secret
+    secret = two_factor.pending_secret(user, session.get(_SETUP_KEY))
+    session[_SETUP_KEY] = two_factor.secret_fingerprint(secret)
     form = TwoFactorCodeForm()
     if form.validate_on_submit():
         now = utcnow()
-        codes = two_factor.confirm_enrolment(user, secret, form.code.data, now)
+        codes = two_factor.confirm_enrolment(user, form.code.data, now)
         if codes is not None:
-            session.pop(_SETUP_SECRET, None)
+            session.pop(_SETUP_KEY, None)
             _logged_in(user, now, "enrolment")
             db.session.commit()
+            # Whoever enrolled, the owner learns of it (their password may be known to someone else).
+            emails.send_second_factor_enabled(user)
             # Shown in this answer only: the codes are stored hashed and cannot be shown again.
             return render_template("accounts/two_factor_recovery_codes.html", codes=codes, target=_target())
         db.session.commit()
         throttling.mark_failed()
         form.code.errors.append(_("This code is not valid. Check that the app was set up with the key above, "
                                   "then type the code it shows now."))
+    else:
+        db.session.commit()  # a new pending key
     uri = two_factor.provisioning_uri(user, secret)
     return render_template("accounts/two_factor_setup.html", form=form, next_arg=_next_arg(),
                            qr_code=two_factor.qr_code_data_uri(uri), secret=two_factor.grouped(secret))

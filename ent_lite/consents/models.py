@@ -17,7 +17,6 @@ from ent_lite.extensions import db
 
 class ConsentRecord(db.Model):
     __tablename__ = "consent_record"
-    __retention_category__ = "consent_records"
     __table_args__ = (
         Index("ix_consent_record_child", "child_id", "purpose"),
         Index("ix_consent_record_guardian", "guardian_id", "purpose"),

@@ -82,16 +82,28 @@ def child_states(child_ids: Iterable[int], purpose_key: str, now: datetime | Non
     return states
 
 
+def guardian_states(guardian_ids: Iterable[int], purpose_key: str, now: datetime | None = None
+                    ) -> dict[int, bool]:
+    """{guardian id: latest decision} for a purpose about the guardian (one query); a guardian
+    without a record is missing, which means not given."""
+    ids = sorted(set(guardian_ids))
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(ConsentRecord.guardian_id, ConsentRecord.granted)
+        .where(ConsentRecord.guardian_id.in_(ids), ConsentRecord.child_id.is_(None),
+               ConsentRecord.purpose == purpose_key, ConsentRecord.created_dt <= (now or utcnow()))
+        .order_by(ConsentRecord.created_dt, ConsentRecord.id)
+    )
+    states: dict[int, bool] = {}
+    for guardian_id, granted in rows:
+        states[guardian_id] = granted  # later records overwrite earlier ones
+    return states
+
+
 def guardian_state(guardian: User, purpose_key: str, now: datetime | None = None) -> bool:
     """A guardian purpose: the guardian's own latest record (no record: not given)."""
-    granted = db.session.scalar(
-        select(ConsentRecord.granted)
-        .where(ConsentRecord.guardian_id == guardian.id, ConsentRecord.child_id.is_(None),
-               ConsentRecord.purpose == purpose_key, ConsentRecord.created_dt <= (now or utcnow()))
-        .order_by(ConsentRecord.created_dt.desc(), ConsentRecord.id.desc())
-        .limit(1)
-    )
-    return bool(granted)
+    return guardian_states([guardian.id], purpose_key, now).get(guardian.id, False)
 
 
 def is_active(rule: register.ConsentRule, legal: set[int], granted_by: dict[int, bool]) -> bool:

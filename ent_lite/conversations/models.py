@@ -23,7 +23,6 @@ class Thread(db.Model):
     """
 
     __tablename__ = "thread"
-    __retention_category__ = "content"
     __table_args__ = (Index("ix_thread_last_message", "last_message_dt"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -64,7 +63,6 @@ class ThreadMember(db.Model):
     """A staff member of a staff-to-staff thread; on a child thread, the staff it was addressed to."""
 
     __tablename__ = "thread_member"
-    __retention_category__ = "content"
     __table_args__ = (UniqueConstraint("thread_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -79,7 +77,6 @@ class ThreadRead(db.Model):
     """When a user last opened a thread; messages newer than this are unread for them."""
 
     __tablename__ = "thread_read"
-    __retention_category__ = "content"
     __table_args__ = (UniqueConstraint("thread_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -92,7 +89,6 @@ class Message(db.Model):
     """One message; a withdrawn message keeps its place but not its text."""
 
     __tablename__ = "message"
-    __retention_category__ = "content"
     __table_args__ = (Index("ix_message_thread_created", "thread_id", "created_dt"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

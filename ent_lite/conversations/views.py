@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ent_lite.accounts.models import Role
 from ent_lite.audience import rules
+from ent_lite.audit.services import record
 from ent_lite.conversations import services
 from ent_lite.conversations.forms import ChildThreadForm, FamilyThreadForm, ReplyForm, StaffThreadForm
 from ent_lite.conversations.models import Message, Thread
@@ -175,6 +176,8 @@ def _render_thread(thread: Thread, form: ReplyForm, status: int = 200):
         # The post stays private to its own readers (a staff member may have left its audience).
         linked_post=thread.post if thread.post and rules.can_read_post(current_user, thread.post, now) else None,
     )
+    if thread.child_id is not None and current_user.is_staff:  # staff reading about a child
+        record("child.view", actor=current_user, target=thread, now=now, details={"page": "thread"})
     # Opening the thread is the read mark itself: idempotent, so a GET may record it. Committed
     # after rendering so the page does not reload what it already has.
     services.mark_read(thread, current_user, now)

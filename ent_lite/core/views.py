@@ -16,7 +16,7 @@ HOME_BY_ROLE = {
     "animator": "posts.feed",
     "city_agent": "posts.feed",
     "admin": "admin.index",
-    "dpo": "privacy.notice",
+    "dpo": "dpo.workspace",
 }
 
 

@@ -17,7 +17,6 @@ class Attachment(db.Model):
     """
 
     __tablename__ = "attachment"
-    __retention_category__ = "content"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(PublicId(), unique=True, default=new_public_id)

@@ -25,7 +25,7 @@ from ent_lite.files.storage import Storage, get_storage, new_key
 
 __all__ = [
     "UploadRefused", "store_upload", "store_uploads", "delete_attachment", "delete_attachments_of",
-    "attachments_by_owner", "MAX_FILES_PER_REQUEST",
+    "delete_after_commit", "attachments_by_owner", "MAX_FILES_PER_REQUEST",
 ]
 
 log = logging.getLogger(__name__)
@@ -100,11 +100,18 @@ def _store(processed: Processed, uploader, now: datetime) -> Attachment:
 
 def delete_attachment(attachment: Attachment) -> None:
     """Delete the row now (flushed) and its stored files once the deletion is committed."""
-    doomed = _pending(db.session)["doomed"]
-    storage = get_storage()
-    doomed.extend((storage, key) for key in (attachment.storage_key, attachment.thumbnail_key) if key)
+    delete_after_commit((attachment.storage_key, attachment.thumbnail_key))
     db.session.delete(attachment)
     db.session.flush()
+
+
+def delete_after_commit(storage_keys: Iterable[str | None]) -> int:
+    """Remove these stored files once the current transaction commits; a rollback keeps them,
+    as it keeps the rows that point at them. Empty keys are skipped; returns how many."""
+    storage = get_storage()
+    keys = [key for key in storage_keys if key]
+    _pending(db.session)["doomed"].extend((storage, key) for key in keys)
+    return len(keys)
 
 
 def delete_attachments_of(post_ids: Iterable[int] = (), message_ids: Iterable[int] = ()) -> int:

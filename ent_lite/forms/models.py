@@ -56,7 +56,6 @@ class PostForm(db.Model):
     """The poll or authorisation of one post (at most one per post)."""
 
     __tablename__ = "post_form"
-    __retention_category__ = "answers"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(PublicId(), unique=True, default=new_public_id)
@@ -81,7 +80,6 @@ class PostForm(db.Model):
 
 class Question(db.Model):
     __tablename__ = "form_question"
-    __retention_category__ = "answers"
     __table_args__ = (UniqueConstraint("form_id", "position"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -114,7 +112,6 @@ class Response(db.Model):
     """
 
     __tablename__ = "form_response"
-    __retention_category__ = "answers"
     __table_args__ = (UniqueConstraint("form_id", "respondent_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -139,7 +136,6 @@ class Answer(db.Model):
     a short text or a number written with a dot."""
 
     __tablename__ = "form_answer"
-    __retention_category__ = "answers"
     __table_args__ = (UniqueConstraint("response_id", "question_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

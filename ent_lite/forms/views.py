@@ -8,6 +8,7 @@ from flask_login import current_user
 from werkzeug.utils import secure_filename
 
 from ent_lite.audience import rules
+from ent_lite.audit.services import record
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
 from ent_lite.forms import answering, csv_export, services
@@ -90,8 +91,11 @@ def _results_of(public_id: str):
 @bp.get("/forms/<public_id>/results")
 def results(public_id: str):
     form, found = _results_of(public_id)
-    return render_template("forms/results.html", post=form.post, post_form=form, results=found,
+    record("child.view", actor=current_user, target=form, details={"page": "results"})
+    page = render_template("forms/results.html", post=form.post, post_form=form, results=found,
                            is_open=form.is_open(utcnow()))
+    db.session.commit()  # after rendering, so the page does not reload what it already has
+    return page
 
 
 @bp.get("/forms/<public_id>/results.csv")
@@ -99,6 +103,8 @@ def results_csv(public_id: str):
     form, found = _results_of(public_id)
     body = csv_export.results_csv(found)
     name = secure_filename(form.post.title)[:60] or "answers"
+    record("child.view", actor=current_user, target=form, details={"page": "results_csv"})
+    db.session.commit()
     return Response(
         body.encode("utf-8"),
         headers={

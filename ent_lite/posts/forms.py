@@ -84,7 +84,10 @@ class PostForm(FlaskForm):
     start_dt: datetime | None = None  # a published post's fixed publication time
     fixed_keys: list | None = None  # a published post's audience, which no longer changes
     taggable: dict[str, Taggable] = {}
-    already_tagged: frozenset[int] = frozenset()  # editing: tags whose photos are already hidden if need be
+    # Editing: tags already checked for the post's audience (their photos are hidden if a
+    # consent was withdrawn since); checked again when the audience changes.
+    already_tagged: frozenset[int] = frozenset()
+    tagged_for_keys: frozenset = frozenset()
 
     def offer(self, targets: list[PostTarget]) -> None:
         self.allowed = {t.token: t for t in targets}
@@ -133,7 +136,8 @@ class PostForm(FlaskForm):
         if outside:
             raise ValidationError(_("Not in the audience chosen: %(names)s. Untick them or choose their class.",
                                     names=names_list(outside)))
-        added = [t.child for t in chosen if t.child.id not in self.already_tagged]
+        checked = self.already_tagged if set(keys) == self.tagged_for_keys else frozenset()
+        added = [t.child for t in chosen if t.child.id not in checked]
         blocking = photo_tags.blocking_children(keys, added, self.now)
         if blocking:
             raise ValidationError(consent_refusal(blocking))

@@ -13,7 +13,6 @@ class Post(db.Model):
     """A piece of news. Its readers are described by audience keys, resolved when read."""
 
     __tablename__ = "post"
-    __retention_category__ = "content"
     __table_args__ = (Index("ix_post_published", "published_dt"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -51,7 +50,6 @@ class PostAudience(db.Model):
     """One audience key of a post: (group, id), (establishment, id), (level, CP), (all, *)..."""
 
     __tablename__ = "post_audience"
-    __retention_category__ = "content"
     __table_args__ = (
         UniqueConstraint("post_id", "kind", "value"),
         Index("ix_post_audience_key", "kind", "value"),
@@ -69,7 +67,6 @@ class PostSignature(db.Model):
     """A guardian with legal authority signs a post for one child; written when it happens."""
 
     __tablename__ = "post_signature"
-    __retention_category__ = "content"
     __table_args__ = (UniqueConstraint("post_id", "child_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -83,7 +80,6 @@ class PostRead(db.Model):
     """Written when a guardian opens a post, never pre-created for the audience."""
 
     __tablename__ = "post_read"
-    __retention_category__ = "content"
     __table_args__ = (UniqueConstraint("post_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -97,7 +93,6 @@ class PostPhotoChild(db.Model):
     guardians' consent for the post's audience (see ent_lite/posts/photo_tags.py)."""
 
     __tablename__ = "post_photo_child"
-    __retention_category__ = "content"
     __table_args__ = (UniqueConstraint("post_id", "child_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

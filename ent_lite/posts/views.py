@@ -228,6 +228,7 @@ def edit(public_id: str):
     del form.poll
     form.offer_children(taggable)
     form.already_tagged = frozenset(c.id for c in tagged)
+    form.tagged_for_keys = frozenset((a.kind, a.value) for a in post.audience)
     if published:
         del form.targets, form.publish_date, form.publish_time
         form.start_dt = post.published_dt

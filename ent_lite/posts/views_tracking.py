@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from ent_lite.accounts.models import Role
 from ent_lite.audience import rules
+from ent_lite.audit.services import record
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
 from ent_lite.posts import services, signatures, tracking
@@ -55,7 +56,8 @@ def tracking_page(public_id: str):
     page = _page_number()
     visible_ids = rules.visible_children(current_user, reach).with_only_columns(Child.id)
     rows, has_next = tracking.tracking_page(post, visible_ids, page)
-    return render_template(
+    record("child.view", actor=current_user, target=post, now=now, details={"page": "tracking"})
+    html = render_template(
         "posts/tracking.html",
         post=post,
         now=now,
@@ -67,6 +69,8 @@ def tracking_page(public_id: str):
         published=services.is_published(post, now),
         next_reminder=post.reminded_dt + tracking.REMINDER_INTERVAL if post.reminded_dt else None,
     )
+    db.session.commit()  # after rendering, so the page does not reload what it already has
+    return html
 
 
 @bp.post("/news/<public_id>/remind")

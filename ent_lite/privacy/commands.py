@@ -34,5 +34,3 @@ def purge_command(dry_run: bool, now_text: str | None, batch_size: int):
         click.echo(line)
         for table, count in sorted(result.by_table.items()):
             click.echo(f"    {table}: {count}")
-    if not dry_run:
-        click.echo("Consent records, data exports and rights requests are not purged by this command.")

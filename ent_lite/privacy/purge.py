@@ -5,6 +5,9 @@ that references them is found from the models' foreign keys and deleted with the
 its reference set to null), the database's own cascades not being relied on (SQLite does not
 enforce them). Stored files of deleted attachments are removed after each batch commits.
 A dry run computes the same plan and changes nothing.
+
+Consent records are append-only: only these deletions carry the consents' purge option. A
+record is kept while it is the consent in force and for the retention after it ends.
 """
 from __future__ import annotations
 
@@ -12,10 +15,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import Table, delete, exists, or_, select, update
+from sqlalchemy import Table, and_, delete, exists, or_, select, update
+from sqlalchemy.orm import aliased
 
 from ent_lite.accounts.models import AccountToken, ActivationCode, Role, User
+from ent_lite.consents.models import PURGE_OPTION, ConsentRecord
 from ent_lite.conversations.models import Thread, ThreadRead
+from ent_lite.dpo.models import RequestStatus, RightsRequest
 from ent_lite.extensions import db
 from ent_lite.files.models import Attachment
 from ent_lite.forms.models import Response
@@ -51,6 +57,8 @@ class CategoryResult:
     # Every row the deletion reached, by table (the top rows and those deleted with them).
     by_table: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     note: str = ""
+    # More counts for the audit entry (tombstone accounts deleted with the consent records).
+    extra: dict[str, int] = field(default_factory=dict)
 
 
 def _table(name: str) -> Table:
@@ -108,7 +116,8 @@ def execute_plan(plan: Plan) -> int:
     for table in reversed(db.metadata.sorted_tables):
         ids = plan.rows.get(table.name)
         if ids and table.name != Attachment.__tablename__:
-            db.session.execute(delete(table).where(_pk(table).in_(ids)))
+            # The retention purge is the one deletion consent records allow (with erasure).
+            db.session.execute(delete(table).where(_pk(table).in_(ids)).execution_options(**{PURGE_OPTION: True}))
     return files
 
 
@@ -126,6 +135,45 @@ def _due_guardians(cutoff: datetime):
     )
 
 
+def _consent_ended(cutoff: datetime):
+    """Condition on ConsentRecord: the consent ended before the cutoff.
+
+    A record ends when a later one exists for the same guardian, child, purpose and audience
+    (the later record's date; "later" in the order the consents service reads them), when its
+    guardian was erased (the tombstone's date is the erasure's) or when the guardian's or the
+    child's row is gone (the child's erasure deletes its records: nothing is left to prove).
+    The latest record of a guardian and child who are still here is the consent in force.
+    """
+    record, later, guardian = ConsentRecord, aliased(ConsentRecord), aliased(User)
+    superseded = select(later.id).where(
+        later.guardian_id == record.guardian_id, later.child_id.is_not_distinct_from(record.child_id),
+        later.purpose == record.purpose, later.audience.is_not_distinct_from(record.audience),
+        or_(later.created_dt > record.created_dt, and_(later.created_dt == record.created_dt, later.id > record.id)),
+        later.created_dt < cutoff,
+    ).exists()
+    guardian_erased = select(guardian.id).where(
+        guardian.id == record.guardian_id, guardian.role == _tombstone_role(), guardian.created_dt < cutoff,
+    ).exists()
+    guardian_gone = ~select(guardian.id).where(guardian.id == record.guardian_id).exists()
+    child_gone = and_(record.child_id.is_not(None), ~select(Child.id).where(Child.id == record.child_id).exists())
+    return or_(superseded, guardian_erased, guardian_gone, child_gone)
+
+
+def _tombstone_role() -> str:
+    from ent_lite.erasure.services import TOMBSTONE_ROLE
+
+    return TOMBSTONE_ROLE
+
+
+def _free_tombstones(cutoff: datetime):
+    """Tombstone accounts that nothing will reference once the ended consent records are gone."""
+    held = select(ConsentRecord.id).where(ConsentRecord.guardian_id == User.id, ~_consent_ended(cutoff)).exists()
+    holds = ConsentRecord.__table__.c.guardian_id
+    others = [select(column).where(column == User.id).exists()
+              for _table, column, _ondelete in _references_to(User.__table__) if column is not holds]
+    return select(User.id).where(User.role == _tombstone_role(), ~held, *[~other for other in others])
+
+
 def due_queries(key: str, cutoff: datetime) -> list:
     """Selects of the ids of due top rows for one category (one per table)."""
     queries = {
@@ -141,6 +189,10 @@ def due_queries(key: str, cutoff: datetime) -> list:
             select(ActivationCode.id).where(or_(ActivationCode.used_dt < cutoff, ActivationCode.expires_dt < cutoff)),
             select(AccountToken.id).where(or_(AccountToken.used_dt < cutoff, AccountToken.expires_dt < cutoff)),
         ],
+        "consent_records": [select(ConsentRecord.id).where(_consent_ended(cutoff))],
+        # Open requests are never due: they wait for an answer.
+        "rights_requests": [select(RightsRequest.id).where(RightsRequest.status.in_(RequestStatus.CLOSED),
+                                                           RightsRequest.handled_dt < cutoff)],
     }
     return queries.get(key, [])
 
@@ -150,9 +202,34 @@ def _query_table(query) -> Table:
     return column.table
 
 
-# Categories in the order they run: a child's departure before its family's account.
+# Categories in the order they run: a child's departure before its family's account, which
+# may leave a tombstone holding consent records, deleted once those are.
 PURGE_ORDER = ("class_content", "conversations", "form_answers", "read_receipts",
-               "pupil_records", "accounts", "security_tokens", "audit_log")
+               "pupil_records", "accounts", "consent_records", "rights_requests",
+               "security_tokens", "audit_log")
+
+
+# Families and children go through the erasure service (one path for deletion: each feature
+# erases its own rows and files, and the documented legal holds are kept); the dry run still
+# plans from the foreign keys, leaving out the tables erasure keeps.
+ERASED_BY_SERVICE = {"accounts": "user_account", "pupil_records": "child"}
+
+
+def _held_tables(key: str) -> set[str]:
+    from ent_lite.erasure.signals import LEGAL_HOLDS
+
+    return {name.split(".")[0] for name in LEGAL_HOLDS[ERASED_BY_SERVICE[key]]}
+
+
+def _erase(key: str, ids: set[int], now: datetime, result: CategoryResult) -> None:
+    from ent_lite.erasure.services import erase_child, erase_guardian
+
+    model, erase = (User, erase_guardian) if key == "accounts" else (Child, erase_child)
+    for person in db.session.scalars(select(model).where(model.id.in_(ids)).order_by(model.id)).all():
+        report = erase(person, now=now, actor=None)
+        result.files += report.files
+        for table, rows in report.rows.items():
+            result.by_table[table] += rows
 
 
 def purge_category(key: str, now: datetime, *, dry_run: bool = False,
@@ -168,16 +245,39 @@ def purge_category(key: str, now: datetime, *, dry_run: bool = False,
             ids = set(db.session.scalars(query.order_by(_pk(table)).limit(None if dry_run else batch_size)))
             if not ids:
                 break
-            plan = plan_deletion(table, ids)
             result.rows += len(ids)
+            if key in ERASED_BY_SERVICE and not dry_run:
+                _erase(key, ids, now, result)
+                db.session.commit()
+                continue
+            plan = plan_deletion(table, ids)
             for name, rows in plan.rows.items():
-                result.by_table[name] += len(rows)
+                if key not in ERASED_BY_SERVICE or name not in _held_tables(key):
+                    result.by_table[name] += len(rows)
             if dry_run:
                 result.files += len(plan.file_keys())
                 break
             result.files += execute_plan(plan)
             db.session.commit()
+    if key == "consent_records":
+        _purge_tombstones(result, cutoff, dry_run, batch_size)
     return result
+
+
+def _purge_tombstones(result: CategoryResult, cutoff: datetime, dry_run: bool, batch_size: int) -> None:
+    """Delete the erased guardians' accounts whose last consent record was just purged."""
+    query = _free_tombstones(cutoff).order_by(User.id)
+    deleted = 0
+    while True:
+        ids = set(db.session.scalars(query.limit(None if dry_run else batch_size)))
+        deleted += len(ids)
+        if dry_run or not ids:
+            break
+        execute_plan(plan_deletion(User.__table__, ids))
+        db.session.commit()
+    result.extra["tombstones"] = deleted
+    if deleted:
+        result.by_table[User.__tablename__] += deleted
 
 
 def _purge_audit(result: CategoryResult, now: datetime, days: int, dry_run: bool, batch_size: int):
@@ -207,7 +307,18 @@ def run_purge(now: datetime, *, dry_run: bool = False, batch_size: int = DEFAULT
         if not dry_run:
             _audit(result, now)
         results.append(result)
+    results.append(_purge_exports(now, dry_run))
     return results
+
+
+def _purge_exports(now: datetime, dry_run: bool) -> CategoryResult:
+    """Guardians' data exports, deleted by their own package 48 hours after being made."""
+    from ent_lite.rights.export import purge_exports
+
+    result = purge_exports(now, dry_run=dry_run)
+    if not dry_run:
+        _audit(result, now)
+    return result
 
 
 def _audit(result: CategoryResult, now: datetime) -> None:
@@ -215,5 +326,6 @@ def _audit(result: CategoryResult, now: datetime) -> None:
         from ent_lite.audit.services import record
     except ImportError:
         return
-    record(PURGE_ACTION, now=now, details={"category": result.category, "rows": result.rows, "files": result.files})
+    record(PURGE_ACTION, now=now, details={"category": result.category, "rows": result.rows, "files": result.files,
+                                           **result.extra})
     db.session.commit()

@@ -47,12 +47,12 @@ CATEGORIES: dict[str, Category] = {c.key: c for c in (
     Category("security_tokens", EVENT, 7, 0, 30),
     # Proof of consent is kept after the consent ends for the 5-year limitation period of
     # civil claims (Code civil art. 2224), during which the city may have to prove it.
-    Category("consent_records", EVENT, 5 * 365, 365, 5 * 365, purged=False),
+    Category("consent_records", EVENT, 5 * 365, 365, 5 * 365),
     # CNIL logging recommendation: 6 months to 1 year.
     Category("audit_log", EVENT, 365, 183, 365),
     Category("data_exports", EVENT, 2, 1, 7, purged=False),
     # Proof that a request was answered, for the same limitation period as consents.
-    Category("rights_requests", EVENT, 5 * 365, 365, 5 * 365, purged=False),
+    Category("rights_requests", EVENT, 5 * 365, 365, 5 * 365),
 )}
 
 
@@ -69,7 +69,8 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     "user_account": {
         "accounts": _cols("id public_id city_id role first_name last_name email phone password_hash "
                           "session_nonce locale is_enabled privacy_notice_version created_dt "
-                          "activated_dt last_login_dt password_changed_dt totp_secret totp_last_step"),
+                          "activated_dt last_login_dt password_changed_dt totp_secret totp_pending_secret "
+                          "totp_last_step"),
     },
     # Second-factor recovery codes live as long as the account's second factor.
     "recovery_code": {"accounts": _cols("id user_id code_hash created_dt used_dt")},
@@ -119,6 +120,11 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "audit_checkpoint": {NOT_PERSONAL: _cols("id created_dt through_id through_hash")},
     "retention_override": {NOT_PERSONAL: _cols("category days updated_dt")},
+    "data_export": {"data_exports": _cols("id public_id user_id created_dt expires_dt storage_key size")},
+    "rights_request": {
+        "rights_requests": _cols("id public_id kind requester_id child_id message received_dt due_dt status "
+                                 "handled_dt handled_by_id answer"),
+    },
 }
 
 

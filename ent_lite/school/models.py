@@ -27,7 +27,6 @@ class GroupKind:
 
 class City(db.Model):
     __tablename__ = "city"
-    __retention_category__ = "structure"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(PublicId(), unique=True, default=new_public_id)
@@ -38,7 +37,6 @@ class Establishment(db.Model):
     """A school, a periscolaire site or a city service."""
 
     __tablename__ = "establishment"
-    __retention_category__ = "structure"
     __table_args__ = (UniqueConstraint("city_id", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -56,7 +54,6 @@ class Group(db.Model):
     """A class for one school year, a periscolaire group or a service team."""
 
     __tablename__ = "school_group"
-    __retention_category__ = "structure"
     __table_args__ = (UniqueConstraint("establishment_id", "school_year", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -81,7 +78,6 @@ class Child(db.Model):
     """Only what the service needs (PRIVACY.md 17): names, level, birth date, groups, guardians."""
 
     __tablename__ = "child"
-    __retention_category__ = "family"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(PublicId(), unique=True, default=new_public_id)
@@ -111,7 +107,6 @@ class Enrolment(db.Model):
     """A child in a group: one class per school year, any number of periscolaire groups."""
 
     __tablename__ = "enrolment"
-    __retention_category__ = "family"
     __table_args__ = (UniqueConstraint("child_id", "group_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -126,7 +121,6 @@ class GuardianLink(db.Model):
     """A guardian of a child; only those with legal authority sign and authorise."""
 
     __tablename__ = "guardian_link"
-    __retention_category__ = "family"
     __table_args__ = (UniqueConstraint("child_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

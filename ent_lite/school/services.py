@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from ent_lite.extensions import db
-from ent_lite.school.models import City
+from ent_lite.school.models import Child, City, GuardianLink
 
 SCHOOL_YEAR_RE = re.compile(r"(\d{4})-(\d{4})")
 
@@ -39,3 +39,12 @@ def get_or_create_city(name: str) -> City:
         db.session.add(city)
         db.session.flush()
     return city
+
+
+def guardian_children(user_id: int) -> list[Child]:
+    """Every child the guardian is linked to, those who left included (their data is still held
+    and a rights request may be about them), by first name."""
+    return list(db.session.scalars(
+        select(Child).join(GuardianLink, GuardianLink.child_id == Child.id)
+        .where(GuardianLink.user_id == user_id)
+        .order_by(Child.first_name, Child.last_name, Child.id)))

@@ -1,6 +1,10 @@
 """Login throttling per account and per IP, the same for known and unknown accounts (PRIVACY.md 22)."""
 from __future__ import annotations
 
+import time
+from types import SimpleNamespace
+
+import limits.storage.memory
 import pytest
 
 from ent_lite.accounts import services
@@ -33,6 +37,65 @@ def test_sixth_failure_is_refused_for_a_known_account(client, world):
     assert "Too many attempts" in response.get_data(as_text=True)
     # Even the right password waits: that is what stops guessing.
     assert login(client, world.parent_a.email).status_code == 429
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The rate-limit storage's clock, moved by hand: ``clock(seconds)`` is that long after the start."""
+    start, offset = time.time(), [0.0]
+    monkeypatch.setattr(limits.storage.memory, "time", SimpleNamespace(time=lambda: time.time() + offset[0]))
+
+    def at(seconds: float) -> None:
+        offset[0] = start + seconds - time.time()
+
+    return at
+
+
+def locked(client, email) -> bool:
+    """True while even the right password is refused (a successful login is logged out again)."""
+    response = login(client, email)
+    if response.status_code == 302:
+        client.post("/logout")
+        return False
+    assert response.status_code == 429
+    return True
+
+
+def fail_five_then_refused(client, email) -> None:
+    for _ in range(5):
+        assert fail(client, email).status_code == 200
+    assert fail(client, email).status_code == 429
+
+
+def test_the_lock_grows_to_15_minutes_after_10_failures_and_an_hour_after_20(client, world, clock):
+    # LOGIN_PER_ACCOUNT: 5 per minute, 10 per 15 minutes, 20 per hour, each from its window's first failure.
+    email = world.parent_a.email
+    clock(0)
+    fail_five_then_refused(client, email)
+    clock(55)
+    assert locked(client, email)
+    clock(65)
+    assert not locked(client, email), "the first lock lasts a minute"
+
+    fail_five_then_refused(client, email)  # failures 6 to 10
+    clock(130)
+    assert locked(client, email), "after 10 failures the lock outlasts a minute"
+    clock(15 * 60 - 5)
+    assert locked(client, email)
+    clock(15 * 60 + 5)
+    assert not locked(client, email)
+
+    fail_five_then_refused(client, email)  # failures 11 to 15
+    clock(15 * 60 + 70)
+    fail_five_then_refused(client, email)  # failures 16 to 20
+    clock(15 * 60 + 140)
+    assert locked(client, email), "after 20 failures the lock outlasts a minute"
+    clock(2 * 15 * 60 + 10)
+    assert locked(client, email), "after 20 failures the lock outlasts a quarter of an hour"
+    clock(60 * 60 - 5)
+    assert locked(client, email)
+    clock(60 * 60 + 5)
+    assert not locked(client, email), "the lock ends an hour after the first failure"
 
 
 def test_known_and_unknown_accounts_get_the_same_answers(client, world):

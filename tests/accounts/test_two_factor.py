@@ -12,7 +12,7 @@ from sqlalchemy import select
 from ent_lite.accounts import views_two_factor
 from ent_lite.accounts.models import RecoveryCode
 from tests import factories
-from tests.accounts.conftest import NEW_PASSWORD, link_path
+from tests.accounts.conftest import NEW_PASSWORD, link_path, session_cookie
 
 # A fixed clock for the code checks: 2026-03-02 10:00:00 UTC, at the start of a 30-second step.
 NOW = datetime(2026, 3, 2, 10, 0, 0, tzinfo=timezone.utc)
@@ -184,6 +184,62 @@ def test_an_invited_dpo_sets_up_the_factor_before_anything_else(client, other_cl
     assert path_of(other_client.get("/account")) == SETUP_PAGE
 
 
+def grouped(secret: str) -> str:
+    return " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
+
+
+def decoded_session(app, client) -> str:
+    """The session cookie as anyone holding a copy can read it (it is signed, not encrypted)."""
+    return repr(app.session_interface.get_signing_serializer(app).loads(session_cookie(client)))
+
+
+def test_the_key_being_enrolled_never_travels_in_the_session_cookie(app, client, world, db):
+    password_step(client, world.admin)
+    secret = setup_secret(client)
+    assert secret not in decoded_session(app, client)
+    wrong = f"{(int(pyotp.TOTP(secret).now()) + 1) % 1000000:06d}"
+    assert give_code(client, wrong, SETUP_PAGE).status_code == 200
+    assert secret not in decoded_session(app, client)
+    # Kept on the account until confirmed, then it becomes the account's key.
+    assert world.admin.totp_pending_secret == secret and world.admin.totp_secret is None
+    assert give_code(client, pyotp.TOTP(secret).now(), SETUP_PAGE).status_code == 200
+    assert secret not in decoded_session(app, client)
+    db.session.refresh(world.admin)
+    assert world.admin.totp_secret == secret and world.admin.totp_pending_secret is None
+
+
+def test_another_browser_on_the_setup_page_never_learns_the_key_confirmed(client, other_client, world, db):
+    """Someone who has the password opens the setup page too: the key they see is not the owner's."""
+    password_step(client, world.admin)
+    first = setup_secret(client)
+    assert first == setup_secret(client)
+    password_step(other_client, world.admin)
+    seen_by_other = setup_secret(other_client)
+    assert seen_by_other != first
+    # The owner's page shows a new key, which the other browser's copy does not give.
+    mine = setup_secret(client)
+    assert mine not in (first, seen_by_other)
+    assert give_code(client, pyotp.TOTP(mine).now(), SETUP_PAGE).status_code == 200
+    db.session.refresh(world.admin)
+    assert world.admin.totp_secret == mine
+
+
+def test_enrolment_tells_the_owner_by_email(client, world, db, mailbox):
+    world.admin.locale = "en"
+    db.session.commit()
+    password_step(client, world.admin)
+    secret = setup_secret(client)
+    wrong = f"{(int(pyotp.TOTP(secret).now()) + 1) % 1000000:06d}"
+    give_code(client, wrong, SETUP_PAGE)
+    assert not mailbox
+    give_code(client, pyotp.TOTP(secret).now(), SETUP_PAGE)
+    (message,) = mailbox.to(world.admin.email)
+    assert message["Subject"] == "A second factor was set up on your ent_lite account"
+    body = message.get_body(("plain",)).get_content()
+    assert "If it was not you" in body and "http://localhost/password/forgot" in body
+    assert secret not in body and grouped(secret) not in body
+
+
 # Codes ------------------------------------------------------------------------------------------
 
 def test_a_valid_code_opens_the_session(client, world, db, frozen):
@@ -231,6 +287,35 @@ def test_a_code_of_another_key_or_garbage_is_refused(client, world, db, frozen):
     assert path_of(client.get("/admin/")) == CODE_PAGE
 
 
+NON_ASCII_CODES = ["١٢٣٤٥٦", "１２３٤٥٦", "۱۲۳۴۵۶"]
+
+
+def test_digits_of_other_scripts_are_a_wrong_code_and_count_against_the_limit(client, world, db, frozen):
+    enrolled(db, world.admin)
+    password_step(client, world.admin)
+    for code in NON_ASCII_CODES:
+        page = give_code(client, code)
+        assert page.status_code == 200 and "This code is not valid" in page.get_data(as_text=True), code
+    for code in ("١٢٣٤-٥٦٧٨-٩٠١٢-٣٤٥٦", "ａｂｃｄ-ｅｆｇｈ-ｊｋｍｎ-ｐｑｒｓ"):
+        page = give_code(client, code, RECOVERY_PAGE)
+        assert page.status_code == 200 and "not valid" in page.get_data(as_text=True), code
+    assert give_code(client, code_at(STEP)).status_code == 429
+    assert path_of(client.get("/admin/")) == CODE_PAGE
+
+
+def test_digits_of_other_scripts_are_refused_on_the_setup_page(client, world, db):
+    password_step(client, world.dpo)
+    setup_secret(client)
+    for code in NON_ASCII_CODES:
+        page = give_code(client, code, SETUP_PAGE)
+        assert page.status_code == 200 and "This code is not valid" in page.get_data(as_text=True), code
+    db.session.refresh(world.dpo)
+    assert world.dpo.totp_secret is None
+    for _ in range(2):
+        give_code(client, NON_ASCII_CODES[0], SETUP_PAGE)
+    assert give_code(client, NON_ASCII_CODES[0], SETUP_PAGE).status_code == 429
+
+
 def test_spaces_in_a_code_do_not_matter(client, world, db, frozen):
     enrolled(db, world.admin)
     password_step(client, world.admin)
@@ -257,6 +342,22 @@ def test_a_recovery_code_works_once(client, other_client, world, db):
     assert page.status_code == 200 and "not valid or has already been used" in page.get_data(as_text=True)
     assert path_of(other_client.get("/admin/")) == CODE_PAGE
     assert give_code(other_client, codes[1], RECOVERY_PAGE).status_code == 302
+
+
+def test_using_a_recovery_code_tells_the_owner_by_email(client, other_client, world, db, mailbox):
+    world.admin.locale = "en"
+    db.session.commit()
+    codes = recovery_codes(client, world.admin)
+    mailbox.clear()
+    password_step(other_client, world.admin)
+    give_code(other_client, "aaaa-bbbb-cccc-dddd", RECOVERY_PAGE)
+    assert not mailbox
+    assert give_code(other_client, codes[0], RECOVERY_PAGE).status_code == 302
+    (message,) = mailbox.to(world.admin.email)
+    assert message["Subject"] == "A recovery code was used on your ent_lite account"
+    body = message.get_body(("plain",)).get_content()
+    assert "If it was not you" in body and "http://localhost/password/forgot" in body
+    assert codes[0] not in body
 
 
 def test_recovery_codes_belong_to_one_account(client, other_client, world, db):

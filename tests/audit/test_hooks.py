@@ -1,15 +1,23 @@
-"""Admin and director actions leave an audit entry with codes and counts, never names."""
+"""Admin and director actions, and staff viewing a child's data, leave an audit entry with codes
+and counts, never names."""
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from ent_lite.accounts.models import User
+from ent_lite.audience import keys
 from ent_lite.audit.models import AuditEntry
 from ent_lite.audit.services import details_of, search, verify_chain
+from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
+from ent_lite.forms import services as forms
+from ent_lite.posts import services as posts
 
+from tests.conversations.helpers import start_child
+from tests.forms.conftest import builder_data
 from tests.school.conftest import ROWS, csv_text
 
 PERSONAL = ("Diallo", "Fatou", "Lefèvre", "Benali", "example.org", "Jeanne", "Barret")
@@ -114,3 +122,69 @@ def test_codes_renewal_is_audited(world, login_as):
     entry = only("roster.codes_renew")
     assert entry.target_ref == f"establishment:{world.school.public_id}"
     assert details_of(entry)["group"] == world.class_a.public_id
+
+
+# Staff viewing a child's data (PRIVACY.md 33) ----------------------------------------------------
+
+def child_views() -> list[AuditEntry]:
+    return search(action="child.view").entries
+
+
+def class_a_post(world, requires_ack=False):
+    now = utcnow()
+    options = posts.PostOptions(requires_ack=True, ack_due_dt=now + timedelta(days=3)) if requires_ack else None
+    post = posts.create_post(world.teacher_a, "Sortie", "Merci de signer.", [keys.group_key(world.class_a.id)],
+                             now, *([options] if options else []))
+    db.session.commit()
+    return post
+
+
+def class_a_form(world):
+    post = class_a_post(world)
+    form = forms.attach_form(post, builder_data("poll", [{"text": "Gâteau ?", "kind": "yes_no"}]), utcnow())
+    db.session.commit()
+    return form
+
+
+def assert_one_child_view(user, target_ref: str, page: str) -> None:
+    (entry,) = child_views()
+    assert entry.actor_ref == f"user:{user.public_id}" and entry.actor_role == user.role
+    assert entry.target_ref == target_ref and entry.outcome == "success"
+    assert details_of(entry) == {"page": page}
+    assert_no_personal_data(entry)
+
+
+def test_the_tracking_page_is_audited_once_per_view(world, login_as):
+    post = class_a_post(world, requires_ack=True)
+    assert login_as(world.parent_a).get(f"/news/{post.public_id}/tracking").status_code == 404
+    assert child_views() == []
+    assert login_as(world.teacher_a).get(f"/news/{post.public_id}/tracking").status_code == 200
+    assert_one_child_view(world.teacher_a, f"post:{post.public_id}", "tracking")
+
+
+def test_form_results_are_audited_once_per_view(world, login_as):
+    form = class_a_form(world)
+    assert login_as(world.teacher_b).get(f"/forms/{form.public_id}/results").status_code == 404
+    assert child_views() == []
+    assert login_as(world.director).get(f"/forms/{form.public_id}/results").status_code == 200
+    assert_one_child_view(world.director, f"post_form:{form.public_id}", "results")
+
+
+def test_the_results_csv_is_audited_once_per_download(world, login_as):
+    form = class_a_form(world)
+    response = login_as(world.teacher_a).get(f"/forms/{form.public_id}/results.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert_one_child_view(world.teacher_a, f"post_form:{form.public_id}", "results_csv")
+
+
+def test_staff_opening_a_thread_about_a_child_is_audited(world, login_as):
+    thread, _ = start_child(world)
+    assert login_as(world.teacher_a).get(f"/messages/{thread.public_id}").status_code == 200
+    assert_one_child_view(world.teacher_a, f"thread:{thread.public_id}", "thread")
+
+
+def test_a_guardian_opening_their_childs_thread_is_not_audited(world, login_as):
+    thread, _ = start_child(world)
+    for parent in (world.parent_a, world.parent_a2):
+        assert login_as(parent).get(f"/messages/{thread.public_id}").status_code == 200
+    assert child_views() == []

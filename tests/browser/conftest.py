@@ -13,6 +13,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 
+from tests import factories
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -93,3 +95,12 @@ def check_accessibility(axe):
         assert results.violations_count == 0, results.generate_report()
 
     return _check
+
+
+def log_in(page, user):
+    """Sign in through the login form as a member of staff or a family (lands on the news)."""
+    page.goto("/login")
+    page.fill("input[name=email]", user.email)
+    page.fill("input[name=password]", factories.PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/news")

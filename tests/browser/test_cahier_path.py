@@ -11,22 +11,13 @@ from zoneinfo import ZoneInfo
 
 from PIL import Image
 
-from tests import factories
-from tests.browser.conftest import PHONE, Recorder
+from tests.browser.conftest import PHONE, Recorder, log_in
 
 TITLE = "Sortie en forêt jeudi"
 CONSENT = "I authorise my child to take part"
 LUNCH = "Will your child bring a packed lunch?"
 # Hidden data a phone puts in a photo; the served copy must not carry it (PRIVACY.md 30).
 HIDDEN_NOTE = "ent_lite-hidden-note-gps"
-
-
-def _log_in(page, user):
-    page.goto("/login")
-    page.fill("input[name=email]", user.email)
-    page.fill("input[name=password]", factories.PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url("**/news")
 
 
 def _in_english(page):
@@ -68,7 +59,7 @@ def test_a_teacher_asks_for_a_signature_and_an_authorisation_and_collects_the_an
         check_accessibility(page)
 
     # --- the teacher writes the post -----------------------------------------------------------
-    _log_in(phone, world.teacher_a)
+    log_in(phone, world.teacher_a)
     _in_english(phone)
     phone.get_by_role("link", name="Write a post").click()
     phone.wait_for_url("**/news/new")
@@ -96,7 +87,7 @@ def test_a_teacher_asks_for_a_signature_and_an_authorisation_and_collects_the_an
     # --- a parent of the class, with legal authority, on their own phone ------------------------
     parent_context, parent = _new_phone(chromium, live_server)
     request.addfinalizer(parent_context.close)  # also when a step fails; closing twice is harmless
-    _log_in(parent, world.parent_a)
+    log_in(parent, world.parent_a)
     _in_english(parent)
     check(parent)
     parent.get_by_role("link", name=TITLE).click()
@@ -150,7 +141,7 @@ def test_a_teacher_asks_for_a_signature_and_an_authorisation_and_collects_the_an
     phone.locator("header form[action$='/logout'] button").click()
     phone.wait_for_url("**/login*")
     check(phone)
-    _log_in(phone, world.teacher_a)
+    log_in(phone, world.teacher_a)
     check(phone)
     phone.get_by_role("link", name=TITLE).click()
     phone.wait_for_url(f"**{post_path}")

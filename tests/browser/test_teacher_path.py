@@ -1,21 +1,12 @@
 """A teacher between two classes: log in on a phone, post to the class, see who read it."""
 from __future__ import annotations
 
-from tests import factories
-from tests.browser.conftest import PHONE
-
-
-def _log_in(page, user):
-    page.goto("/login")
-    page.fill("input[name=email]", user.email)
-    page.fill("input[name=password]", factories.PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url("**/news")
+from tests.browser.conftest import PHONE, log_in
 
 
 def test_a_teacher_posts_to_the_class_and_sees_the_family_read_it(
         phone, chromium, world, live_server, check_accessibility):
-    _log_in(phone, world.teacher_a)
+    log_in(phone, world.teacher_a)
     check_accessibility(phone)
     phone.locator("button[name=lang][value=en]").click()
     phone.wait_for_load_state()
@@ -39,7 +30,7 @@ def test_a_teacher_posts_to_the_class_and_sees_the_family_read_it(
     # A parent of the class opens the post on their own phone.
     parent_context = chromium.new_context(base_url=live_server, locale="fr-FR", **PHONE)
     parent_page = parent_context.new_page()
-    _log_in(parent_page, world.parent_a)
+    log_in(parent_page, world.parent_a)
     parent_page.get_by_role("link", name="Réunion de rentrée").click()
     parent_page.wait_for_url("**/news/*")
     assert "mardi à 18 h" in parent_page.locator("main").inner_text()

@@ -1,4 +1,4 @@
-"""Fixtures for the consent tests: English pages, a private files folder, register overrides."""
+"""Fixtures for the consent tests: register overrides and consents given through the service."""
 from __future__ import annotations
 
 import dataclasses
@@ -8,19 +8,6 @@ import pytest
 from ent_lite.consents import services
 from ent_lite.core.db_types import utcnow
 from ent_lite.privacy import register
-
-
-@pytest.fixture(autouse=True)
-def files_folder(app, tmp_path, monkeypatch):
-    folder = tmp_path / "stored-files"
-    monkeypatch.setitem(app.config, "FILES_PATH", str(folder))
-    return folder
-
-
-@pytest.fixture
-def english(client):
-    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import timedelta
 
 import pytest
 from PIL import Image
@@ -229,3 +230,21 @@ def test_editing_keeps_tags_and_checks_only_new_ones(world, classmate, farm_post
     assert "the guardians of Noé Martin have not agreed" in page
     tagged = db.session.scalars(select(PostPhotoChild.child_id).where(PostPhotoChild.post_id == post.id)).all()
     assert tagged == [world.child_a.id]
+
+
+def test_widening_a_scheduled_posts_audience_checks_its_tagged_children_again(world, login_as, english, grant):
+    both_grant(grant, world, "class")  # class consent only
+    client = login_as(world.director)
+    next_week = (utcnow() + timedelta(days=7)).date().isoformat()
+    data = {"title": "Sortie à la ferme", "body": "Les photos de la sortie.", "targets": [class_a(world)],
+            "children": [world.child_a.public_id], "publish_date": next_week, "publish_time": "08:00",
+            "files": [(io.BytesIO(jpeg()), "ferme.jpg")]}
+    assert client.post("/news/new", data=data, content_type="multipart/form-data").status_code == 302
+    post = db.session.scalar(select(Post))
+    widened = {**data, "targets": [f"establishment:{world.school.public_id}"]}
+    del widened["files"]
+    page = client.post(f"/news/{post.public_id}/edit", data=widened,
+                       content_type="multipart/form-data").get_data(as_text=True)
+    assert "the guardians of Awa Diallo have not agreed to show their photos to the whole school" in page
+    db.session.refresh(post)
+    assert [(a.kind, a.value) for a in post.audience] == [keys.group_key(world.class_a.id)]

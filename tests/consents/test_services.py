@@ -81,6 +81,27 @@ def test_guardian_purpose_is_the_guardians_own_latest_record(world, grant):
     assert not services.may(world.parent_a, services.CITY_INFORMATION)
 
 
+def test_guardian_states_give_each_guardians_latest_decision_at_a_date_in_one_query(world, grant):
+    city = services.CITY_INFORMATION
+    start = utcnow() - timedelta(days=3)
+    grant(world.parent_a, purpose=city, now=start)
+    grant(world.parent_a, purpose=city, granted=False, now=start + timedelta(days=1))
+    grant(world.parent_b, purpose=city, now=start + timedelta(days=1))
+    grant(world.parent_a2, world.child_a)  # a child purpose is no guardian decision
+    ids = [world.parent_a.id, world.parent_b.id, world.parent_a2.id]
+
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        assert services.guardian_states(ids, city) == {world.parent_a.id: False, world.parent_b.id: True}
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert len(statements) == 1
+    assert services.guardian_states(ids, city, now=start + timedelta(hours=1)) == {world.parent_a.id: True}
+    assert services.guardian_states([], city) == {}
+
+
 def test_each_decision_is_audited_without_names(world, grant):
     grant(world.parent_a, world.child_a, audience="school")
     grant(world.parent_a, world.child_a, audience="school", granted=False)

@@ -13,13 +13,6 @@ from tests.conversations.helpers import start_child
 
 
 @pytest.fixture
-def english(client):
-    """English pages, so assertions read the source strings whatever the catalogues say."""
-    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
-
-
-@pytest.fixture
 def periscolaire(world):
     """A lunch-time group at a periscolaire site with child_a in it; the animator runs it."""
     site = Establishment(city=world.city, kind=EstablishmentKind.PERISCOLAIRE, name="Centre de loisirs Est")

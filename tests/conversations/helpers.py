@@ -9,8 +9,7 @@ from PIL import Image
 from ent_lite.conversations import services
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
-from ent_lite.school.models import Establishment, EstablishmentKind
-from tests import factories
+from tests.posts.helpers import add_city_service  # noqa: F401  (shared with the posts tests)
 
 
 def start_child(world, starter=None, child=None, establishment=None, minutes_ago=0, **kwargs):
@@ -39,13 +38,3 @@ def make_post(author, group, title="Sortie au musée", replies_allowed=True, est
     db.session.add(post)
     db.session.commit()
     return post
-
-
-def add_city_service(world):
-    """The city agent works for a service (their establishment)."""
-    service = Establishment(city=world.city, kind=EstablishmentKind.SERVICE, name="Service Éducation")
-    db.session.add(service)
-    db.session.flush()
-    factories.add_membership(world.city_agent, service)
-    db.session.commit()
-    return service

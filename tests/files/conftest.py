@@ -1,4 +1,4 @@
-"""Fixtures for photos and files: a private storage folder per test, uploads, a class post."""
+"""Fixtures for photos and files: uploads, the storage, a class post."""
 from __future__ import annotations
 
 import io
@@ -11,19 +11,6 @@ from ent_lite.core.db_types import utcnow
 from ent_lite.files import services
 from ent_lite.files.storage import get_storage
 from ent_lite.posts import services as post_services
-
-
-@pytest.fixture(autouse=True)
-def files_folder(app, tmp_path, monkeypatch):
-    folder = tmp_path / "stored-files"
-    monkeypatch.setitem(app.config, "FILES_PATH", str(folder))
-    return folder
-
-
-@pytest.fixture
-def english(client):
-    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
 
 
 @pytest.fixture

@@ -113,6 +113,20 @@ def test_deleted_attachment_files_go_when_the_deletion_is_committed(world, store
     assert db.session.get(Attachment, attachment.id) is None
 
 
+def test_stored_files_deleted_after_commit_stay_on_a_rollback(world, store, storage, request_ctx):
+    keys = [store(images.small_jpeg(), name).storage_key for name in ("a.jpg", "b.jpg")]
+
+    assert services.delete_after_commit([keys[0], None, ""]) == 1
+    db.session.rollback()
+    db.session.commit()  # a later commit must not remove what the rollback kept
+    assert all(storage.exists(key) for key in keys)
+
+    services.delete_after_commit(keys)
+    assert all(storage.exists(key) for key in keys)
+    db.session.commit()
+    assert not any(storage.exists(key) for key in keys)
+
+
 def test_attachments_by_owner_groups_files_per_post_in_one_query(world, store, class_post, request_ctx):
     from sqlalchemy import event
 

@@ -16,13 +16,6 @@ from ent_lite.forms.models import Answer, Response
 from ent_lite.posts.services import create_post
 
 
-@pytest.fixture
-def english(client):
-    """English pages, so assertions read the source strings whatever the catalogues say."""
-    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
-
-
 def builder_data(kind="poll", questions=(), answered_per="child", days=7, at=None):
     """What a validated FormBuilderForm's ``.data`` holds, deadline ``days`` from now (local)."""
     local = (utcnow() + timedelta(days=days)).astimezone(city_zone())

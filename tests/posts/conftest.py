@@ -11,13 +11,6 @@ from ent_lite.posts import services
 
 
 @pytest.fixture
-def english(client):
-    """Ask for English pages, so assertions read the source strings whatever the catalogues say."""
-    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
-
-
-@pytest.fixture
 def make_post(db):
     """Publish a post (committed); ``minutes_ago`` orders posts in time."""
 
@@ -38,14 +31,6 @@ def class_post(world, make_post):
 @pytest.fixture
 def class_b_post(world, make_post):
     return make_post(world.teacher_b, [keys.group_key(world.class_b.id)], title="Class B outing")
-
-
-@pytest.fixture(autouse=True)
-def files_folder(app, tmp_path, monkeypatch):
-    """Uploaded files of each test go to a private folder."""
-    folder = tmp_path / "stored-files"
-    monkeypatch.setitem(app.config, "FILES_PATH", str(folder))
-    return folder
 
 
 @pytest.fixture

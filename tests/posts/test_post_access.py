@@ -1,16 +1,20 @@
 """Role × object (PRIVACY.md 27): nobody reaches a post, a child or an audience not theirs; 404."""
 from __future__ import annotations
 
+import os
+import re
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from ent_lite.accounts.models import Role
 from ent_lite.audience import keys
 from ent_lite.core.db_types import new_public_id, utcnow
 from ent_lite.extensions import db
 from ent_lite.posts import services
 from ent_lite.posts.models import Post, PostRead
+from ent_lite.school.models import Group, GroupKind
 from tests import factories
 from tests.posts.helpers import add_periscolaire
 
@@ -128,3 +132,36 @@ def test_staff_reading_a_post_leaves_no_read_receipt(world, class_post, login_as
     login_as(world.teacher_a).get(f"/news/{class_post.public_id}")
     login_as(world.director).get(f"/news/{class_post.public_id}")
     assert reads() == 0
+
+
+def test_public_ids_are_random_not_numbered(world, make_post, login_as):
+    first = make_post(world.teacher_a, [keys.group_key(world.class_a.id)], title="First")
+    second = make_post(world.teacher_a, [keys.group_key(world.class_a.id)], title="Second")
+    ids = [first.public_id, second.public_id]
+    for public_id in ids:
+        assert len(public_id) == 22 and re.fullmatch(r"[A-Za-z0-9_-]{22}", public_id)
+        assert not public_id.isdigit() and str(first.id) != public_id
+    # Time-ordered or counted ids made in a row share their first characters; random ones almost
+    # never share four (one chance in 16 million).
+    assert len(os.path.commonprefix(ids)) < 4
+    client = login_as(world.teacher_a)
+    assert client.get(f"/news/{second.public_id}").status_code == 200
+    # The database's row number does not open the post, even for its author.
+    assert client.get(f"/news/{first.id}").status_code == 404
+    assert client.get("/news/1").status_code == 404
+
+
+def test_an_animator_cannot_open_another_periscolaire_groups_post(world, login_as):
+    site, group_a = add_periscolaire(world)
+    group_b = Group(establishment=site, kind=GroupKind.PERISCOLAIRE, name="Soir", school_year=factories.SCHOOL_YEAR)
+    db.session.add(group_b)
+    db.session.flush()
+    animator_b = factories.make_user(world.city, Role.ANIMATOR, "Inès", "Garnier")
+    factories.add_membership(animator_b, site, group_b)
+    post = services.create_post(world.animator, "Midi : jeux", "x", [keys.group_key(group_a.id)], utcnow())
+    db.session.commit()
+
+    assert login_as(world.animator).get(f"/news/{post.public_id}").status_code == 200
+    client = login_as(animator_b)
+    assert client.get(f"/news/{post.public_id}").status_code == 404
+    assert "Midi : jeux" not in client.get("/news").get_data(as_text=True)

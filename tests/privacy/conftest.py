@@ -25,19 +25,6 @@ def png() -> bytes:
     return buffer.getvalue()
 
 
-@pytest.fixture(autouse=True)
-def files_folder(app, tmp_path, monkeypatch):
-    folder = tmp_path / "stored-files"
-    monkeypatch.setitem(app.config, "FILES_PATH", str(folder))
-    return folder
-
-
-@pytest.fixture
-def english(client):
-    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
-
-
 @pytest.fixture
 def make_post(app, world):
     """A class A post by Claire published at ``when``, with a photo when asked (committed)."""

@@ -10,7 +10,12 @@ from sqlalchemy import func, select
 from ent_lite.accounts.models import ActivationCode, User
 from ent_lite.audit.models import AuditEntry
 from ent_lite.audit.services import record
+from ent_lite.consents.models import ConsentRecord
+from ent_lite.consents.services import set_consent
 from ent_lite.conversations.models import Message, Thread
+from ent_lite.dpo.models import RequestKind, RequestStatus, RightsRequest
+from ent_lite.dpo.services import close_request, create_request
+from ent_lite.erasure.services import erase_guardian
 from ent_lite.extensions import db
 from ent_lite.files.models import Attachment
 from ent_lite.posts.models import Post, PostAudience, PostRead, PostSignature
@@ -91,8 +96,23 @@ def audit_log(world, make_post, make_thread):
     return AuditEntry, entry.id, utc(2025, 5, 1) + 365 * DAY
 
 
+def consent_records(world, make_post, make_thread):
+    grant = set_consent(world.parent_a, "city_information", True, utc(2026, 1, 5))
+    # The withdrawal ends the consent the grant proves; 5 years of proof from then.
+    set_consent(world.parent_a, "city_information", False, utc(2026, 3, 2))
+    db.session.commit()
+    return ConsentRecord, grant.id, utc(2026, 3, 2) + 5 * 365 * DAY
+
+
+def rights_requests(world, make_post, make_thread):
+    request = create_request(world.parent_a, RequestKind.OTHER, "Quelles données ?", utc(2026, 1, 5))
+    close_request(request, RequestStatus.DONE, "Voici la liste.", world.dpo, utc(2026, 1, 20))
+    db.session.commit()
+    return RightsRequest, request.id, utc(2026, 1, 20) + 5 * 365 * DAY
+
+
 BUILDERS = [class_content, conversations, read_receipts, form_answers, pupil_records, accounts,
-            security_tokens, audit_log]
+            security_tokens, consent_records, audit_log, rights_requests]
 
 
 @pytest.mark.parametrize("build", BUILDERS, ids=[b.__name__ for b in BUILDERS])
@@ -188,6 +208,16 @@ def _build_old_data(world, make_post, make_thread):
     db.session.add(ActivationCode(user_id=world.parent_b.id, code="WXYZ2345", created_dt=utc(2025, 1, 1),
                                   expires_dt=utc(2025, 3, 1)))
     record("login.success", actor=world.parent_a, now=utc(2025, 5, 1))
+    # Consent proof: a grant withdrawn in 2021 is due, the withdrawal (in force) is not.
+    set_consent(world.parent_a, "city_information", True, utc(2020, 3, 1))
+    set_consent(world.parent_a, "city_information", False, utc(2021, 3, 1))
+    # A family erased in 2021 left a tombstone holding one record: both due.
+    set_consent(world.other_parent, "city_information", True, utc(2021, 5, 1))
+    erase_guardian(world.other_parent, now=utc(2021, 6, 1), actor=None)
+    # A request closed in 2021 is due, an open one never.
+    closed = create_request(world.parent_a, RequestKind.OTHER, "Question", utc(2021, 1, 4))
+    close_request(closed, RequestStatus.REFUSED, "Non.", world.dpo, utc(2021, 1, 20))
+    create_request(world.parent_a, RequestKind.OTHER, "Question", utc(2021, 2, 4))
     db.session.commit()
 
 
@@ -206,14 +236,19 @@ def test_the_dry_run_changes_no_row_and_no_file_and_says_what_it_would_delete(
     assert "pupil_records: would delete 1 rows" in result.output
     assert "accounts: would delete 1 rows" in result.output
     assert "security_tokens: would delete 1 rows" in result.output
-    assert "audit_log: would delete 1 rows" in result.output
+    # The login, and the consents, erasure and requests of 2020-2021.
+    assert "audit_log: would delete 8 rows" in result.output
+    assert "consent_records: would delete 2 rows, 0 files\n    consent_record: 2\n    user_account: 1\n" \
+        in result.output
+    assert "rights_requests: would delete 1 rows" in result.output
+    assert "not purged" not in result.output
 
 
 def test_the_real_run_deletes_audits_each_category_with_counts_and_can_run_again(
         world, make_post, make_thread, runner, files_folder):
     _build_old_data(world, make_post, make_thread)
     _, files_before = _snapshot(files_folder)
-    parent_b_id = world.parent_b.id
+    parent_b_id, other_parent_id = world.parent_b.id, world.other_parent.id
 
     result = runner.invoke(args=["ent-lite", "purge", "--now", "2026-12-01", "--batch-size", "1"])
 
@@ -223,16 +258,22 @@ def test_the_real_run_deletes_audits_each_category_with_counts_and_can_run_again
     assert count(Post) == 1 and count(Thread) == 0 and count(ActivationCode) == 0
     assert not exists(User, parent_b_id)
     assert len(file_listing(files_folder)) == len(files_before) - 2
+    assert count(ConsentRecord) == 1 and count(RightsRequest) == 1
+    assert not exists(User, other_parent_id)  # the tombstone went with its last record
     entries = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "purge.run")).all()
     details = {json.loads(e.details)["category"]: json.loads(e.details) for e in entries}
     assert len(entries) == len(details)  # one entry per category
     assert details["class_content"] == {"category": "class_content", "rows": 1, "files": 2}
     assert details["pupil_records"]["rows"] == 1 and details["accounts"]["rows"] == 1
+    assert details["consent_records"] == {"category": "consent_records", "rows": 2, "files": 0, "tombstones": 1}
+    assert details["rights_requests"] == {"category": "rights_requests", "rows": 1, "files": 0}
+    assert "not purged" not in result.output
 
     again = runner.invoke(args=["ent-lite", "purge", "--now", "2026-12-01"])
     assert again.exit_code == 0, again.output
     assert "class_content: deleted 0 rows, 0 files" in again.output
-    assert count(Post) == 1
+    assert "consent_records: deleted 0 rows" in again.output and "rights_requests: deleted 0 rows" in again.output
+    assert count(Post) == 1 and count(ConsentRecord) == 1 and count(RightsRequest) == 1
 
 
 def test_a_bad_date_is_refused(runner):

@@ -1,0 +1,1 @@
+"""Data-rights requests (guardians ask, the DPO answers) and the DPO's workspace."""

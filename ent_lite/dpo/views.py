@@ -1,0 +1,171 @@
+"""Guardians' rights requests and the DPO's workspace (queue, consent figures, audit search).
+
+The workspace is for the DPO only: everyone else gets 404, so nobody learns it exists.
+The DPO sees requests, counts and pseudonymous audit entries, never posts or messages.
+"""
+from __future__ import annotations
+
+from datetime import time, timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from ent_lite.accounts.models import Role
+from ent_lite.audit import services as audit
+from ent_lite.audit.services import record
+from ent_lite.core.auth import roles_required
+from ent_lite.core.db_types import utcnow
+from ent_lite.core.localtime import local_to_utc, to_local
+from ent_lite.dpo import erasure as _erasure  # noqa: F401  (connects the erasure handlers)
+from ent_lite.dpo import export as _export  # noqa: F401  (registers the export of requests)
+from ent_lite.dpo import services
+from ent_lite.dpo.forms import KIND_LABELS, AnswerForm, AuditSearchForm, EraseForm, RequestForm
+from ent_lite.dpo.models import RequestStatus, RightsRequest
+from ent_lite.extensions import db
+from ent_lite.school.services import guardian_children
+
+bp = Blueprint("dpo", __name__, template_folder="templates")
+
+MAX_PAGE = 10_000
+STATUS_LABELS = {
+    RequestStatus.OPEN: _l("Open"),
+    RequestStatus.DONE: _l("Done"),
+    RequestStatus.REFUSED: _l("Refused"),
+}
+
+
+def _page() -> int:
+    page = request.args.get("page", 1, type=int)
+    return min(page, MAX_PAGE) if page and page > 0 else 1
+
+
+@bp.app_template_global()
+def rights_request_kind_label(kind: str) -> str:
+    return str(KIND_LABELS.get(kind, kind))
+
+
+@bp.app_template_global()
+def rights_request_status_label(status: str) -> str:
+    return str(STATUS_LABELS.get(status, status))
+
+
+# --- guardians ------------------------------------------------------------------------------
+
+@bp.route("/privacy/requests/new", methods=["GET", "POST"])
+@roles_required(Role.GUARDIAN)
+def new_request():
+    form = RequestForm()
+    form.offer(guardian_children(current_user.id))
+    if request.method == "GET" and request.args.get("kind") in KIND_LABELS:
+        form.kind.data = request.args["kind"]
+    if form.validate_on_submit():
+        now = utcnow()
+        created = services.create_request(current_user, form.kind.data, form.message.data or "", now,
+                                          child=form.chosen_child())
+        db.session.commit()
+        services.notify_dpo(created)
+        flash(_("Your request is received. The data protection officer will answer by %(date)s.",
+                date=format_date(to_local(created.due_dt), "long")), "success")
+        return redirect(url_for("dpo.my_requests", _anchor=f"request-{created.public_id}"))
+    return render_template("dpo/new_request.html", form=form)
+
+
+@bp.get("/privacy/requests")
+@roles_required(Role.GUARDIAN)
+def my_requests():
+    return render_template("dpo/my_requests.html", requests=services.requests_of(current_user))
+
+
+# --- the DPO's workspace --------------------------------------------------------------------
+
+@bp.get("/dpo")
+@roles_required(Role.DPO)
+def workspace():
+    page = _page()
+    closed, has_next = services.closed_requests(page)
+    return render_template("dpo/workspace.html", open_requests=services.open_requests(), closed=closed,
+                           page=page, has_next=has_next, now=utcnow())
+
+
+def _load_request(public_id: str) -> RightsRequest:
+    found = db.session.scalar(select(RightsRequest).where(RightsRequest.public_id == public_id[:40]))
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.route("/dpo/requests/<public_id>", methods=["GET", "POST"])
+@roles_required(Role.DPO)
+def request_page(public_id: str):
+    rights_request = _load_request(public_id)
+    form = AnswerForm()
+    if rights_request.is_open and form.validate_on_submit():
+        now = utcnow()
+        services.close_request(rights_request, form.decision.data, form.answer.data or "", current_user, now)
+        db.session.commit()
+        services.notify_requester(rights_request)
+        flash(_("The request is closed and the guardian is told."), "success")
+        return redirect(url_for("dpo.request_page", public_id=rights_request.public_id))
+    if request.method == "POST" and not rights_request.is_open:
+        flash(_("This request was already closed."), "error")
+    if request.method == "GET":
+        # The page shows a guardian's contact data and maybe a child's name (PRIVACY.md 33).
+        record("request.view", actor=current_user, target=rights_request, now=utcnow())
+        db.session.commit()
+    return render_template("dpo/request.html", item=rights_request, form=form, now=utcnow(),
+                           may_erase=services.may_erase(rights_request))
+
+
+@bp.route("/dpo/requests/<public_id>/erase", methods=["GET", "POST"])
+@roles_required(Role.DPO)
+def erase(public_id: str):
+    rights_request = _load_request(public_id)
+    if not services.may_erase(rights_request):
+        abort(404)
+    form = EraseForm()
+    if form.validate_on_submit():
+        services.carry_out_erasure(rights_request, current_user, utcnow())
+        db.session.commit()
+        flash(_("The account and the data of this guardian are erased; the request is closed."), "success")
+        return redirect(url_for("dpo.request_page", public_id=rights_request.public_id))
+    return render_template("dpo/erase.html", item=rights_request, form=form)
+
+
+@bp.get("/dpo/consents")
+@roles_required(Role.DPO)
+def consent_statistics():
+    return render_template("dpo/consents.html", stats=services.consent_statistics(utcnow()))
+
+
+@bp.get("/dpo/audit")
+@roles_required(Role.DPO)
+def audit_search():
+    form = AuditSearchForm(request.args)
+    page = _page()
+    result, actor_missing = None, False
+    if form.validate():
+        actor_ref = services.actor_reference(form.actor.data)
+        actor_missing = actor_ref is services.NO_SUCH_ACCOUNT
+        action = services.action_filter(form.action.data)
+        since = local_to_utc(form.since.data, time(0, 0)) if form.since.data else None
+        until = local_to_utc(form.until.data + timedelta(days=1), time(0, 0)) if form.until.data else None
+        if not actor_missing:
+            result = audit.search(actor_ref=actor_ref, action=action, since=since, until=until, page=page)
+        now = utcnow()
+        # Who searched the log for whom is itself worth knowing; the reference is pseudonymous.
+        record("audit.search", actor=current_user, now=now, details={
+            "actor": services.logged_reference(actor_ref), "action": services.logged_action(action),
+            "since": form.since.data.isoformat() if form.since.data else None,
+            "until": form.until.data.isoformat() if form.until.data else None,
+            "page": page, "found": len(result.entries) if result else 0})
+        db.session.commit()
+    return render_template("dpo/audit.html", form=form, result=result, actor_missing=actor_missing,
+                           page=page, details_of=audit.details_of, query=_query_without_page())
+
+
+def _query_without_page() -> dict:
+    return {key: value for key, value in request.args.items() if key != "page"}

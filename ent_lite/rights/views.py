@@ -1,0 +1,97 @@
+"""The guardian's data rights: "my data", contact correction, the export. Guardians only (404 else)."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+
+from ent_lite.accounts import throttling
+from ent_lite.accounts.models import Role
+from ent_lite.audit.services import record
+from ent_lite.core.auth import roles_required
+from ent_lite.core.db_types import utcnow
+from ent_lite.extensions import db
+from ent_lite.files.storage import get_storage
+from ent_lite.privacy import retention
+from ent_lite.rights import export as exports
+from ent_lite.rights import services
+from ent_lite.rights.forms import ContactForm
+
+bp = Blueprint("rights", __name__, template_folder="templates")
+
+
+@bp.get("/privacy/my-data")
+@roles_required(Role.GUARDIAN)
+def my_data():
+    now = utcnow()
+    own, children = services.my_data(current_user)
+    return render_template("rights/my_data.html", own=own, children=children,
+                           export=exports.latest_export(current_user, now),
+                           export_hours=24 * retention.effective_days("data_exports"))
+
+
+@bp.route("/privacy/my-data/contact", methods=["GET", "POST"])
+@roles_required(Role.GUARDIAN)
+# Wrong passwords count, so the form cannot be used to guess the password of an open session.
+@throttling.failures_per_user(throttling.PASSWORD_CHANGE_PER_USER)
+def contact():
+    form = ContactForm(data={"email": current_user.email, "phone": current_user.phone})
+    if form.validate_on_submit():
+        old_email = current_user.email
+        try:
+            changed = services.correct_contact(current_user, form.email.data, form.phone.data, utcnow(),
+                                               password=form.current_password.data)
+            db.session.commit()
+        except services.PasswordNeeded:
+            db.session.rollback()
+            throttling.mark_failed()
+            form.current_password.errors.append(
+                _("This is not your current password.") if form.current_password.data
+                else _("Type your current password to change your email address."))
+        except (services.EmailTaken, IntegrityError):
+            # IntegrityError: another account took the address between the check and the write.
+            db.session.rollback()
+            form.email.errors.append(_("This email address is already used by another account."))
+        else:
+            if "email" in changed and old_email:
+                services.send_email_changed(current_user, old_email)
+            flash(_("Your contact details are saved.") if changed else _("Nothing was changed."), "success")
+            return redirect(url_for("rights.my_data", _anchor="contact"))
+    return render_template("rights/contact.html", form=form)
+
+
+@bp.post("/privacy/my-data/export")
+@roles_required(Role.GUARDIAN)
+def create_export():
+    now = utcnow()
+    try:
+        export = exports.create_export(current_user, now)
+    except exports.ExportRefused:
+        db.session.rollback()
+        flash(_("You have already exported your data today. You can make a new export tomorrow."), "error")
+        return redirect(url_for("rights.my_data", _anchor="export"))
+    db.session.commit()
+    flash(_("Your export is ready. It will be deleted on %(date)s.",
+            date=format_datetime(export.expires_dt, "short")), "success")
+    return redirect(url_for("rights.my_data", _anchor="export"))
+
+
+@bp.get("/privacy/my-data/export/<public_id>")
+@roles_required(Role.GUARDIAN)
+def download_export(public_id: str):
+    now = utcnow()
+    export = exports.find_own_export(current_user, public_id, now)
+    if export is None:
+        abort(404)
+    try:
+        handle = get_storage().open(export.storage_key)
+    except (FileNotFoundError, ValueError):
+        abort(404)
+    record("export.download", actor=current_user, target=current_user, now=now)
+    db.session.commit()
+    response = send_file(handle, mimetype="application/zip", as_attachment=True,
+                         download_name=f"ent_lite-my-data-{export.created_dt:%Y-%m-%d}.zip")
+    response.headers["Cache-Control"] = "no-store"
+    return response

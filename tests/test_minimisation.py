@@ -1,0 +1,49 @@
+"""Minimisation and logs: a child record holds only what the service needs (PRIVACY.md 17),
+passwords are argon2id hashes and never expire (21), logs hold no secret or message (20)."""
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from ent_lite.core.db_types import utcnow
+from ent_lite.extensions import db
+from ent_lite.school.models import Child
+from tests import factories
+
+# Names, level (class placement), birth date (the city's leisure activities are open by age),
+# the city it belongs to, and the dates that drive retention. Nothing else: no address, no
+# photo, no health data on the child record.
+CHILD_COLUMNS = {"id", "public_id", "city_id", "first_name", "last_name", "birth_date", "level",
+                 "created_dt", "left_dt"}
+
+
+def test_the_child_record_holds_only_the_agreed_fields():
+    assert {column.name for column in Child.__table__.columns} == CHILD_COLUMNS
+
+
+def test_passwords_are_stored_as_argon2id_hashes(world):
+    assert world.parent_a.password_hash.startswith("$argon2id$")
+    assert factories.PASSWORD not in world.parent_a.password_hash
+
+
+def test_an_old_password_is_never_forced_to_change(world, login_as):
+    world.parent_a.password_changed_dt = utcnow() - timedelta(days=3 * 365)
+    db.session.commit()
+    client = login_as(world.parent_a)
+    response = client.get("/")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/news")
+    assert client.get("/news").status_code == 200
+
+
+def test_a_database_error_logs_the_statement_without_its_values(app, world, caplog):
+    secret = "Message très privé sur la santé d'Awa"
+    caplog.set_level(logging.DEBUG)
+    with pytest.raises(IntegrityError) as raised:
+        db.session.execute(sa.insert(Child.__table__).values(id=world.child_a.id, public_id=secret, city_id=1,
+                                                             first_name=secret, last_name="x", level="CP"))
+    db.session.rollback()
+    assert secret not in str(raised.value) and secret not in caplog.text
