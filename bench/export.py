@@ -8,21 +8,17 @@ demo's largest family, next to one feed page measured in the same run. Asserts n
 from __future__ import annotations
 
 import argparse
-import tempfile
 import time
-from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from ent_lite import create_app
-from ent_lite.accounts.models import Role, User
-from ent_lite.core.db_types import utcnow
+from ent_lite.accounts.models import User
 from ent_lite.demo.data import DEMO_PASSWORD
-from ent_lite.demo.seed import seed_demo
 from ent_lite.extensions import db
 from ent_lite.rights import export as exports
 from ent_lite.rights.models import DataExport
-from ent_lite.school.models import GuardianLink
+
+from demo_city import busiest_guardian, demo_app
 
 
 def per_request_ms(client, method: str, path: str, n: int) -> float:
@@ -37,19 +33,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="ent_lite_bench_"))
-    app = create_app({"ENT_LITE_ENV": "development", "SECRET_KEY": "b" * 40, "WTF_CSRF_ENABLED": False,
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite3",
-                      "FILES_PATH": str(folder / "files")})
+    app = demo_app(WTF_CSRF_ENABLED=False)
     with app.app_context():
-        db.create_all()
-        seed_demo(utcnow())
-        db.session.commit()
-        guardian = db.session.execute(
-            select(User).join(GuardianLink, GuardianLink.user_id == User.id)
-            .where(User.role == Role.GUARDIAN, User.password_hash.is_not(None))
-            .group_by(User.id).order_by(func.count().desc(), User.id).limit(1)
-        ).scalar_one()
+        guardian = busiest_guardian()
         email = guardian.email
         tables = exports.collect(guardian)
         rows = sum(len(t.rows) for t in tables)

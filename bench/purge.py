@@ -10,21 +10,19 @@ after their retention ended. Prints figures only; the boundaries are tested in t
 from __future__ import annotations
 
 import argparse
-import tempfile
 import time
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 from sqlalchemy import func, insert, select
 
-from ent_lite import create_app
 from ent_lite.audience import keys
 from ent_lite.core.db_types import new_public_id, utcnow
-from ent_lite.demo.seed import seed_demo
 from ent_lite.extensions import db
 from ent_lite.posts.models import Post, PostAudience, PostRead, PostSignature
 from ent_lite.privacy.purge import run_purge
 from ent_lite.school.models import Enrolment, Group, GroupKind, GuardianLink
+
+from demo_city import demo_app
 
 
 def write_last_year(posts_wanted: int, published: datetime) -> int:
@@ -60,15 +58,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--posts", type=int, default=2000)
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="ent_lite_bench_"))
-    app = create_app({"ENT_LITE_ENV": "development", "SECRET_KEY": "b" * 40,
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite3",
-                      "FILES_PATH": str(folder / "files")})
+    app = demo_app()
     with app.app_context():
-        db.create_all()
         now = utcnow()
-        seed_demo(now)
-        db.session.commit()
         # Published in the middle of last school year; purged 3 months after its end.
         this_year_start = datetime(now.year if now.month >= 9 else now.year - 1, 9, 1, tzinfo=timezone.utc)
         published = this_year_start - timedelta(days=200)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from ent_lite.dpo.models import RightsRequest
 from ent_lite.extensions import db
-from ent_lite.rights.export import PersonLabels, exporter
+from ent_lite.rights.registry import PersonLabels, exporter
 from ent_lite.school.models import Child
 
 

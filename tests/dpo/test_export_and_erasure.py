@@ -8,7 +8,7 @@ from ent_lite.dpo import services
 from ent_lite.dpo.models import ERASURE_NOTE, RightsRequest
 from ent_lite.erasure.services import erase_child, erase_guardian
 from ent_lite.extensions import db
-from ent_lite.rights.export import EXPORTERS
+from ent_lite.rights.registry import EXPORTERS
 
 
 def test_the_export_holds_the_guardians_own_requests_with_the_dpo_by_role(app, world, make_request):

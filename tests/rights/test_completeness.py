@@ -27,7 +27,7 @@ from ent_lite.posts import photo_tags
 from ent_lite.posts import services as posts
 from ent_lite.posts.models import PostSignature
 from ent_lite.privacy import retention
-from ent_lite.rights.export import EXCLUDED, EXPORTERS
+from ent_lite.rights.registry import EXCLUDED, EXPORTERS
 from tests.conversations.helpers import png_bytes
 
 
