@@ -1,9 +1,12 @@
 """Translated error pages that never show a traceback."""
 from __future__ import annotations
 
+import logging
+
 from flask import render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 ERROR_TEXTS = {
@@ -46,7 +49,22 @@ def handle_unexpected(error: Exception):
     return render_error(InternalServerError.code)
 
 
+class HideDatabaseValues(logging.Filter):
+    """PostgreSQL repeats a refused row in its error text ("Failing row contains (...)"):
+    a logged database error keeps its traceback, its class and the SQL, never the values
+    (the engine already hides the statement's parameters; PRIVACY.md 20)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, DBAPIError):
+            summary = RuntimeError(f"{type(error.orig).__name__} in: {error.statement}")
+            record.exc_info = (RuntimeError, summary, record.exc_info[2])
+            record.exc_text = None
+        return True
+
+
 def register(app) -> None:
+    app.logger.addFilter(HideDatabaseValues())
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(Exception, handle_unexpected)
