@@ -7,6 +7,9 @@ from urllib.parse import urlsplit
 
 import pyotp
 
+from ent_lite.core.db_types import utcnow
+from ent_lite.dpo.services import create_request
+from ent_lite.extensions import db
 from tests import factories
 from tests.browser.conftest import log_in
 
@@ -24,18 +27,21 @@ def _both_languages(page, check_accessibility, path: str) -> None:
         check_accessibility(page)
 
 
-def _pass_second_factor_setup(page, check_accessibility) -> None:
-    """First login of an admin or DPO: the setup page, a code from the app, the recovery codes."""
+def _pass_second_factor_setup(page, check_accessibility) -> list[str]:
+    """First login of an admin or DPO: the setup page, a code from the app, the recovery codes
+    (returned)."""
     page.wait_for_url("**/login/two-factor/setup**")
     check_accessibility(page)
     key = page.locator("p.code").inner_text().replace(" ", "")
     page.fill("input[name=code]", pyotp.TOTP(key).now())
     page.locator("main form button[type=submit]").click()
     page.wait_for_load_state()
-    assert len(re.findall(r"[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}", page.content())) == 10
+    codes = re.findall(r"[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}", page.content())
+    assert len(codes) == 10
     check_accessibility(page)
     page.locator("main a.button").click()
     page.wait_for_load_state()
+    return codes
 
 
 def _log_in_staff(page, user) -> None:
@@ -69,10 +75,26 @@ def test_the_public_notice_and_a_parents_privacy_pages(phone, world, live_server
 
 
 def test_the_dpo_and_admin_pages(phone, world, live_server, check_accessibility):
+    request = create_request(world.parent_a, "erasure", "", utcnow())
+    db.session.commit()
     _log_in_staff(phone, world.dpo)
-    _pass_second_factor_setup(phone, check_accessibility)
-    for path in ("/dpo", "/dpo/consents", "/dpo/audit", "/privacy/register"):
+    recovery_codes = _pass_second_factor_setup(phone, check_accessibility)
+    for path in ("/dpo", "/dpo/consents", "/dpo/audit", "/privacy/register",
+                 f"/dpo/requests/{request.public_id}", f"/dpo/requests/{request.public_id}/erase"):
         _both_languages(phone, check_accessibility, path)
+
+    # The next login asks for a code; a recovery code works instead of the app.
+    phone.locator("header form[action$='/logout'] button").click()
+    phone.wait_for_url("**/login*")
+    _log_in_staff(phone, world.dpo)
+    phone.wait_for_url("**/login/two-factor**")
+    check_accessibility(phone)
+    phone.locator("main a[href*='/login/two-factor/recovery']").click()
+    phone.wait_for_url("**/login/two-factor/recovery**")
+    check_accessibility(phone)
+    phone.fill("input[name=code]", recovery_codes[0])
+    phone.locator("main form button[type=submit]").click()
+    phone.wait_for_url("**/dpo")
 
     phone.locator("header form[action$='/logout'] button").click()
     phone.wait_for_url("**/login*")
