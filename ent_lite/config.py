@@ -39,6 +39,8 @@ def from_environment(instance_path: str, env: str | None = None) -> dict:
     return {
         "ENT_LITE_ENV": env,
         "SECRET_KEY": _env("SECRET_KEY"),
+        # Keys the audit log's hash chain; derived from SECRET_KEY when unset.
+        "AUDIT_KEY": _env("AUDIT_KEY"),
         "SQLALCHEMY_DATABASE_URI": _env("DATABASE_URL", default_db),
         # hide_parameters: a database error logs the SQL without its values (message bodies,
         # emails, hashes never reach the application log; PRIVACY.md 20).

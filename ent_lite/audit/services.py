@@ -6,12 +6,14 @@ an entry breaks the chain where it happened; ``verify_chain`` finds the first br
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+from flask import current_app
 from sqlalchemy import delete, event, func, select, text
 from sqlalchemy.orm import Session
 
@@ -90,8 +92,17 @@ def _dt_text(value: datetime) -> str:
     return value.astimezone(timezone.utc).isoformat(timespec="microseconds")
 
 
+def _chain_key() -> bytes:
+    """The HMAC key of the chain: AUDIT_KEY, or one derived from the secret key. Without it,
+    someone able to write to the database cannot rebuild a chain that verifies."""
+    configured = current_app.config.get("AUDIT_KEY")
+    if configured:
+        return configured.encode("utf-8")
+    return hashlib.sha256(b"ent_lite audit chain\0" + current_app.config["SECRET_KEY"].encode("utf-8")).digest()
+
+
 def compute_hash(entry) -> str:
-    """SHA-256 over every field but ``entry_hash``; ``entry`` is an AuditEntry or a row of it."""
+    """HMAC-SHA-256 over every field but ``entry_hash``; ``entry`` is an AuditEntry or a row of it."""
     payload = {
         "id": entry.id,
         "created_dt": _dt_text(entry.created_dt),
@@ -103,7 +114,7 @@ def compute_hash(entry) -> str:
         "details": entry.details,
         "prev_hash": entry.prev_hash,
     }
-    return hashlib.sha256(canonical_json(payload).encode("utf-8")).hexdigest()
+    return hmac.new(_chain_key(), canonical_json(payload).encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def _lock_chain() -> None:

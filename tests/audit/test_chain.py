@@ -1,13 +1,14 @@
 """audit-verify finds altered and removed entries; the audit purge keeps the chain verifiable."""
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import func, select, text
 
 from ent_lite.audit.models import AuditCheckpoint, AuditEntry
-from ent_lite.audit.services import purge_audit, record, verify_chain
+from ent_lite.audit.services import canonical_json, purge_audit, record, verify_chain
 from ent_lite.extensions import db
 
 NOW = datetime(2026, 11, 3, 9, 30, tzinfo=timezone.utc)
@@ -194,3 +195,26 @@ def test_purge_stops_at_the_first_entry_within_retention(db):
     assert set(old).isdisjoint(remaining_ids())
     assert {recent, late_old} <= set(remaining_ids())
     assert verify_chain().ok
+
+
+def test_a_chain_rebuilt_without_the_key_is_found(runner):
+    """Someone who can write to the database but lacks the key recomputes every hash after
+    the entry they altered, with plain SHA-256: the first rebuilt entry is reported."""
+    ids = log(4, NOW)
+    entries = [db.session.get(AuditEntry, i) for i in ids]
+    for entry in entries:
+        db.session.expunge(entry)
+    entries[1].outcome = "failure"
+    previous = entries[0].entry_hash
+    for entry in entries[1:]:
+        entry.prev_hash = previous
+        payload = {"id": entry.id, "created_dt": entry.created_dt.astimezone(timezone.utc).isoformat(timespec="microseconds"),
+                   "actor_ref": entry.actor_ref, "actor_role": entry.actor_role, "action": entry.action,
+                   "target_ref": entry.target_ref, "outcome": entry.outcome, "details": entry.details,
+                   "prev_hash": entry.prev_hash}
+        previous = hashlib.sha256(canonical_json(payload).encode("utf-8")).hexdigest()
+        raw("UPDATE audit_entry SET outcome = :o, prev_hash = :p, entry_hash = :h WHERE id = :id",
+            o=entry.outcome, p=entry.prev_hash, h=previous, id=entry.id)
+    result = verify(runner)
+    assert result.exit_code != 0
+    assert f"entry {ids[1]} was altered" in result.output
