@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from PIL import Image
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from ent_lite.accounts.models import Role
 from ent_lite.audience import keys, rules
@@ -18,6 +18,7 @@ from ent_lite.files.models import Attachment
 from ent_lite.posts import photo_tags
 from ent_lite.posts.models import Post, PostPhotoChild
 from tests import factories
+from tests.queries import recorded_statements
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
@@ -166,14 +167,9 @@ def test_the_serving_check_runs_a_constant_number_of_queries(world, classmate, f
 
     def statements() -> int:
         db.session.expire_all()
-        seen = []
-        listener = lambda *args: seen.append(args[2])  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with recorded_statements() as seen:
             readable = rules.can_read_attachment(db.session.get(type(parent), parent.id),
                                                  db.session.get(Attachment, photo.id))
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
         assert readable
         return len(seen)
 

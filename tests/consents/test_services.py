@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import delete, event, select, update
+from sqlalchemy import delete, select, update
 
 from ent_lite.audit.models import AuditEntry
 from ent_lite.consents import services
@@ -14,6 +14,7 @@ from ent_lite.extensions import db
 from ent_lite.privacy.notice import current_notice_version
 from ent_lite.school.models import Child, GuardianLink
 from tests import factories
+from tests.queries import recorded_statements
 
 PHOTOS = services.PHOTO_PUBLICATION
 
@@ -90,13 +91,8 @@ def test_guardian_states_give_each_guardians_latest_decision_at_a_date_in_one_qu
     grant(world.parent_a2, world.child_a)  # a child purpose is no guardian decision
     ids = [world.parent_a.id, world.parent_b.id, world.parent_a2.id]
 
-    statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with recorded_statements() as statements:
         assert services.guardian_states(ids, city) == {world.parent_a.id: False, world.parent_b.id: True}
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
     assert len(statements) == 1
     assert services.guardian_states(ids, city, now=start + timedelta(hours=1)) == {world.parent_a.id: True}
     assert services.guardian_states([], city) == {}
@@ -142,13 +138,8 @@ def test_records_cannot_be_updated_or_deleted(world, grant):
 
 def test_children_lacking_runs_a_constant_number_of_queries(world, grant):
     def statements(children):
-        seen = []
-        listener = lambda *args: seen.append(args[2])  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with recorded_statements() as seen:
             services.children_lacking(children, PHOTOS, "class")
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
         return seen
 
     for n in range(20):

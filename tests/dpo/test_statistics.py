@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
 
 from ent_lite.accounts.models import Role
 from ent_lite.consents import services as consents
@@ -12,6 +11,7 @@ from ent_lite.core.db_types import utcnow
 from ent_lite.dpo import services
 from ent_lite.extensions import db
 from tests import factories
+from tests.queries import recorded_statements
 
 PHOTOS, CITY_INFO = consents.PHOTO_PUBLICATION, consents.CITY_INFORMATION
 
@@ -78,17 +78,8 @@ def test_the_page_shows_counts_and_no_child_name(decided, login_as, english):
 
 
 def count_queries(function) -> int:
-    statements = []
-
-    def listener(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
+    with recorded_statements() as statements:
         function()
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
     return len(statements)
 
 

@@ -14,6 +14,7 @@ from ent_lite.files.models import Attachment
 from ent_lite.files.services import UploadRefused
 from tests.files import images
 from tests.files.conftest import upload
+from tests.queries import recorded_statements
 
 
 def stored_files(folder: Path) -> list[Path]:
@@ -133,18 +134,10 @@ def test_attachments_by_owner_groups_files_per_post_in_one_query(world, store, c
     first = store(images.small_jpeg(), "1.jpg", post=class_post)
     second = store(images.PDF, "2.pdf", post=class_post)
     store(images.PDF, "unlinked.pdf")
-    statements = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
     post_id = class_post.id
     db.session.expire_all()
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with recorded_statements() as statements:
         found = services.attachments_by_owner(post_ids=[post_id, 999], message_ids=[12345])
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     assert len(statements) == 1
     assert dict(found) == {("post", post_id): [first, second]}
     assert services.attachments_by_owner() == {}

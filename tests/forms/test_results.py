@@ -4,17 +4,16 @@ from __future__ import annotations
 import csv
 import io
 import re
-from contextlib import contextmanager
 
 import pytest
 from babel.messages.pofile import read_po
-from sqlalchemy import event
 
 from ent_lite import TRANSLATIONS_DIR
 from ent_lite.audience import keys
 from ent_lite.extensions import db
 from tests import factories
 from tests.forms.conftest import OUTING_QUESTIONS, answer_url, fields
+from tests.queries import recorded_statements
 
 
 @pytest.fixture
@@ -108,26 +107,12 @@ def test_a_city_service_sees_counts_but_no_family(world, make_form, login_as, en
     assert rows == [["Child", "Class", "Cake?", "Answered by", "Answered on"]]
 
 
-@contextmanager
-def counting_queries():
-    statements = []
-
-    def count(*args):
-        statements.append(args[2])
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-
-
 def test_results_cost_the_same_whatever_the_number_of_answers(world, school_outing, login_as):
     _, form = school_outing
     client = login_as(world.director)
     answer(login_as, world.parent_a, form, world.child_a, q1="yes", q2="Canteen")
     client = login_as(world.director)
-    with counting_queries() as few:
+    with recorded_statements() as few:
         client.get(results_url(form))
     for n in range(5):
         parent = factories.make_user(world.city, "guardian", "Parent", f"N{n}")
@@ -135,7 +120,7 @@ def test_results_cost_the_same_whatever_the_number_of_answers(world, school_outi
         db.session.commit()
         answer(login_as, parent, form, child, q1="yes", q2="Packed lunch", q3=["Morning"], q4="1")
     client = login_as(world.director)
-    with counting_queries() as many:
+    with recorded_statements() as many:
         page = client.get(results_url(form)).get_data(as_text=True)
     assert "Kid4" in page
     assert len(many) == len(few)

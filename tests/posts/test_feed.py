@@ -5,12 +5,12 @@ import re
 from datetime import datetime, timezone
 
 import pytest
-from sqlalchemy import event
 
 from ent_lite.audience import keys
 from ent_lite.extensions import db
 from ent_lite.posts import services
 from tests import factories
+from tests.queries import recorded_statements
 
 
 def titles(page: str) -> list[str]:
@@ -95,16 +95,8 @@ def test_staff_feed_holds_their_posts_and_their_schools(world, make_post, login_
 def feed_statements(client) -> list[str]:
     """The SQL statements one feed request runs, with nothing already loaded in the session."""
     db.session.expire_all()
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
+    with recorded_statements() as statements:
         response = client.get("/news")
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
     assert response.status_code == 200
     return statements
 

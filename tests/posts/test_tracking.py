@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from ent_lite.audience import keys
 from ent_lite.audience.keys import ChildPlace
@@ -15,6 +15,7 @@ from ent_lite.posts.models import Post
 from ent_lite.school.models import GuardianLink
 from tests import factories
 from tests.posts.helpers import add_city_service
+from tests.queries import recorded_statements
 
 
 def sign(client, post, child):
@@ -154,16 +155,8 @@ def test_a_post_without_signature_has_no_reminder(world, class_post, login_as, m
 
 def statements_of(client, url) -> list[str]:
     db.session.expire_all()
-    seen: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
+    with recorded_statements() as seen:
         assert client.get(url).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
     return seen
 
 

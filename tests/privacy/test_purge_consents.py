@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import delete, event, func, select
+from sqlalchemy import delete, func, select
 
 from ent_lite.accounts.models import User
 from ent_lite.consents.models import ConsentRecord
@@ -16,6 +16,7 @@ from ent_lite.privacy import retention
 from ent_lite.privacy.purge import purge_category
 from ent_lite.school.models import Child
 from tests.privacy.conftest import utc
+from tests.queries import recorded_statements
 
 DAY = timedelta(days=1)
 FIVE_YEARS = 5 * 365 * DAY
@@ -122,17 +123,8 @@ def test_an_override_shortens_the_proof_retention(world):
 
 def test_consent_records_are_found_by_a_fixed_number_of_queries_and_go_in_batches(world):
     def statements(now, batch_size):
-        seen = []
-        engine = db.engine
-
-        def count(*_args):
-            seen.append(1)
-
-        event.listen(engine, "before_cursor_execute", count)
-        try:
+        with recorded_statements() as seen:
             result = purge_category("consent_records", now, batch_size=batch_size, dry_run=True)
-        finally:
-            event.remove(engine, "before_cursor_execute", count)
         return result.rows, len(seen)
 
     set_consent(world.parent_a, "city_information", True, utc(2020, 1, 6))

@@ -5,7 +5,6 @@ from datetime import timedelta
 
 import pytest
 from flask import g
-from sqlalchemy import event
 
 from ent_lite.conversations import services as conversations
 from ent_lite.core.db_types import utcnow
@@ -13,6 +12,7 @@ from ent_lite.extensions import db
 from ent_lite.posts.models import PostRead
 from tests import factories
 from tests.conversations.helpers import make_post
+from tests.queries import recorded_statements
 
 
 @pytest.mark.parametrize("role", ["teacher_a", "director", "animator", "city_agent", "admin", "dpo"])
@@ -62,18 +62,10 @@ def test_a_child_who_left_shows_its_deletion_date(world, login_as, english):
 
 
 def page_statements(client) -> list[str]:
-    statements = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
     # The test's app context outlives each request: forget what the previous one cached.
     g.pop("_retention_overrides", None)
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
+    with recorded_statements() as statements:
         response = client.get("/privacy/my-data")
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
     assert response.status_code == 200
     return statements
 

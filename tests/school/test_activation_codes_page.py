@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 from babel.dates import format_date
-from sqlalchemy import event, func, select, update
+from sqlalchemy import func, select, update
 
 from ent_lite.accounts.activation import format_code
 from ent_lite.accounts.models import ActivationCode, Role, User
@@ -14,6 +14,7 @@ from ent_lite.extensions import db
 from ent_lite.school.models import Child, Group
 
 from tests import factories
+from tests.queries import recorded_statements
 from tests.school.conftest import csv_text, run_import
 
 NEW_FAMILY = ("École Jules Ferry;CP A;CP;Martin;Lou;04/05/2019;Martin;Anne;mère;oui;anne@example.org;;"
@@ -156,16 +157,8 @@ def _families(class_name: str, n: int) -> list[str]:
 
 def _queries(client, method: str, url: str) -> int:
     db.session.expunge_all()  # each request starts from an empty identity map, as in production
-    statements = []
-
-    def count(*args):
-        statements.append(args[2])
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with recorded_statements() as statements:
         response = client.open(url, method=method)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     assert response.status_code in (200, 302)
     return len(statements)
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from ent_lite.accounts.models import ActivationCode, Role, User
 from ent_lite.extensions import db
@@ -11,6 +11,7 @@ from ent_lite.school.models import Child, City, Establishment, EstablishmentKind
 from ent_lite.school.services import current_school_year
 
 from tests import factories
+from tests.queries import recorded_statements
 from tests.school.conftest import NOW, ROWS, YEAR, csv_text, snapshot
 
 
@@ -184,16 +185,8 @@ def test_re_import_runs_a_constant_number_of_queries(roster_import):
                 f"{school[0]}{i}@example.org;;;;;;;" for i in range(n)]
 
     def queries(text):
-        statements = []
-
-        def count_statement(*args):
-            statements.append(args[2])
-
-        event.listen(db.engine, "before_cursor_execute", count_statement)
-        try:
+        with recorded_statements() as statements:
             assert roster_import(text).summary.children_unchanged > 0
-        finally:
-            event.remove(db.engine, "before_cursor_execute", count_statement)
         return len(statements)
 
     small, large = csv_text(rows=rows("Alpha", 3)), csv_text(rows=rows("Beta", 60))

@@ -1,0 +1,24 @@
+"""Recording the SQL a block of code runs, for the tests that keep query counts constant."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import event
+
+from ent_lite.extensions import db
+
+
+@contextmanager
+def recorded_statements() -> Iterator[list[str]]:
+    """Every SQL statement run inside the block, in order."""
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
