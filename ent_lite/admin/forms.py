@@ -37,3 +37,10 @@ class EstablishmentEditForm(FlaskForm):
 
 class GroupForm(FlaskForm):
     group_name = StringField(_l("Name of the group"))
+
+
+class ReviewForm(FlaskForm):
+    """One decision on a held guardian: the pressed button names it; the service checks both."""
+
+    decision = StringField()
+    email = StringField(_l("Their email address"))
