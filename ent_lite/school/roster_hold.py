@@ -42,9 +42,10 @@ def hold_for_review(waiting: list[Held], children: dict[int, Child], listed: lis
 
     Call after a flush (children and accounts have ids). Returns how many guardians wait.
     """
-    ids = [child.id for child in listed]
+    ids = {child.id for child in listed}
+    # By city, not by an IN list of thousands of children; reviews of other schools stay.
     existing = {(r.child_id, r.rank): r for r in db.session.scalars(
-        select(RosterReview).where(RosterReview.child_id.in_(ids)))} if ids else {}
+        select(RosterReview).where(RosterReview.city_id == state.city.id)) if r.child_id in ids}
     for item in waiting:
         child, guardian = children[item.entry.line], item.guardian
         candidate = users.get(item.other)

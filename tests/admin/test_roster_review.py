@@ -139,3 +139,13 @@ def test_an_administrator_of_another_city_does_not_see_the_reviews(world, login_
     client = login_as(other_admin)
     assert "Marie Martin" not in client.get("/admin/roster/review").get_data(as_text=True)
     assert client.post(f"/admin/roster/review/{review.public_id}", data={"decision": "different"}).status_code == 404
+
+
+def test_the_command_line_import_says_what_was_held(runner, tmp_text_file):
+    result = runner.invoke(args=["ent-lite", "import-roster", tmp_text_file(CITY_FILE), "--school-year", "2026-2027",
+                                 "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert "Guardians held for review (namesakes without an email address): 3" in result.output
+    assert "3 guardians without an email address may be namesakes" in result.output
+    assert "/admin/roster/review" in result.output
+    assert len(db.session.scalars(select(Child)).all()) == 8
