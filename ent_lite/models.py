@@ -14,6 +14,7 @@ from ent_lite.school.models import (  # noqa: F401
     Establishment,
     Group,
     GuardianLink,
+    RosterReview,
 )
 from ent_lite.privacy.models import RetentionOverride  # noqa: F401
 from ent_lite.rights.models import DataExport  # noqa: F401

@@ -161,6 +161,7 @@ def objects(app, world, client, login_as, mailbox):
         "files.download": [{"public_id": f.public_id} for f in files],
         "files.thumbnail": [{"public_id": f.public_id} for f in files],
         "school.class_codes": [{"public_id": world.class_a.public_id}],
+        "admin.establishment_edit": [{"public_id": world.school.public_id}],
         "dpo.request_page": [{"public_id": rights_request.public_id}],
         "dpo.erase": [{"public_id": rights_request.public_id}],
         "rights.download_export": [{"public_id": export.public_id}],

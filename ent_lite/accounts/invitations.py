@@ -124,8 +124,9 @@ def send_staff_invitation(user: User, now: datetime) -> bool:
 
 def pending_invitations(inviter: User) -> list[User]:
     """Staff in the inviter's reach who have not chosen a password yet."""
+    # A disabled account gets no new link: it could not be used.
     query = select(User).where(User.password_hash.is_(None), User.role.in_(Role.STAFF),
-                               User.city_id == inviter.city_id)
+                               User.city_id == inviter.city_id, User.is_enabled.is_(True))
     if inviter.role != Role.ADMIN:  # an admin also sees city-wide staff, who have no establishment
         places = rules.invite_establishments(inviter).with_only_columns(Establishment.id)
         query = query.where(User.id.in_(select(Membership.user_id).where(Membership.establishment_id.in_(places))))

@@ -31,6 +31,7 @@ def login():
     if request.method == "GET" and current_user.is_authenticated:
         return redirect(target)
     form = LoginForm()
+    failed = False
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
@@ -47,7 +48,8 @@ def login():
         # Same words for unknown, not activated, disabled accounts and wrong passwords.
         throttling.mark_failed()
         form.password.errors.append(_("Incorrect email address or password."))
-    return render_template("accounts/login.html", form=form, next=request.args.get("next"))
+        failed = True
+    return render_template("accounts/login.html", form=form, next=request.args.get("next"), failed=failed)
 
 
 @bp.post("/logout")

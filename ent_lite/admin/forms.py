@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, StringField
+from wtforms import BooleanField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, ValidationError
 
 from ent_lite.school.services import is_school_year
@@ -19,3 +19,28 @@ class RosterForm(FlaskForm):
     school_year = StringField(_l("School year"), validators=[
         InputRequired(message=_l("This field is required.")), school_year_format])
     dry_run = BooleanField(_l("Only check the file and show what would change, without saving"))
+
+
+class EstablishmentForm(FlaskForm):
+    """A new city service or periscolaire site; the service checks the values."""
+
+    kind = SelectField(_l("Kind"), choices=[
+        SelectChoice("service", _l("City service")), SelectChoice("periscolaire", _l("Periscolaire site"))], validate_choice=False)
+    name = StringField(_l("Name"))
+    district = StringField(_l("District (optional)"))
+
+
+class EstablishmentEditForm(FlaskForm):
+    name = StringField(_l("Name"))
+    district = StringField(_l("District (optional)"))
+
+
+class GroupForm(FlaskForm):
+    group_name = StringField(_l("Name of the group"))
+
+
+class ReviewForm(FlaskForm):
+    """One decision on a held guardian: the pressed button names it; the service checks both."""
+
+    decision = StringField()
+    email = StringField(_l("Their email address"))

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from ent_lite.accounts.models import Role, User
 from ent_lite.extensions import db
-from ent_lite.school.models import Child, Establishment, EstablishmentKind, Group, GroupKind
+from ent_lite.school.models import Child, Establishment, EstablishmentKind, Group, GroupKind, RosterReview
 
 
 def overview(school_year: str) -> dict[str, int]:
@@ -21,4 +21,5 @@ def overview(school_year: str) -> dict[str, int]:
         "children": count(select(func.count(Child.id)).where(Child.left_dt.is_(None))),
         "guardians": count(guardians),
         "guardians_active": count(guardians.where(User.password_hash.is_not(None))),
+        "guardians_held": count(select(func.count(RosterReview.id))),
     }

@@ -1,10 +1,11 @@
 """Administration: the home page and the roster import (admins only, others get 404)."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
+from flask import current_app, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ent_lite.admin.blueprint import bp
 from ent_lite.admin.forms import RosterForm
 from ent_lite.admin.services import overview
 from ent_lite.audit.services import record
@@ -13,8 +14,6 @@ from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
 from ent_lite.school.roster_apply import SUMMARY_LABELS, import_roster
 from ent_lite.school.services import current_school_year
-
-bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 
 MAX_ERRORS_SHOWN = 500
 SUMMARY_SESSION_KEY = "roster_summary"
@@ -59,3 +58,7 @@ def roster():
     summary = session.pop(SUMMARY_SESSION_KEY, None)
     return render_template("admin/roster.html", form=form, errors=errors, summary=summary,
                            labels=SUMMARY_LABELS, max_errors=MAX_ERRORS_SHOWN)
+
+
+# The other administration pages, on the same blueprint.
+from ent_lite.admin import views_establishments, views_review, views_staff  # noqa: E402,F401

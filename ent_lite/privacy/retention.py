@@ -80,6 +80,9 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     "child": {"pupil_records": _cols("id public_id city_id first_name last_name birth_date level created_dt left_dt")},
     "enrolment": {"pupil_records": _cols("id child_id group_id")},
     "guardian_link": {"pupil_records": _cols("id child_id user_id rank relation legal_authority")},
+    # A guardian held by the roster import until an administrator tells them from a namesake.
+    "roster_review": {"pupil_records": _cols("id public_id city_id child_id rank last_name first_name relation "
+                                             "legal_authority phone candidate_id line school_year created_dt")},
     "post": {
         "class_content": _cols("id public_id author_id title body_markdown body_html created_dt "
                                "published_dt expires_dt edited_dt ack_due_dt reminded_dt"),

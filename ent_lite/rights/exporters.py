@@ -15,7 +15,7 @@ from ent_lite.forms.models import Answer, PostForm, Question, Response
 from ent_lite.posts.models import Post, PostPhotoChild, PostRead, PostSignature
 from ent_lite.privacy import retention
 from ent_lite.rights.models import DataExport
-from ent_lite.school.models import Child, Enrolment, Establishment, Group, GuardianLink
+from ent_lite.school.models import Child, Enrolment, Establishment, Group, GuardianLink, RosterReview
 from ent_lite.rights.registry import (PersonLabels, child_refs, deletion, exporter, family_responses, family_threads,
                                       post_refs, row)
 
@@ -73,6 +73,16 @@ def _guardian_links(guardian, child_ids):
     refs, people = child_refs(child_ids), PersonLabels(guardian, [link.user_id for link in links])
     return [row(child=refs.get(link.child_id), guardian=people(link.user_id), rank=link.rank,
                  relation=link.relation, legal_authority=link.legal_authority) for link in links]
+
+
+@exporter("roster_review", _l("Guardians of your children awaiting a check by the city"))
+def _roster_reviews(guardian, child_ids):
+    # The held guardian may be another family's namesake: the row says what waits, never who.
+    reviews = list(db.session.scalars(select(RosterReview).where(RosterReview.child_id.in_(child_ids))
+                                      .order_by(RosterReview.child_id, RosterReview.rank)))
+    refs = child_refs(child_ids)
+    return [row(child=refs.get(r.child_id), rank=r.rank, relation=r.relation, school_year=r.school_year,
+                held_since=r.created_dt) for r in reviews]
 
 
 @exporter("post", _l("News about your family"))

@@ -7,6 +7,7 @@ import click
 from flask import current_app
 from flask_babel import force_locale, gettext as _, ngettext
 
+from ent_lite.accounts.emails import external_url
 from ent_lite.audit.services import record
 from ent_lite.cli import ent_lite_cli
 from ent_lite.core.db_types import utcnow
@@ -62,5 +63,12 @@ def import_roster_command(path: str, school_year: str | None, dry_run: bool, lan
         click.echo(_("School year %(year)s", year=school_year))
         for name, count in result.summary.as_dict().items():
             click.echo(_("%(where)s: %(reason)s", where=SUMMARY_LABELS[name], reason=count))
+        if result.summary.guardians_held:
+            click.echo(ngettext(
+                "%(num)d guardian without an email address may be a namesake of another family: everything else "
+                "was imported. An administrator decides on the page “Guardians to tell apart”: %(url)s",
+                "%(num)d guardians without an email address may be namesakes of other families: everything else "
+                "was imported. An administrator decides on the page “Guardians to tell apart”: %(url)s",
+                result.summary.guardians_held, url=external_url("admin.roster_review")))
         if dry_run:
             click.echo(_("Dry run: nothing was saved."))

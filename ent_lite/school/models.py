@@ -133,3 +133,37 @@ class GuardianLink(db.Model):
 
     child: Mapped[Child] = relationship(back_populates="guardian_links")
     user = relationship("User")
+
+
+class RosterReview(db.Model):
+    """A guardian the roster import could not tell from a namesake, held until an admin decides.
+
+    The rest of the row (the child, the other guardian) is imported; only this guardian's link
+    waits. ``candidate`` is the account the namesake row was given. Deleted once decided, and
+    with the child.
+    """
+
+    __tablename__ = "roster_review"
+    __table_args__ = (UniqueConstraint("child_id", "rank"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(PublicId(), unique=True, default=new_public_id)
+    city_id: Mapped[int] = mapped_column(ForeignKey("city.id"), index=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"), index=True)
+    rank: Mapped[int] = mapped_column(default=1)
+    last_name: Mapped[str] = mapped_column(String(100))
+    first_name: Mapped[str] = mapped_column(String(100))
+    relation: Mapped[str] = mapped_column(String(40), default="")
+    legal_authority: Mapped[bool] = mapped_column(Boolean, default=True)
+    phone: Mapped[str | None] = mapped_column(String(30))
+    candidate_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
+    # Where the row was, for the administrator who compares with the file.
+    line: Mapped[int] = mapped_column(default=0)
+    school_year: Mapped[str] = mapped_column(String(9))
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    child: Mapped[Child] = relationship()
+    candidate = relationship("User")
+
+    def __repr__(self) -> str:
+        return f"<RosterReview {self.public_id}>"

@@ -24,7 +24,8 @@ from ent_lite.school.models import (
 )
 from ent_lite.core.text import fold
 from ent_lite.school.roster import GuardianEntry, PupilEntry, RosterError, read_roster
-from ent_lite.school.roster_people import Person, find_people, match_guardians
+from ent_lite.school.roster_hold import hold_for_review, settled_by_earlier_decision
+from ent_lite.school.roster_people import Held, Person, find_people, match_guardians
 from ent_lite.school.services import get_city, get_or_create_city
 
 SUMMARY_LABELS = {
@@ -34,6 +35,7 @@ SUMMARY_LABELS = {
     "children_left": _l("Pupils marked as left"),
     "guardians_created": _l("Guardians added (with an activation code)"),
     "guardians_updated": _l("Guardians updated"),
+    "guardians_held": _l("Guardians held for review (namesakes without an email address)"),
     "classes_created": _l("Classes created"),
     "schools_created": _l("Schools created"),
 }
@@ -47,6 +49,7 @@ class ImportSummary:
     children_left: int = 0
     guardians_created: int = 0
     guardians_updated: int = 0
+    guardians_held: int = 0
     classes_created: int = 0
     schools_created: int = 0
 
@@ -73,13 +76,13 @@ def import_roster(data: bytes, *, school_year: str, now: datetime, city_name: st
     roster = read_roster(data, now.date())
     if not roster.ok:
         return ImportResult(errors=roster.errors)
-    people, errors = find_people(roster.entries)
+    people, held = find_people(roster.entries)
     state = RosterState.load(get_city(), school_year)
-    errors += check_against_database(roster.entries, state)
+    errors = check_against_database(roster.entries, state)
     if errors:
         return ImportResult(errors=sorted(errors, key=lambda error: error.line or 0))
     state.city = get_or_create_city(city_name)
-    return ImportResult(summary=apply_roster(roster.entries, people, state, now, valid_days))
+    return ImportResult(summary=apply_roster(roster.entries, people, held, state, now, valid_days))
 
 
 @dataclass
@@ -161,18 +164,22 @@ def check_against_database(entries: list[PupilEntry], state: RosterState) -> lis
     return errors
 
 
-def apply_roster(entries: list[PupilEntry], people: list[Person], state: RosterState, now: datetime,
-                 valid_days: int) -> ImportSummary:
+def apply_roster(entries: list[PupilEntry], people: list[Person], held: list[Held], state: RosterState,
+                 now: datetime, valid_days: int) -> ImportSummary:
     summary = ImportSummary()
     classes = _resolve_classes(entries, state, summary)
     matches = _match_children(entries, state)
     users, new_users = match_guardians(people, matches, state, summary, now)
+    kept, waiting = settled_by_earlier_decision(held, matches, state)
+    users.update(kept)
+    children = dict(matches)
     for entry in entries:
         child = matches.get(entry.line)
-        links = [(users[(entry.line, g.rank)], g) for g in entry.guardians]
+        # A guardian held for review is not linked (yet); the rest of the row is imported.
+        links = [(users[(entry.line, g.rank)], g) for g in entry.guardians if (entry.line, g.rank) in users]
         group = classes[fold(entry.school), fold(entry.class_name)]
         if child is None:
-            _create_child(entry, group, links, state, now)
+            children[entry.line] = _create_child(entry, group, links, state, now)
             summary.children_created += 1
         elif _update_child(child, entry, group, links, state):
             summary.children_updated += 1
@@ -180,6 +187,7 @@ def apply_roster(entries: list[PupilEntry], people: list[Person], state: RosterS
             summary.children_unchanged += 1
     summary.children_left = _mark_left(entries, matches, state, now)
     db.session.flush()
+    summary.guardians_held = hold_for_review(waiting, children, list(children.values()), users, state, now)
     issue_activation_codes(list(new_users), now, valid_days)
     return summary
 
@@ -231,13 +239,14 @@ def _match_children(entries: list[PupilEntry], state: RosterState) -> dict[int, 
     return matches
 
 
-def _create_child(entry: PupilEntry, group: Group, links, state: RosterState, now: datetime) -> None:
+def _create_child(entry: PupilEntry, group: Group, links, state: RosterState, now: datetime) -> Child:
     child = Child(city_id=state.city.id, first_name=entry.first_name, last_name=entry.last_name,
                   birth_date=entry.birth_date, level=entry.level, created_dt=now)
     db.session.add(child)
     child.enrolments.append(Enrolment(group=group))
     for user, guardian in links:
         child.guardian_links.append(_link(user, guardian))
+    return child
 
 
 def _link(user: User, guardian: GuardianEntry) -> GuardianLink:

@@ -6,8 +6,9 @@
    names in that school, the rows without it are that person (siblings whose mother's address
    is written once). An address given in another school is never borrowed.
 3. Homonyms inside a school: each further row where the guardian has no email must be tied to
-   a row already attributed to that person, else the row is reported (``namesake``) and we ask
-   for an email instead of guessing. Two rows are tied when both give this guardian a phone
+   a row already attributed to that person, else that guardian is held (``Held``) for an
+   administrator to decide (same person, two people, or an email) instead of guessing; the
+   rest of the file is imported. Two rows are tied when both give this guardian a phone
    number and the numbers are the same (two different numbers mean two people); otherwise when
    they name a common other guardian (same names); otherwise, when neither row names another
    guardian, when the two pupils share a last name (a single parent's children). Two rows that
@@ -22,13 +23,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
-
 from ent_lite.accounts.models import Role, User
 from ent_lite.core.text import fold
 from ent_lite.extensions import db
 from ent_lite.school.models import Child
-from ent_lite.school.roster_model import GuardianEntry, PupilEntry, RosterError
+from ent_lite.school.roster_model import GuardianEntry, PupilEntry
 
 
 @dataclass
@@ -69,14 +68,23 @@ def _tied(a: _Seen, b: _Seen) -> bool:
     return fold(a.entry.last_name) == fold(b.entry.last_name)
 
 
-def find_people(entries: list[PupilEntry]) -> tuple[list[Person], list[RosterError]]:
-    """Group the roster's guardians into people; the errors list the namesakes to tell apart."""
+@dataclass(frozen=True)
+class Held:
+    """A guardian without email who may be a namesake of the person of another row."""
+
+    entry: PupilEntry
+    guardian: GuardianEntry
+    other: tuple[int, int]  # (line, rank) of the row the namesake was given to
+
+
+def find_people(entries: list[PupilEntry]) -> tuple[list[Person], list[Held]]:
+    """Group the roster's guardians into people; ``Held`` are the namesakes to tell apart."""
     by_school_name: dict[tuple, list[_Seen]] = defaultdict(list)
     for entry in entries:
         for guardian in entry.guardians:
             by_school_name[(fold(entry.school), guardian.name_key)].append(_Seen(entry, guardian))
     key_of: dict[tuple[int, int], tuple] = {}  # (line, rank) -> person key
-    errors: list[RosterError] = []
+    held: list[Held] = []
     for (school_key, name_key), seen in by_school_name.items():
         with_email = [s for s in seen if s.guardian.email]
         for s in with_email:
@@ -86,27 +94,22 @@ def find_people(entries: list[PupilEntry]) -> tuple[list[Person], list[RosterErr
             continue
         emails = {s.guardian.email for s in with_email}
         if len(emails) > 1:  # which of them? Only an address on the row can say.
-            errors += [_namesake_error(s, with_email[0]) for s in bare]
+            held += [_held(s, with_email[0]) for s in bare]
             continue
         key = ("email", next(iter(emails))) if emails else ("name", school_key, name_key)
         attributed = with_email or bare[:1]
         for s in bare:
             if s not in attributed:
                 if not any(_tied(s, other) for other in attributed):
-                    errors.append(_namesake_error(s, attributed[0]))
+                    held.append(_held(s, attributed[0]))
                     continue
                 attributed.append(s)
             key_of[(s.entry.line, s.guardian.rank)] = key
-    return _people(entries, key_of), errors
+    return _people(entries, key_of), held
 
 
-def _namesake_error(seen: _Seen, other: _Seen) -> RosterError:
-    guardian = seen.guardian
-    return RosterError(
-        seen.entry.line, f"resp{guardian.rank}_email", "namesake",
-        _l("%(name)s, without an email address here, is also listed on line %(line)s for what may be another "
-           "family. Add their email address to tell them apart (the same address on both lines if it is the "
-           "same person).", name=f"{guardian.first_name} {guardian.last_name}", line=other.entry.line))
+def _held(seen: _Seen, other: _Seen) -> Held:
+    return Held(seen.entry, seen.guardian, (other.entry.line, other.guardian.rank))
 
 
 def _people(entries: list[PupilEntry], key_of: dict[tuple[int, int], tuple]) -> list[Person]:
@@ -114,7 +117,7 @@ def _people(entries: list[PupilEntry], key_of: dict[tuple[int, int], tuple]) -> 
     for entry in entries:
         for guardian in entry.guardians:
             key = key_of.get((entry.line, guardian.rank))
-            if key is None:  # reported as a namesake: nothing is written
+            if key is None:  # held as a namesake: an administrator decides
                 continue
             person = people.setdefault(key, Person(key, guardian, key[1] if key[0] == "email" else None))
             person.places.append((entry.line, guardian.rank))

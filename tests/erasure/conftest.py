@@ -29,6 +29,7 @@ from ent_lite.posts.models import PostSignature
 from ent_lite.posts.photo_tags import set_tags
 from ent_lite.files.storage import get_storage, new_key
 from ent_lite.rights.models import DataExport
+from ent_lite.school.models import RosterReview
 from tests.forms.conftest import builder_data
 
 
@@ -128,6 +129,9 @@ def family(app, world):
     db.session.add(RecoveryCode(user_id=guardian.id, code_hash="0" * 64, created_dt=now))
     db.session.add(Membership(user_id=guardian.id, establishment_id=world.school.id))
     request.handled_by_id = guardian.id
+    # A namesake the roster import held on the child's row, with this guardian as the candidate.
+    db.session.add(RosterReview(city_id=world.city.id, child_id=child.id, rank=2, last_name="Diallo",
+                                first_name="Fatou", candidate_id=guardian.id, school_year="2026-2027"))
     written = posts.create_post(teacher, "Mot des parents", "Merci.", class_a, now)
     written.author_id = guardian.id
     db.session.commit()

@@ -28,6 +28,7 @@ from ent_lite.posts import services as posts
 from ent_lite.posts.models import PostSignature
 from ent_lite.privacy import retention
 from ent_lite.rights.registry import EXCLUDED, EXPORTERS
+from ent_lite.school.models import RosterReview
 from tests.conversations.helpers import png_bytes
 
 
@@ -82,6 +83,9 @@ def family_rows(app, world) -> dict[str, str]:
     record = set_consent(parent, "photo_publication", True, now, child=child, audience="class")
     made["consent_record"] = record.public_id
     made["user_account"], made["child"] = parent.public_id, child.public_id
+    review = RosterReview(city_id=world.city.id, child_id=child.id, rank=2, last_name="Diallo", first_name="Moussa",
+                          school_year="2026-2027")
+    db.session.add(review)
 
     if "rights_request" in db.metadata.tables:
         from ent_lite.dpo.models import RightsRequest
