@@ -24,7 +24,8 @@ NOTICE_EXEMPT_ENDPOINTS = {
 }
 # Reachable by an administrator or DPO between the password and the second factor.
 SECOND_FACTOR_EXEMPT_ENDPOINTS = {
-    "accounts.two_factor_code", "accounts.two_factor_recovery", "accounts.two_factor_setup", "accounts.logout",
+    "accounts.two_factor_code", "accounts.two_factor_recovery", "accounts.two_factor_setup",
+    "accounts.two_factor_setup_key", "accounts.logout",
     "i18n.switch_language", "static",
 }
 _SECOND_FACTOR_KEY = "second_factor_ok"

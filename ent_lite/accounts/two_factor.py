@@ -69,16 +69,21 @@ def secret_fingerprint(secret: str) -> str:
     return hashlib.sha256(secret.encode("ascii")).hexdigest()
 
 
-def pending_secret(user: User, fingerprint: str | None) -> str:
-    """The key this browser is enrolling, kept on the account until a code confirms it.
+def pending_secret(user: User, fingerprint: str | None) -> str | None:
+    """The key this browser is enrolling, or None when it has none: reads, never writes.
 
-    The key is reused only by the session whose fingerprint names it; any other session gets
-    a new key, which replaces it. So whoever else knows the password and opens the page never
-    sees the key the owner ends up confirming. Flushes; the view commits.
+    The key is given only to the session whose fingerprint names it; any other session must
+    ask for a new one (``start_enrolment``), which replaces it. So whoever else knows the
+    password and opens the page never sees the key the owner ends up confirming.
     """
     current = user.totp_pending_secret
     if current and fingerprint and hmac.compare_digest(secret_fingerprint(current), fingerprint):
         return current
+    return None
+
+
+def start_enrolment(user: User) -> str:
+    """A new key to enrol, kept on the account until a code confirms it. Flushes; the view commits."""
     user.totp_pending_secret = new_secret()
     db.session.flush()
     return user.totp_pending_secret

@@ -91,11 +91,14 @@ def two_factor_recovery():
 @bp.route("/login/two-factor/setup", methods=["GET", "POST"])
 @throttling.second_factor_failures
 def two_factor_setup():
+    """GET shows this browser's key, or a button that makes one: a GET never writes (PRIVACY.md 28)."""
     user = _user_or_404()
     if two_factor.is_enrolled(user):
         return redirect(url_for("accounts.two_factor_code", **_next_arg()))
     secret = two_factor.pending_secret(user, session.get(_SETUP_KEY))
-    session[_SETUP_KEY] = two_factor.secret_fingerprint(secret)
+    if secret is None:
+        # No key yet, or another browser made a newer one: this browser asks for its own.
+        return render_template("accounts/two_factor_setup.html", next_arg=_next_arg(), secret=None)
     form = TwoFactorCodeForm()
     if form.validate_on_submit():
         now = utcnow()
@@ -112,8 +115,17 @@ def two_factor_setup():
         throttling.mark_failed()
         form.code.errors.append(_("This code is not valid. Check that the app was set up with the key above, "
                                   "then type the code it shows now."))
-    else:
-        db.session.commit()  # a new pending key
     uri = two_factor.provisioning_uri(user, secret)
     return render_template("accounts/two_factor_setup.html", form=form, next_arg=_next_arg(),
                            qr_code=two_factor.qr_code_data_uri(uri), secret=two_factor.grouped(secret))
+
+
+@bp.post("/login/two-factor/setup/key")
+def two_factor_setup_key():
+    """Make a new key for this browser (replacing any other browser's), then show it."""
+    user = _user_or_404()
+    if two_factor.is_enrolled(user):
+        return redirect(url_for("accounts.two_factor_code", **_next_arg()))
+    session[_SETUP_KEY] = two_factor.secret_fingerprint(two_factor.start_enrolment(user))
+    db.session.commit()
+    return redirect(url_for("accounts.two_factor_setup", **_next_arg()))
