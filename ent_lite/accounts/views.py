@@ -74,7 +74,7 @@ def account():
 def logout_everywhere():
     if ConfirmForm().validate_on_submit():
         services.record_logout(current_user._get_current_object(), utcnow(), everywhere=True)
-        end_session()
+        end_session(everywhere=True)
         db.session.commit()
         flash(_("You have been logged out on all your devices."), "success")
     return redirect(url_for("accounts.login"))
