@@ -90,3 +90,4 @@ from ent_lite.demo import commands as _demo_commands  # noqa: E402,F401
 from ent_lite.audit import commands as _audit_commands  # noqa: E402,F401
 from ent_lite.privacy import commands as _privacy_commands  # noqa: E402,F401
 from ent_lite.erasure import commands as _erasure_commands  # noqa: E402,F401
+from ent_lite.accounts import two_factor_commands as _two_factor_commands  # noqa: E402,F401

@@ -191,5 +191,29 @@ def use_recovery_code(user: User, code: str | None, now: datetime) -> bool:
     return False
 
 
+def regenerate_recovery_codes(user: User, now: datetime) -> list[str]:
+    """New recovery codes, shown once by the caller; the earlier ones stop working."""
+    codes = _replace_recovery_codes(user, now)
+    record("twofactor.recovery_regenerated", actor=user, target=user, now=now)
+    return codes
+
+
+# Reset by the server's operator -------------------------------------------------------------
+
+def reset(user: User, now: datetime) -> None:
+    """Turn the second factor off: key, pending key and recovery codes go, and every session ends.
+
+    For an administrator or DPO who lost both phone and recovery codes; at the next login
+    they set the factor up again (``sessions.require_second_factor`` sends them there).
+    Flushes; the caller commits.
+    """
+    user.totp_secret = None
+    user.totp_pending_secret = None
+    user.totp_last_step = None
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    user.end_all_sessions()
+    record("twofactor.reset", target=user, now=now, details={"source": "cli"})
+
+
 def _record_failure(user: User, method: str, now: datetime) -> None:
     record("twofactor.failure", actor=user, target=user, outcome="failure", details={"method": method}, now=now)

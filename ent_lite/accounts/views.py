@@ -67,6 +67,7 @@ def account():
         role_label=ROLE_LABELS.get(current_user.role, current_user.role),
         language_form=LanguageForm(lang=str(get_locale())),
         confirm_form=ConfirmForm(),
+        has_second_factor=two_factor.is_enrolled(current_user),
     )
 
 

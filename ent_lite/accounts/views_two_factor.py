@@ -10,7 +10,8 @@ from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 
 from ent_lite.accounts import emails, services, throttling, two_factor
-from ent_lite.accounts.forms import RecoveryCodeForm, TwoFactorCodeForm
+from ent_lite.accounts.forms import NewRecoveryCodesForm, RecoveryCodeForm, TwoFactorCodeForm
+from ent_lite.accounts.passwords import verify_password
 from ent_lite.accounts.sessions import pass_second_factor, second_factor_passed
 from ent_lite.accounts.views import bp
 from ent_lite.core.auth import safe_next
@@ -129,3 +130,29 @@ def two_factor_setup_key():
     session[_SETUP_KEY] = two_factor.secret_fingerprint(two_factor.start_enrolment(user))
     db.session.commit()
     return redirect(url_for("accounts.two_factor_setup", **_next_arg()))
+
+
+@bp.route("/account/recovery-codes", methods=["GET", "POST"])
+@throttling.second_factor_failures
+def new_recovery_codes():
+    """New recovery codes for an enrolled account, against its password and a current code."""
+    user = _user_or_404()
+    if not two_factor.is_enrolled(user):
+        abort(404)
+    form = NewRecoveryCodesForm()
+    if form.validate_on_submit():
+        now = utcnow()
+        if not verify_password(user.password_hash, form.current_password.data):
+            throttling.mark_failed()
+            form.current_password.errors.append(_("This is not your current password."))
+        elif not two_factor.verify_code(user, form.code.data, now):
+            db.session.commit()  # the failure's audit entry
+            throttling.mark_failed()
+            form.code.errors.append(_("This code is not valid. Type the code your app shows now; each code works once."))
+        else:
+            codes = two_factor.regenerate_recovery_codes(user, now)
+            db.session.commit()
+            return render_template("accounts/two_factor_recovery_codes.html", codes=codes,
+                                   target=url_for("accounts.account"),
+                                   status=_("New recovery codes are ready. Your earlier codes no longer work."))
+    return render_template("accounts/new_recovery_codes.html", form=form)
