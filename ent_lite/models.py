@@ -1,5 +1,5 @@
 """Import every feature's models so the metadata (and Alembic) sees all tables."""
-from ent_lite.accounts.models import AccountToken, ActivationCode, Membership, Role, User  # noqa: F401
+from ent_lite.accounts.models import AccountToken, ActivationCode, Membership, RevokedLogin, Role, User  # noqa: F401
 from ent_lite.audit.models import AuditCheckpoint, AuditEntry  # noqa: F401
 from ent_lite.consents.models import ConsentRecord  # noqa: F401
 from ent_lite.conversations.models import Message, Thread, ThreadMember, ThreadRead  # noqa: F401

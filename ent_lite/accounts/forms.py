@@ -122,6 +122,17 @@ class TwoFactorCodeForm(FlaskForm):
     ])
 
 
+class NewRecoveryCodesForm(FlaskForm):
+    """Both factors again: a session left open must not be enough to take the codes."""
+
+    current_password = PasswordField(_l("Current password"), validators=[
+        _required, Length(max=MAX_LENGTH * 4, message=_l("This is not your current password.")),
+    ])
+    code = StringField(_l("6-digit code"), validators=[
+        _required, Length(max=20, message=_l("The code has 6 digits.")),
+    ])
+
+
 class RecoveryCodeForm(FlaskForm):
     code = StringField(_l("Recovery code"), validators=[
         _required, Length(max=40, message=_l("At most 40 characters.")),

@@ -151,3 +151,17 @@ class RecoveryCode(db.Model):
     used_dt: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship()
+
+
+class RevokedLogin(db.Model):
+    """A device that logged out: its login stays refused until its issue time is too old anyway.
+
+    Only a hash of the device's random key, found in no other table: the row names no one
+    (see ``device_logins``).
+    """
+
+    __tablename__ = "revoked_login"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_dt: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

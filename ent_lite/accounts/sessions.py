@@ -1,9 +1,10 @@
-"""Sessions: a per-user nonce in the session id, renewal at login, staff timeouts.
+"""Sessions: one login id per device, renewal at login, staff timeouts.
 
-The Flask-Login id is "<public_id>:<session_nonce>". Changing the user's nonce
-(logout, logout everywhere, password change) makes every other cookie useless,
-remember-me cookies included: with signed client-side sessions it is the only
-way to make a copied cookie worthless after logout.
+The Flask-Login id, in the session and in the remember cookie, is built by
+``device_logins``: the user's session nonce (changed by logout everywhere and a password
+change, it ends every device), this device's key (logging out revokes it: this device
+only, copies of its cookies included) and the issue time (no login outlives the
+remember-me duration, whatever the browser keeps).
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from flask import current_app, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
-from ent_lite.accounts import two_factor
+from ent_lite.accounts import device_logins, two_factor
 from ent_lite.accounts.models import Role, User
 from ent_lite.extensions import db, login_manager
 from ent_lite.privacy.notice import has_read_current_notice
@@ -24,7 +25,8 @@ NOTICE_EXEMPT_ENDPOINTS = {
 }
 # Reachable by an administrator or DPO between the password and the second factor.
 SECOND_FACTOR_EXEMPT_ENDPOINTS = {
-    "accounts.two_factor_code", "accounts.two_factor_recovery", "accounts.two_factor_setup", "accounts.logout",
+    "accounts.two_factor_code", "accounts.two_factor_recovery", "accounts.two_factor_setup",
+    "accounts.two_factor_setup_key", "accounts.logout",
     "i18n.switch_language", "static",
 }
 _SECOND_FACTOR_KEY = "second_factor_ok"
@@ -32,11 +34,11 @@ _SECOND_FACTOR_KEY = "second_factor_ok"
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    public_id, _, nonce = user_id.partition(":")
-    if not nonce:
+    login = device_logins.parse(user_id)
+    if login is None or not device_logins.is_current(login, int(time.time())):
         return None
-    user = db.session.scalar(select(User).where(User.public_id == public_id))
-    if user is None or user.session_nonce != nonce or not user.is_active:
+    user = device_logins.load(login)
+    if user is None or user.session_nonce != login.nonce or not user.is_active:
         return None
     return user
 
@@ -56,20 +58,31 @@ def start_session(user: User, remember: bool = False) -> None:
         session["lang"] = language
     login_user(user, remember=remember and not user.is_staff)
     now = int(time.time())
+    # This device's own id; Flask-Login copies it into the remember cookie after the request.
+    session["_user_id"] = str(device_logins.new_login_id(user, now))
     session["login_at"] = now
     session["seen_at"] = now
     session.permanent = False
 
 
-def end_session(revoke: bool = True) -> None:
-    """Log out this browser; with ``revoke``, also invalidate every copy of its cookies.
+def end_session(everywhere: bool = False) -> None:
+    """Log out this device: its login id is revoked, copies of its cookies included.
 
-    Revoking changes the user's nonce, which ends the user's other sessions too; the
+    With ``everywhere``, the user's nonce changes too, which ends every other device. The
     caller commits.
     """
     user = current_user._get_current_object() if current_user.is_authenticated else None
-    if revoke and user is not None:
-        user.end_all_sessions()
+    if user is not None:
+        login = device_logins.parse(session.get("_user_id"))
+        if login is not None:
+            device_logins.revoke(login, int(time.time()))
+        if everywhere:
+            user.end_all_sessions()
+    forget_session()
+
+
+def forget_session() -> None:
+    """Sign this browser out without writing anything (its cookies are dropped, not revoked)."""
     language = session.get("lang")
     logout_user()
     # logout_user asked for the remember cookie to be deleted; keep that request.
@@ -121,8 +134,9 @@ def enforce_staff_timeouts():
     idle = current_app.config["STAFF_IDLE_MINUTES"] * 60
     absolute = current_app.config["STAFF_ABSOLUTE_HOURS"] * 3600
     if now - session.get("seen_at", 0) > idle or now - session.get("login_at", 0) > absolute:
-        # Only this session timed out: the staff member's other sessions stay valid.
-        end_session(revoke=False)
+        # Only this session timed out: the staff member's other sessions stay valid. Nothing
+        # is revoked (a GET writes nothing): any copy of this cookie carries the same old times.
+        forget_session()
         return None
     session["seen_at"] = now
     return None

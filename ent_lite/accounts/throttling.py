@@ -1,15 +1,26 @@
 """Rate limits on the public account pages (PRIVACY.md 22).
 
-Login limits count only FAILED attempts (``deduct_when``): a view marks the request
-as failed with ``mark_failed()``. Stacked limits make the lock-out grow: 5 failures
-lock for a minute, 10 for a quarter of an hour, 20 for an hour. The per-account key
-is the submitted email, whether or not an account has it, so a 429 tells nothing
-about which accounts exist.
+Login limits count only FAILED attempts: a view marks the request as failed with
+``mark_failed()``. Stacked limits make the lock-out grow: 5 failures lock for a minute, 10 for
+a quarter of an hour, 20 for an hour. The per-account key is the submitted email, whether or
+not an account has it, so a 429 tells nothing about which accounts exist.
+
+Failures are counted hit-then-test: every attempt takes its place in the counters BEFORE the
+password (or code) is checked, and gets it back when the check passes. Testing first and
+counting after the answer let concurrent requests all pass the test before any was counted
+(8 passwords checked for a limit of 5); taking the place first means at most 5 checks are
+ever in flight or failed per window. Counters live in the limiter's storage and strategy
+(fixed window, the default), so ``limiter.reset()`` clears them too.
 """
 from __future__ import annotations
 
-from flask import request, session
+from collections.abc import Callable
+from functools import wraps
+
+from flask import abort, request, session
 from flask_limiter.util import get_remote_address
+from limits import RateLimitItem, parse_many
+from werkzeug.exceptions import HTTPException
 
 from ent_lite.core.text import normalise_email
 from ent_lite.extensions import limiter
@@ -34,10 +45,6 @@ def mark_failed() -> None:
     request.environ[_FAILED] = True
 
 
-def _failed(response) -> bool:
-    return bool(request.environ.get(_FAILED))
-
-
 # Keys are prefixed so that an email typed as "127.0.0.1" cannot share an address's bucket.
 def _ip_key() -> str:
     return "ip:" + (get_remote_address() or "unknown")
@@ -55,15 +62,62 @@ def _session_user_key() -> str:
     return "user:" + str(session.get("_user_id", "none")).partition(":")[0]
 
 
+def _claim(places: list[tuple[RateLimitItem, str, str]]) -> list[tuple[RateLimitItem, str, str]] | None:
+    """Take one place in every counter; None (and nothing taken) when one of them is full."""
+    taken = []
+    for item, scope, key in places:
+        taken.append((item, scope, key))
+        if not limiter.limiter.hit(item, key, scope):
+            _give_back(taken)
+            return None
+    return taken
+
+
+def _give_back(taken: list[tuple[RateLimitItem, str, str]]) -> None:
+    storage = limiter.storage
+    for item, scope, key in taken:
+        name = item.key_for(key, scope)
+        if hasattr(storage, "decr"):
+            storage.decr(name)
+        else:
+            storage.incr(name, item.get_expiry(), amount=-1)
+
+
+def failures(limits: str, key_func: Callable[[], str], scope: str | None = None):
+    """Count the view's failed POSTs per ``key_func()`` (per endpoint unless ``scope`` is shared)."""
+    items = parse_many(limits)
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if request.method != "POST" or not limiter.enabled:
+                return view(*args, **kwargs)
+            key = key_func()
+            taken = _claim([(item, scope or request.endpoint, key) for item in items])
+            if taken is None:
+                abort(429)
+            try:
+                response = view(*args, **kwargs)
+            except HTTPException as error:
+                # A 429 from a limit stacked inside: this attempt checked nothing.
+                if error.code == 429:
+                    _give_back(taken)
+                raise
+            if not request.environ.get(_FAILED):
+                _give_back(taken)
+            return response
+
+        return wrapped
+
+    return decorator
+
+
 def failures_per_account(view):
-    return limiter.limit(LOGIN_PER_ACCOUNT, key_func=_email_key, methods=["POST"], deduct_when=_failed)(view)
+    return failures(LOGIN_PER_ACCOUNT, _email_key)(view)
 
 
 def failures_per_ip(limits: str):
-    def decorator(view):
-        return limiter.limit(limits, key_func=_ip_key, methods=["POST"], deduct_when=_failed)(view)
-
-    return decorator
+    return failures(limits, _ip_key)
 
 
 def requests_per_ip(limits: str):
@@ -81,18 +135,13 @@ def requests_per_email(limits: str):
 
 
 def failures_per_activation_code(view):
-    return limiter.limit(ACTIVATION_NAME_PER_CODE, key_func=_activation_code_key, methods=["POST"],
-                         deduct_when=_failed)(view)
+    return failures(ACTIVATION_NAME_PER_CODE, _activation_code_key)(view)
 
 
 def failures_per_user(limits: str):
-    def decorator(view):
-        return limiter.limit(limits, key_func=_session_user_key, methods=["POST"], deduct_when=_failed)(view)
-
-    return decorator
+    return failures(limits, _session_user_key)
 
 
 def second_factor_failures(view):
     """One budget for every second-factor form of an account (code, recovery code, enrolment)."""
-    return limiter.shared_limit(SECOND_FACTOR_PER_USER, scope="second_factor", key_func=_session_user_key,
-                                methods=["POST"], deduct_when=_failed)(view)
+    return failures(SECOND_FACTOR_PER_USER, _session_user_key, scope="second_factor")(view)

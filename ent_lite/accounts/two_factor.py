@@ -69,16 +69,21 @@ def secret_fingerprint(secret: str) -> str:
     return hashlib.sha256(secret.encode("ascii")).hexdigest()
 
 
-def pending_secret(user: User, fingerprint: str | None) -> str:
-    """The key this browser is enrolling, kept on the account until a code confirms it.
+def pending_secret(user: User, fingerprint: str | None) -> str | None:
+    """The key this browser is enrolling, or None when it has none: reads, never writes.
 
-    The key is reused only by the session whose fingerprint names it; any other session gets
-    a new key, which replaces it. So whoever else knows the password and opens the page never
-    sees the key the owner ends up confirming. Flushes; the view commits.
+    The key is given only to the session whose fingerprint names it; any other session must
+    ask for a new one (``start_enrolment``), which replaces it. So whoever else knows the
+    password and opens the page never sees the key the owner ends up confirming.
     """
     current = user.totp_pending_secret
     if current and fingerprint and hmac.compare_digest(secret_fingerprint(current), fingerprint):
         return current
+    return None
+
+
+def start_enrolment(user: User) -> str:
+    """A new key to enrol, kept on the account until a code confirms it. Flushes; the view commits."""
     user.totp_pending_secret = new_secret()
     db.session.flush()
     return user.totp_pending_secret
@@ -184,6 +189,30 @@ def use_recovery_code(user: User, code: str | None, now: datetime) -> bool:
         return True
     _record_failure(user, "recovery", now)
     return False
+
+
+def regenerate_recovery_codes(user: User, now: datetime) -> list[str]:
+    """New recovery codes, shown once by the caller; the earlier ones stop working."""
+    codes = _replace_recovery_codes(user, now)
+    record("twofactor.recovery_regenerated", actor=user, target=user, now=now)
+    return codes
+
+
+# Reset by the server's operator -------------------------------------------------------------
+
+def reset(user: User, now: datetime) -> None:
+    """Turn the second factor off: key, pending key and recovery codes go, and every session ends.
+
+    For an administrator or DPO who lost both phone and recovery codes; at the next login
+    they set the factor up again (``sessions.require_second_factor`` sends them there).
+    Flushes; the caller commits.
+    """
+    user.totp_secret = None
+    user.totp_pending_secret = None
+    user.totp_last_step = None
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    user.end_all_sessions()
+    record("twofactor.reset", target=user, now=now, details={"source": "cli"})
 
 
 def _record_failure(user: User, method: str, now: datetime) -> None:

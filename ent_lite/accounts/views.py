@@ -69,6 +69,7 @@ def account():
         role_label=ROLE_LABELS.get(current_user.role, current_user.role),
         language_form=LanguageForm(lang=str(get_locale())),
         confirm_form=ConfirmForm(),
+        has_second_factor=two_factor.is_enrolled(current_user),
     )
 
 
@@ -76,7 +77,7 @@ def account():
 def logout_everywhere():
     if ConfirmForm().validate_on_submit():
         services.record_logout(current_user._get_current_object(), utcnow(), everywhere=True)
-        end_session()
+        end_session(everywhere=True)
         db.session.commit()
         flash(_("You have been logged out on all your devices."), "success")
     return redirect(url_for("accounts.login"))

@@ -10,7 +10,8 @@ from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 
 from ent_lite.accounts import emails, services, throttling, two_factor
-from ent_lite.accounts.forms import RecoveryCodeForm, TwoFactorCodeForm
+from ent_lite.accounts.forms import NewRecoveryCodesForm, RecoveryCodeForm, TwoFactorCodeForm
+from ent_lite.accounts.passwords import verify_password
 from ent_lite.accounts.sessions import pass_second_factor, second_factor_passed
 from ent_lite.accounts.views import bp
 from ent_lite.core.auth import safe_next
@@ -91,11 +92,14 @@ def two_factor_recovery():
 @bp.route("/login/two-factor/setup", methods=["GET", "POST"])
 @throttling.second_factor_failures
 def two_factor_setup():
+    """GET shows this browser's key, or a button that makes one: a GET never writes (PRIVACY.md 28)."""
     user = _user_or_404()
     if two_factor.is_enrolled(user):
         return redirect(url_for("accounts.two_factor_code", **_next_arg()))
     secret = two_factor.pending_secret(user, session.get(_SETUP_KEY))
-    session[_SETUP_KEY] = two_factor.secret_fingerprint(secret)
+    if secret is None:
+        # No key yet, or another browser made a newer one: this browser asks for its own.
+        return render_template("accounts/two_factor_setup.html", next_arg=_next_arg(), secret=None)
     form = TwoFactorCodeForm()
     if form.validate_on_submit():
         now = utcnow()
@@ -112,8 +116,43 @@ def two_factor_setup():
         throttling.mark_failed()
         form.code.errors.append(_("This code is not valid. Check that the app was set up with the key above, "
                                   "then type the code it shows now."))
-    else:
-        db.session.commit()  # a new pending key
     uri = two_factor.provisioning_uri(user, secret)
     return render_template("accounts/two_factor_setup.html", form=form, next_arg=_next_arg(),
                            qr_code=two_factor.qr_code_data_uri(uri), secret=two_factor.grouped(secret))
+
+
+@bp.post("/login/two-factor/setup/key")
+def two_factor_setup_key():
+    """Make a new key for this browser (replacing any other browser's), then show it."""
+    user = _user_or_404()
+    if two_factor.is_enrolled(user):
+        return redirect(url_for("accounts.two_factor_code", **_next_arg()))
+    session[_SETUP_KEY] = two_factor.secret_fingerprint(two_factor.start_enrolment(user))
+    db.session.commit()
+    return redirect(url_for("accounts.two_factor_setup", **_next_arg()))
+
+
+@bp.route("/account/recovery-codes", methods=["GET", "POST"])
+@throttling.second_factor_failures
+def new_recovery_codes():
+    """New recovery codes for an enrolled account, against its password and a current code."""
+    user = _user_or_404()
+    if not two_factor.is_enrolled(user):
+        abort(404)
+    form = NewRecoveryCodesForm()
+    if form.validate_on_submit():
+        now = utcnow()
+        if not verify_password(user.password_hash, form.current_password.data):
+            throttling.mark_failed()
+            form.current_password.errors.append(_("This is not your current password."))
+        elif not two_factor.verify_code(user, form.code.data, now):
+            db.session.commit()  # the failure's audit entry
+            throttling.mark_failed()
+            form.code.errors.append(_("This code is not valid. Type the code your app shows now; each code works once."))
+        else:
+            codes = two_factor.regenerate_recovery_codes(user, now)
+            db.session.commit()
+            return render_template("accounts/two_factor_recovery_codes.html", codes=codes,
+                                   target=url_for("accounts.account"),
+                                   status=_("New recovery codes are ready. Your earlier codes no longer work."))
+    return render_template("accounts/new_recovery_codes.html", form=form)

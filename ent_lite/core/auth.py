@@ -1,6 +1,7 @@
 """The login wall: every endpoint needs a signed-in user unless marked public."""
 from __future__ import annotations
 
+import unicodedata
 from functools import wraps
 from urllib.parse import urlsplit
 
@@ -45,12 +46,23 @@ def roles_required(*roles: str):
     return decorator
 
 
+# Line and paragraph separators, refused with the control characters.
+_LINE_BREAKING = {"Zl", "Zp"}
+
+
 def safe_next(target: str | None, fallback: str) -> str:
-    """Accept only same-site relative paths, never '//host' or 'scheme:'."""
-    if not target:
+    """Accept only same-site relative paths, never '//host', 'scheme:' or '/\\host'.
+
+    The answer is the target unchanged or the fallback, never a cleaned copy: what is checked
+    is what the Location header carries. Control characters (a CR or LF would split the header
+    and end in a 500) line separators and backslashes (read as '/' by browsers) are refused outright.
+    """
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return fallback
-    target = target.replace("\\", "/")
+    if any(unicodedata.category(char) in _LINE_BREAKING or unicodedata.category(char).startswith("C")
+           for char in target):
+        return fallback
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    if parts.scheme or parts.netloc:
         return fallback
     return target

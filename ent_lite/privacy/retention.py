@@ -75,6 +75,8 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     # Second-factor recovery codes live as long as the account's second factor.
     "recovery_code": {"accounts": _cols("id user_id code_hash created_dt used_dt")},
     "membership": {"accounts": _cols("id user_id establishment_id group_id")},
+    # The hash of a logged-out device's random key, in no other table: it names no one.
+    "revoked_login": {NOT_PERSONAL: _cols("id key_hash expires_dt")},
     "activation_code": {"security_tokens": _cols("id user_id code created_dt expires_dt used_dt")},
     "account_token": {"security_tokens": _cols("id user_id purpose token_hash created_dt expires_dt used_dt")},
     "child": {"pupil_records": _cols("id public_id city_id first_name last_name birth_date level created_dt left_dt")},

@@ -84,6 +84,7 @@ def test_second_factor_events(client, other_client, world, db):
     client.post("/login", data={"email": world.admin.email, "password": factories.PASSWORD})
     # The password alone is not a login yet.
     assert not entries(db, "login.success")
+    client.post("/login/two-factor/setup/key")
     html = client.get("/login/two-factor/setup").get_data(as_text=True)
     secret = re.search(r'<p class="code" translate="no">([A-Z2-7 ]+)</p>', html).group(1).replace(" ", "")
     client.post("/login/two-factor/setup", data={"code": "000000" if pyotp.TOTP(secret).now() != "000000"

@@ -13,12 +13,14 @@ from ent_lite.accounts import views_two_factor
 from ent_lite.accounts.models import RecoveryCode
 from tests import factories
 from tests.accounts.conftest import NEW_PASSWORD, link_path, session_cookie
+from tests.test_security import table_rows
 
 # A fixed clock for the code checks: 2026-03-02 10:00:00 UTC, at the start of a 30-second step.
 NOW = datetime(2026, 3, 2, 10, 0, 0, tzinfo=timezone.utc)
 STEP = int(NOW.timestamp()) // 30
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 CODE_PAGE, RECOVERY_PAGE, SETUP_PAGE = "/login/two-factor", "/login/two-factor/recovery", "/login/two-factor/setup"
+SETUP_KEY = "/login/two-factor/setup/key"
 # Pages of an administrator, a DPO and everyone, GET and POST.
 CLOSED_PAGES = ["/", "/admin/", "/admin/roster", "/account", "/account/password", "/staff/invite",
                 "/school/activation-codes", "/welcome/privacy"]
@@ -52,7 +54,11 @@ def give_code(client, code, page=CODE_PAGE):
 
 
 def setup_secret(client) -> str:
+    """The key this browser enrols: the one shown, or a new one asked for with the page's button."""
     html = client.get(SETUP_PAGE).get_data(as_text=True)
+    if '<p class="code"' not in html:
+        assert client.post(SETUP_KEY).headers["Location"] == SETUP_PAGE
+        html = client.get(SETUP_PAGE).get_data(as_text=True)
     return re.search(r'<p class="code" translate="no">([A-Z2-7 ]+)</p>', html).group(1).replace(" ", "")
 
 
@@ -122,10 +128,10 @@ def test_anonymous_visitors_are_sent_to_login(client, world):
 
 def test_enrolment_shows_a_qr_code_and_the_key_and_keeps_them_on_reload(client, world):
     password_step(client, world.admin)
+    secret = setup_secret(client)
     html = client.get(SETUP_PAGE).get_data(as_text=True)
     qr = re.search(r'<img src="(data:image/svg\+xml[^"]+)" alt="([^"]+)"', html)
     assert qr and qr.group(2)
-    secret = setup_secret(client)
     assert len(secret) >= 32 and secret == setup_secret(client)
     # Labelled field fit for a phone's code autofill.
     assert re.search(r'<label for="code">', html)
@@ -136,6 +142,7 @@ def test_enrolment_shows_a_qr_code_and_the_key_and_keeps_them_on_reload(client, 
 
 def test_the_qr_code_is_allowed_by_the_content_security_policy(client, world):
     password_step(client, world.admin)
+    setup_secret(client)
     response = client.get(SETUP_PAGE)
     csp = response.headers["Content-Security-Policy"]
     img_src = next(part for part in csp.split(";") if part.strip().startswith("img-src"))
@@ -182,6 +189,26 @@ def test_an_invited_dpo_sets_up_the_factor_before_anything_else(client, other_cl
     assert response.status_code == 302
     assert path_of(other_client.get(response.headers["Location"])) == SETUP_PAGE
     assert path_of(other_client.get("/account")) == SETUP_PAGE
+
+
+def test_opening_the_setup_page_changes_no_row(client, other_client, world, db):
+    """No GET changes state (PRIVACY.md 28): the key is made by the page's button, a POST."""
+    password_step(client, world.admin)
+    password_step(other_client, world.admin)
+    before = table_rows()
+    page = client.get(SETUP_PAGE)
+    assert table_rows() == before
+    assert page.status_code == 200 and "Show my key" in page.get_data(as_text=True)
+
+    secret = setup_secret(client)
+    made = table_rows()
+    assert made != before
+    # Reloading, and another browser opening the page, leave the key (and every row) alone.
+    for browser in (client, other_client, client):
+        browser.get(SETUP_PAGE)
+        assert table_rows() == made
+    assert setup_secret(client) == secret
+    assert '<p class="code"' not in other_client.get(SETUP_PAGE).get_data(as_text=True)
 
 
 def grouped(secret: str) -> str:
