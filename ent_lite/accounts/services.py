@@ -10,7 +10,7 @@ from ent_lite.accounts import emails
 from ent_lite.accounts.models import AccountToken, ActivationCode, Role, User
 from ent_lite.accounts.password_policy import context_words_for
 from ent_lite.accounts.passwords import hash_password, needs_rehash, verify_password
-from ent_lite.accounts.tokens import issue_token, use_token
+from ent_lite.accounts.tokens import issue_token, revoke_tokens, use_token
 from ent_lite.audit.services import record
 from ent_lite.core.text import fold_joined, normalise_email
 from ent_lite.extensions import db
@@ -71,10 +71,15 @@ def context_words(user: User, email: str | None = None) -> list[str]:
 
 
 def set_password(user: User, password: str, now: datetime) -> None:
-    """New hash and a new session nonce: every existing session of the user ends."""
+    """New hash and a new session nonce: every existing session of the user ends.
+
+    Every path that sets a password comes here (account page, reset, activation, invitation), so
+    a reset link asked for before stops working too: it would otherwise undo the new password.
+    """
     user.password_hash = hash_password(password)
     user.password_changed_dt = now
     user.end_all_sessions()
+    revoke_tokens(user, "reset", now)
 
 
 def change_password(user: User, password: str, now: datetime) -> None:
