@@ -6,7 +6,8 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from ent_lite.accounts import emails
+from ent_lite.accounts import email_change, emails
+from ent_lite.accounts.email_change import address_taken, find_user_for_login
 from ent_lite.accounts.models import AccountToken, ActivationCode, Role, User
 from ent_lite.accounts.password_policy import context_words_for
 from ent_lite.accounts.passwords import hash_password, needs_rehash, verify_password
@@ -18,6 +19,7 @@ from ent_lite.school.models import City
 
 
 def find_user_by_email(email: str | None) -> User | None:
+    """The account whose (confirmed) address this is: where a reset link may go."""
     address = normalise_email(email)
     if not address:
         return None
@@ -26,8 +28,8 @@ def find_user_by_email(email: str | None) -> User | None:
 
 
 def email_taken(email: str, by_other_than: User | None = None) -> bool:
-    user = find_user_by_email(email)
-    return user is not None and user is not by_other_than
+    """Another account has this address, or waits to confirm it."""
+    return address_taken(email, by_other_than)
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -36,7 +38,7 @@ def authenticate(email: str, password: str) -> User | None:
     Unknown, not yet activated and disabled accounts fail like a wrong password, after
     the same hashing work, so that neither the answer nor its timing tells them apart.
     """
-    user = find_user_by_email(email)
+    user = find_user_for_login(email)
     ok = verify_password(user.password_hash if user else None, password)
     if not ok or user is None or not user.is_active:
         return None
@@ -54,7 +56,7 @@ def record_login(user: User, now: datetime, second_factor: str | None = None) ->
 
 def record_login_failure(email: str | None, now: datetime) -> None:
     """The audit names the account when the typed address is one; never the address or password."""
-    user = find_user_by_email(email)
+    user = find_user_for_login(email)
     record("login.failure", target=user, outcome="failure", now=now)
 
 
@@ -128,13 +130,22 @@ def last_name_matches(user: User, typed: str) -> bool:
     return bool(fold_joined(typed)) and fold_joined(typed) == fold_joined(user.last_name)
 
 
-def activate_guardian(code: ActivationCode, email: str, password: str, now: datetime) -> User:
+def activate_guardian(code: ActivationCode, email: str, password: str, now: datetime) -> str | None:
+    """Activate the code's account; returns the token confirming the typed address, or None when
+    it is the address the school gave. Raises EmailTaken before changing anything."""
     user = code.user
+    token = email_change.request_change(user, email, now)
     code.used_dt = now
-    user.email = normalise_email(email)
     user.activated_dt = now
     set_password(user, password, now)
-    return user
+    return token
+
+
+def send_activation_mails(user: User, token: str | None) -> None:
+    """After the commit: the link to the typed address, and word of it to the school's address."""
+    if token is not None:
+        emails.send_email_confirmation(user, token)
+        emails.send_email_change_requested(user, user.email)
 
 
 def accept_notice(user: User, version: str) -> None:
