@@ -9,13 +9,14 @@ from sqlalchemy import select
 from ent_lite.accounts import email_change, emails
 from ent_lite.accounts.email_change import address_taken, find_user_for_login
 from ent_lite.accounts.models import AccountToken, ActivationCode, Role, User
-from ent_lite.accounts.password_policy import context_words_for
+from ent_lite.accounts.password_policy import PasswordContext, context_words_for, place_words
 from ent_lite.accounts.passwords import hash_password, needs_rehash, verify_password
 from ent_lite.accounts.tokens import issue_token, revoke_tokens, use_token
 from ent_lite.audit.services import record
 from ent_lite.core.text import fold_joined, normalise_email
 from ent_lite.extensions import db
 from ent_lite.school.models import City
+from ent_lite.school.services import place_names
 
 
 def find_user_by_email(email: str | None) -> User | None:
@@ -64,12 +65,14 @@ def record_logout(user: User, now: datetime, everywhere: bool = False) -> None:
     record("logout", actor=user, target=user, now=now, details={"everywhere": True} if everywhere else None)
 
 
-def context_words(user: User, email: str | None = None) -> list[str]:
-    """Words the user's password must not contain: names, email, city."""
+def context_words(user: User, email: str | None = None) -> PasswordContext:
+    """What the user's password must not contain: names, email, city, and the names of the
+    city's schools, sites, services and groups (the children's among them)."""
     city = db.session.get(City, user.city_id)
     words = context_words_for(user.first_name, user.last_name, email or user.email,
                               city.name if city else None)
-    return [*words, current_app.config.get("CITY_NAME") or ""]
+    return PasswordContext(personal=(*words, current_app.config.get("CITY_NAME") or ""),
+                           places=place_words(place_names(user.city_id)))
 
 
 def set_password(user: User, password: str, now: datetime) -> None:

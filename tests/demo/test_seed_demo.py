@@ -8,10 +8,11 @@ from sqlalchemy import func, select
 from ent_lite import PROJECT_ROOT
 from ent_lite.accounts.activation import format_code, hash_code, normalise_code
 from ent_lite.accounts.models import ActivationCode, Membership, Role, User
-from ent_lite.accounts.password_policy import context_words_for, password_problems
+from ent_lite.accounts.password_policy import context_words_for, password_problems, place_words
 from ent_lite.audience.keys import ESTABLISHMENT, GROUP
 from ent_lite.demo.data import DEMO_CITY_NAME, DEMO_PASSWORD
 from ent_lite.posts.models import Post, PostAudience
+from ent_lite.school.services import place_names
 from ent_lite.school.models import (
     Child,
     City,
@@ -136,9 +137,11 @@ def test_demo_password_meets_the_password_policy_for_every_account(runner, db):
     seed(runner)
 
     city = db.session.scalar(select(City))
+    places = place_words(place_names(city.id))
+    assert "jaures" in places and "tilleuls" in places
     for user in db.session.scalars(select(User)):
         words = context_words_for(user.first_name, user.last_name, user.email, city.name)
-        assert password_problems(DEMO_PASSWORD, words) == [], user.email
+        assert password_problems(DEMO_PASSWORD, words, places) == [], user.email
 
 
 def test_second_run_changes_nothing(runner, db):
