@@ -26,6 +26,7 @@ PUBLIC_ALLOWLIST = {
     "accounts.reset_request",
     "accounts.reset_password",
     "accounts.accept_invitation",
+    "accounts.confirm_email",  # the emailed link, often opened on a phone that is not logged in
     "i18n.switch_language",
     "privacy.notice",
 }

@@ -143,6 +143,9 @@ def objects(app, world, client, login_as, mailbox):
     assert answered.status_code == 302, answered.get_data(as_text=True)
     assert client.post("/privacy/my-data/export").status_code == 302
     export = db.session.scalars(select(DataExport)).one()
+    assert client.post("/privacy/my-data/contact", data={
+        "email": "fatou.new@example.org", "phone": "", "current_password": factories.PASSWORD}).status_code == 302
+    confirm = link_path(mailbox.to("fatou.new@example.org")[0], "/account/email/confirm/").rsplit("/", 1)[1]
     login_as(world.director)
     assert client.post("/staff/invite", data={
         "first_name": "Jeanne", "last_name": "Barret", "email": "jeanne.barret@example.org", "role": "teacher",
@@ -169,6 +172,7 @@ def objects(app, world, client, login_as, mailbox):
         # Last, in case opening a link from an email ended the session it is opened in.
         "accounts.accept_invitation": [{"token": invitation}],
         "accounts.reset_password": [{"token": reset}],
+        "accounts.confirm_email": [{"token": confirm}],
     }
 
 
@@ -243,7 +247,7 @@ def test_pages_with_parameters_set_only_the_session_cookie_and_load_nothing_from
 
 
 REACHED_WITH_PARAMETERS = {
-    None: {"static", "accounts.accept_invitation", "accounts.reset_password"},
+    None: {"static", "accounts.accept_invitation", "accounts.reset_password", "accounts.confirm_email"},
     "parent_a": {"posts.detail", "conversations.thread", "files.download", "files.thumbnail",
                  "rights.download_export"},
     "teacher_a": {"posts.detail", "posts.edit", "posts.delete", "posts.tracking_page", "forms.results",

@@ -11,6 +11,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from ent_lite.accounts.email_change import CONFIRM_TOKEN_DAYS
 from ent_lite.accounts.models import User
 from ent_lite.core.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from ent_lite.core.mail import send_mail, send_mail_after_response
@@ -27,10 +28,14 @@ def user_language(user: User) -> str:
     return user.locale if user.locale in LANGUAGES else DEFAULT_LANGUAGE
 
 
-def _send(user: User, subject: str, template: str, **context) -> bool:
-    """True when the mail server accepted the message."""
+def _send(user: User, subject: str, template: str, to: str | None = None, **context) -> bool:
+    """True when the mail server accepted the message. Goes to the account's address unless
+    ``to`` says otherwise; an account without an address gets nothing."""
+    to = to or user.email
+    if not to:
+        return False
     try:
-        send_mail(user.email, subject, render_template(template, user=user, **context))
+        send_mail(to, subject, render_template(template, user=user, **context))
     except (smtplib.SMTPException, OSError):
         current_app.logger.error("account email to user %s could not be sent", user.public_id)
         return False
@@ -75,3 +80,21 @@ def send_recovery_code_used(user: User) -> bool:
     with force_locale(user_language(user)):
         return _send(user, _("A recovery code was used on your ent_lite account"),
                      "accounts/email/recovery_code_used.txt", link=external_url("accounts.reset_request"))
+
+
+def send_email_confirmation(user: User, token: str) -> bool:
+    """The only mail an address gets before it is confirmed: the link that confirms it."""
+    with force_locale(user_language(user)):
+        return _send(user, _("Confirm your email address for ent_lite"), "accounts/email/confirm_email.txt",
+                     to=user.pending_email, link=external_url("accounts.confirm_email", token=token),
+                     days=CONFIRM_TOKEN_DAYS)
+
+
+def send_email_change_requested(user: User, old_email: str | None) -> bool:
+    """The address that keeps receiving is told that another one was asked for."""
+    if not old_email:
+        return False
+    with force_locale(user_language(user)):
+        return _send(user, _("A new email address was given for your ent_lite account"),
+                     "accounts/email/email_change_requested.txt", to=old_email,
+                     link=external_url("accounts.reset_request"))

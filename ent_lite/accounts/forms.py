@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, V
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ent_lite.accounts.models import Role
-from ent_lite.accounts.password_policy import MAX_LENGTH, password_problems
+from ent_lite.accounts.password_policy import MAX_LENGTH, PasswordContext, password_problems
 from ent_lite.core.i18n import LANGUAGES
 
 ROLE_LABELS = {
@@ -47,9 +47,9 @@ class NewPasswordForm(FlaskForm):
         _required, EqualTo("password", message=_l("The two passwords are different.")),
     ])
 
-    def check_policy(self, context_words) -> bool:
+    def check_policy(self, context: PasswordContext) -> bool:
         """Run the password policy; its reasons are shown next to the field."""
-        problems = password_problems(self.password.data or "", context_words)
+        problems = password_problems(self.password.data or "", context.personal, context.places)
         self.password.errors = [*self.password.errors, *problems]
         return not problems
 

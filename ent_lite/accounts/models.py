@@ -39,8 +39,12 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20))
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))
-    # Lower-cased; null for a guardian imported without an email who has not activated yet.
+    # Where mail goes, and the login: lower-cased, either the school roster's address or one the
+    # person confirmed by following an emailed link. Null for a guardian imported without one.
     email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    # An address the person typed (at activation or on the contact page) that waits for its
+    # confirmation link (accounts/email_change.py). It logs in too, but receives no mail but that link.
+    pending_email: Mapped[str | None] = mapped_column(String(254), unique=True)
     phone: Mapped[str | None] = mapped_column(String(30))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     # Changing the nonce ends every session and remember-me cookie of the user.
@@ -103,13 +107,16 @@ class Membership(db.Model):
 
 
 class ActivationCode(db.Model):
-    """Printed on a family's letter; kept readable so the director can reprint it until used."""
+    """Printed on a family's letter and shown only then: the database keeps a keyed hash.
+
+    Reprinting a letter issues a new code (accounts/activation.py).
+    """
 
     __tablename__ = "activation_code"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
-    code: Mapped[str] = mapped_column(String(16), unique=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_dt: Mapped[datetime] = mapped_column(UTCDateTime())
     used_dt: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -118,12 +125,13 @@ class ActivationCode(db.Model):
 
 
 class AccountToken(db.Model):
-    """Emailed single-use links (password reset, staff invitation); only a hash is stored."""
+    """Emailed single-use links (password reset, staff invitation, email confirmation); only a hash
+    is stored."""
 
     __tablename__ = "account_token"
     __table_args__ = (Index("ix_account_token_user_purpose", "user_id", "purpose"),)
 
-    PURPOSES = ("reset", "invite")
+    PURPOSES = ("reset", "invite", "confirm")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))

@@ -6,18 +6,21 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from ent_lite.accounts import emails
+from ent_lite.accounts import email_change, emails
+from ent_lite.accounts.email_change import address_taken, find_user_for_login
 from ent_lite.accounts.models import AccountToken, ActivationCode, Role, User
-from ent_lite.accounts.password_policy import context_words_for
+from ent_lite.accounts.password_policy import PasswordContext, context_words_for, place_words
 from ent_lite.accounts.passwords import hash_password, needs_rehash, verify_password
-from ent_lite.accounts.tokens import issue_token, use_token
+from ent_lite.accounts.tokens import issue_token, revoke_tokens, use_token
 from ent_lite.audit.services import record
 from ent_lite.core.text import fold_joined, normalise_email
 from ent_lite.extensions import db
 from ent_lite.school.models import City
+from ent_lite.school.services import place_names
 
 
 def find_user_by_email(email: str | None) -> User | None:
+    """The account whose (confirmed) address this is: where a reset link may go."""
     address = normalise_email(email)
     if not address:
         return None
@@ -26,8 +29,8 @@ def find_user_by_email(email: str | None) -> User | None:
 
 
 def email_taken(email: str, by_other_than: User | None = None) -> bool:
-    user = find_user_by_email(email)
-    return user is not None and user is not by_other_than
+    """Another account has this address, or waits to confirm it."""
+    return address_taken(email, by_other_than)
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -36,7 +39,7 @@ def authenticate(email: str, password: str) -> User | None:
     Unknown, not yet activated and disabled accounts fail like a wrong password, after
     the same hashing work, so that neither the answer nor its timing tells them apart.
     """
-    user = find_user_by_email(email)
+    user = find_user_for_login(email)
     ok = verify_password(user.password_hash if user else None, password)
     if not ok or user is None or not user.is_active:
         return None
@@ -54,7 +57,7 @@ def record_login(user: User, now: datetime, second_factor: str | None = None) ->
 
 def record_login_failure(email: str | None, now: datetime) -> None:
     """The audit names the account when the typed address is one; never the address or password."""
-    user = find_user_by_email(email)
+    user = find_user_for_login(email)
     record("login.failure", target=user, outcome="failure", now=now)
 
 
@@ -62,19 +65,26 @@ def record_logout(user: User, now: datetime, everywhere: bool = False) -> None:
     record("logout", actor=user, target=user, now=now, details={"everywhere": True} if everywhere else None)
 
 
-def context_words(user: User, email: str | None = None) -> list[str]:
-    """Words the user's password must not contain: names, email, city."""
+def context_words(user: User, email: str | None = None) -> PasswordContext:
+    """What the user's password must not contain: names, email, city, and the names of the
+    city's schools, sites, services and groups (the children's among them)."""
     city = db.session.get(City, user.city_id)
     words = context_words_for(user.first_name, user.last_name, email or user.email,
                               city.name if city else None)
-    return [*words, current_app.config.get("CITY_NAME") or ""]
+    return PasswordContext(personal=(*words, current_app.config.get("CITY_NAME") or ""),
+                           places=place_words(place_names(user.city_id)))
 
 
 def set_password(user: User, password: str, now: datetime) -> None:
-    """New hash and a new session nonce: every existing session of the user ends."""
+    """New hash and a new session nonce: every existing session of the user ends.
+
+    Every path that sets a password comes here (account page, reset, activation, invitation), so
+    a reset link asked for before stops working too: it would otherwise undo the new password.
+    """
     user.password_hash = hash_password(password)
     user.password_changed_dt = now
     user.end_all_sessions()
+    revoke_tokens(user, "reset", now)
 
 
 def change_password(user: User, password: str, now: datetime) -> None:
@@ -123,13 +133,22 @@ def last_name_matches(user: User, typed: str) -> bool:
     return bool(fold_joined(typed)) and fold_joined(typed) == fold_joined(user.last_name)
 
 
-def activate_guardian(code: ActivationCode, email: str, password: str, now: datetime) -> User:
+def activate_guardian(code: ActivationCode, email: str, password: str, now: datetime) -> str | None:
+    """Activate the code's account; returns the token confirming the typed address, or None when
+    it is the address the school gave. Raises EmailTaken before changing anything."""
     user = code.user
+    token = email_change.request_change(user, email, now)
     code.used_dt = now
-    user.email = normalise_email(email)
     user.activated_dt = now
     set_password(user, password, now)
-    return user
+    return token
+
+
+def send_activation_mails(user: User, token: str | None) -> None:
+    """After the commit: the link to the typed address, and word of it to the school's address."""
+    if token is not None:
+        emails.send_email_confirmation(user, token)
+        emails.send_email_change_requested(user, user.email)
 
 
 def accept_notice(user: User, version: str) -> None:

@@ -1,4 +1,4 @@
-"""Emailed single-use links (reset, invitation): only the SHA-256 of the token is stored."""
+"""Emailed single-use links (reset, invitation, email confirmation): only the SHA-256 of the token is stored."""
 from __future__ import annotations
 
 import hashlib
@@ -23,15 +23,21 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def issue_token(user: User, purpose: str, now: datetime, valid_for: timedelta) -> str:
-    """A new link token; the user's earlier unused tokens for the same purpose stop working."""
+def revoke_tokens(user: User, purpose: str, now: datetime) -> None:
+    """Every unused link of this purpose stops working (expired now: the page says it was replaced)."""
     assert purpose in AccountToken.PURPOSES
     db.session.execute(
         update(AccountToken)
-        .where(AccountToken.user_id == user.id, AccountToken.purpose == purpose, AccountToken.used_dt.is_(None))
+        .where(AccountToken.user_id == user.id, AccountToken.purpose == purpose, AccountToken.used_dt.is_(None),
+               AccountToken.expires_dt > now)
         .values(expires_dt=now)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session="fetch")
     )
+
+
+def issue_token(user: User, purpose: str, now: datetime, valid_for: timedelta) -> str:
+    """A new link token; the user's earlier unused tokens for the same purpose stop working."""
+    revoke_tokens(user, purpose, now)
     token = secrets.token_urlsafe(32)
     db.session.add(AccountToken(user_id=user.id, purpose=purpose, token_hash=hash_token(token),
                                 created_dt=now, expires_dt=now + valid_for))

@@ -103,4 +103,5 @@ def change_password():
 
 
 # The other pages of the blueprint.
-from ent_lite.accounts import views_activation, views_staff, views_tokens, views_two_factor  # noqa: E402,F401
+from ent_lite.accounts import (  # noqa: E402,F401
+    views_activation, views_email, views_staff, views_tokens, views_two_factor)

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ent_lite.accounts import services, throttling
 from ent_lite.accounts.activation import find_code
+from ent_lite.accounts.email_change import EmailTaken
 from ent_lite.accounts.forms import ActivationAccountForm, ActivationCodeForm, ActivationNameForm, ConfirmForm
 from ent_lite.accounts.models import ActivationCode
 from ent_lite.accounts.sessions import start_session
@@ -100,16 +101,20 @@ def activate_account():
         if not email_free:
             form.email.errors.append(_("This email address is already used by another account."))
         if form.check_policy(services.context_words(user, form.email.data)) and email_free:
-            services.activate_guardian(code, form.email.data, form.password.data, utcnow())
             try:
+                token = services.activate_guardian(code, form.email.data, form.password.data, utcnow())
                 db.session.flush()
-            except IntegrityError:  # the address was taken a moment ago
+            except (EmailTaken, IntegrityError):  # the address was taken a moment ago
                 db.session.rollback()
                 flash(_("This email address is already used by another account."), "error")
                 return redirect(url_for("accounts.activate_account"))
             start_session(user)
             services.record_login(user, utcnow())
             db.session.commit()
+            services.send_activation_mails(user, token)
+            if token is not None:
+                flash(_("We have sent a link to %(email)s: follow it to receive ent_lite's messages there. "
+                        "You can already log in with this address.", email=user.pending_email), "success")
             return redirect(url_for("accounts.privacy_notice"))
     return render_template("accounts/activate_account.html", form=form, user=user)
 

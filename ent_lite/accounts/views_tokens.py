@@ -1,4 +1,5 @@
-"""Pages reached from an emailed link: password reset and staff invitation."""
+"""Pages reached from an emailed link: password reset and staff invitation (email confirmation:
+views_email.py)."""
 from __future__ import annotations
 
 from flask import flash, make_response, redirect, render_template, url_for
@@ -14,14 +15,14 @@ from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
 
 
-def _no_store(body, status: int = 200):
+def no_store(body, status: int = 200):
     # The address holds a secret: keep the page out of every cache.
     response = make_response(body, status)
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
-def _invalid_link(state: TokenState, purpose: str):
+def invalid_link(state: TokenState, purpose: str):
     texts = {
         TokenState.UNKNOWN: _("This link is not valid. Check that you copied the whole address from the email."),
         TokenState.USED: _("This link has already been used. Each link works only once."),
@@ -29,7 +30,7 @@ def _invalid_link(state: TokenState, purpose: str):
     }
     status = 404 if state is TokenState.UNKNOWN else 410
     page = render_template("accounts/link_invalid.html", text=texts[state], purpose=purpose)
-    return _no_store(page, status)
+    return no_store(page, status)
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
@@ -54,14 +55,14 @@ def reset_password(token: str):
     now = utcnow()
     state, row = find_token(token, "reset", now)
     if state is not TokenState.VALID:
-        return _invalid_link(state, "reset")
+        return invalid_link(state, "reset")
     form = NewPasswordForm()
     if form.validate_on_submit() and form.check_policy(services.context_words(row.user)):
         services.reset_password(row, form.password.data, now)
         db.session.commit()
         flash(_("Your password has been changed. You can now log in with it."), "success")
         return redirect(url_for("accounts.login"))
-    return _no_store(render_template("accounts/reset_password.html", form=form))
+    return no_store(render_template("accounts/reset_password.html", form=form))
 
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
@@ -70,7 +71,7 @@ def accept_invitation(token: str):
     now = utcnow()
     state, row = find_token(token, "invite", now)
     if state is not TokenState.VALID:
-        return _invalid_link(state, "invite")
+        return invalid_link(state, "invite")
     user = row.user
     form = NewPasswordForm()
     if form.validate_on_submit() and form.check_policy(services.context_words(user)):
@@ -82,4 +83,4 @@ def accept_invitation(token: str):
         flash(_("Welcome to ent_lite. Your password is saved."), "success")
         # An administrator or DPO is sent on to set up the second factor first.
         return redirect(url_for("core.home"))
-    return _no_store(render_template("accounts/accept_invitation.html", form=form, user=user))
+    return no_store(render_template("accounts/accept_invitation.html", form=form, user=user))

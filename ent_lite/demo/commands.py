@@ -9,8 +9,8 @@ import click
 from flask import current_app
 from sqlalchemy import func, select
 
-from ent_lite.accounts.activation import format_code
-from ent_lite.accounts.models import ActivationCode, Membership, Role, User
+from ent_lite.accounts.activation import IssuedCode, format_code, issue_activation_code
+from ent_lite.accounts.models import Membership, Role, User
 from ent_lite.cli import ent_lite_cli
 from ent_lite.core.db_types import utcnow
 from ent_lite.demo import data
@@ -41,7 +41,9 @@ def seed_demo_command(city_name: str, seed: int) -> None:
     else:
         db.session.commit()
         click.echo(f"Seeded the demo city “{city.name}” in {time.monotonic() - started:.1f} s.")
-    click.echo(format_logins(city, utcnow()))
+    logins = format_logins(city, utcnow())
+    db.session.commit()  # the activation code just issued for the output
+    click.echo(logins)
 
 
 def demo_logins(city: City) -> list[tuple[str, str, str]]:
@@ -90,12 +92,17 @@ def _place(user: User) -> str:
     return f", {', '.join(places)}" if places else ""
 
 
-def unused_activation_code(city: City, now: datetime) -> ActivationCode | None:
-    return db.session.scalar(
-        select(ActivationCode).join(User, User.id == ActivationCode.user_id)
-        .where(User.city_id == city.id, ActivationCode.used_dt.is_(None), ActivationCode.expires_dt > now)
-        .order_by(ActivationCode.id).limit(1)
+def fresh_activation_code(city: City, now: datetime) -> IssuedCode | None:
+    """A new code for the first family not yet activated, as a printed letter would give it:
+    the database keeps only a hash of codes, so the one shown is issued now (the caller commits)."""
+    guardian = db.session.scalar(
+        select(User).where(User.city_id == city.id, User.role == Role.GUARDIAN, User.password_hash.is_(None),
+                           User.is_enabled.is_(True))
+        .order_by(User.id).limit(1)
     )
+    if guardian is None:
+        return None
+    return issue_activation_code(guardian, now, current_app.config["ACTIVATION_CODE_DAYS"])
 
 
 def format_logins(city: City, now: datetime) -> str:
@@ -104,9 +111,9 @@ def format_logins(city: City, now: datetime) -> str:
     lines = ["", f"Demo logins (every account's password: {data.DEMO_PASSWORD})", ""]
     lines.append(f"{'role':<11} {'email':<{width}}  who")
     lines += [f"{role:<11} {email:<{width}}  {who}" for role, email, who in rows]
-    code = unused_activation_code(city, now)
+    code = fresh_activation_code(city, now)
     if code is not None:
         lines += ["", "Activate a family account (as a parent would, from the letter):",
-                  f"  activation code {format_code(code.code)}, family name {code.user.last_name}"]
+                  f"  activation code {format_code(code.code)}, family name {code.row.user.last_name}"]
     lines += ["", f"Sign in at {current_app.config['BASE_URL']}/login", ""]
     return "\n".join(lines)

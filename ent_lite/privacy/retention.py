@@ -70,14 +70,14 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         "accounts": _cols("id public_id city_id role first_name last_name email phone password_hash "
                           "session_nonce locale is_enabled privacy_notice_version created_dt "
                           "activated_dt last_login_dt password_changed_dt totp_secret totp_pending_secret "
-                          "totp_last_step"),
+                          "totp_last_step pending_email"),
     },
     # Second-factor recovery codes live as long as the account's second factor.
     "recovery_code": {"accounts": _cols("id user_id code_hash created_dt used_dt")},
     "membership": {"accounts": _cols("id user_id establishment_id group_id")},
     # The hash of a logged-out device's random key, in no other table: it names no one.
     "revoked_login": {NOT_PERSONAL: _cols("id key_hash expires_dt")},
-    "activation_code": {"security_tokens": _cols("id user_id code created_dt expires_dt used_dt")},
+    "activation_code": {"security_tokens": _cols("id user_id code_hash created_dt expires_dt used_dt")},
     "account_token": {"security_tokens": _cols("id user_id purpose token_hash created_dt expires_dt used_dt")},
     "child": {"pupil_records": _cols("id public_id city_id first_name last_name birth_date level created_dt left_dt")},
     "enrolment": {"pupil_records": _cols("id child_id group_id")},

@@ -25,7 +25,7 @@ def _accounts(guardian, child_ids):
     # Password hash, session nonce and second-factor secret are credentials, not information.
     u = guardian
     return [row(public_id=u.public_id, role=u.role, first_name=u.first_name, last_name=u.last_name,
-                 email=u.email, phone=u.phone, language=u.locale, is_enabled=u.is_enabled,
+                 email=u.email, pending_email=u.pending_email, phone=u.phone, language=u.locale, is_enabled=u.is_enabled,
                  privacy_notice_version=u.privacy_notice_version, created_dt=u.created_dt,
                  activated_dt=u.activated_dt, last_login_dt=u.last_login_dt,
                  password_changed_dt=u.password_changed_dt)]

@@ -5,22 +5,18 @@ their children), whatever the number of children or rows.
 """
 from __future__ import annotations
 
-import smtplib
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask import current_app, render_template
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, literal, select, union_all
 
-from ent_lite.accounts.emails import external_url, user_language
+from ent_lite.accounts import email_change, emails
+from ent_lite.accounts.email_change import target_address
 from ent_lite.accounts.models import AccountToken, ActivationCode, User
 from ent_lite.accounts.passwords import verify_password
-from ent_lite.accounts.services import email_taken
 from ent_lite.audit.services import record
 from ent_lite.conversations.models import Message, Thread, ThreadRead
-from ent_lite.core.mail import send_mail
 from ent_lite.core.text import normalise_email
 from ent_lite.extensions import db
 from ent_lite.files.models import Attachment
@@ -142,47 +138,48 @@ def my_data(user: User) -> tuple[list[CategoryLine], list[ChildData]]:
 
 # --- contact data ------------------------------------------------------------------------
 
-class EmailTaken(ValueError):
-    pass
-
-
 class PasswordNeeded(ValueError):
     """The email would change but the current password was missing or wrong."""
 
 
-def correct_contact(user: User, email: str, phone: str | None, now: datetime,
-                    password: str | None = None) -> list[str]:
-    """Apply the guardian's corrected email and phone; returns the changed fields' names.
+@dataclass
+class ContactChange:
+    """What a correction changed (field names), and the link to mail when an address waits."""
 
+    fields: list[str]
+    confirm_token: str | None = None
+
+
+def correct_contact(user: User, email: str, phone: str | None, now: datetime,
+                    password: str | None = None) -> ContactChange:
+    """Apply the guardian's corrected phone, and ask for the confirmation of a new email.
+
+    The new address replaces the current one only once its emailed link is followed
+    (accounts/email_change.py); typing the current address again withdraws a pending one.
     A new email needs the current ``password`` (the address receives password resets), else
-    PasswordNeeded is raised before anything changes. Audited with the field names only;
-    flushes, the caller commits and then announces a changed email to the old address
-    (``send_email_changed``).
+    PasswordNeeded is raised before anything changes; an address another account uses raises
+    EmailTaken. Audited with the field names only; flushes, the caller commits and then mails
+    (``send_contact_mails``).
     """
     email = normalise_email(email)
     phone = (phone or "").strip() or None
-    changed = []
-    if email != (user.email or ""):
+    change = ContactChange([])
+    if email != target_address(user):
         if not password or not verify_password(user.password_hash, password):
             raise PasswordNeeded()
-        if email_taken(email, by_other_than=user):
-            raise EmailTaken(email)
-        user.email = email
-        changed.append("email")
+        change.confirm_token = email_change.request_change(user, email, now)
+        change.fields.append("email")
     if phone != user.phone:
         user.phone = phone
-        changed.append("phone")
-    if changed:
-        record("contact.correct", actor=user, target=user, now=now, details={"fields": changed})
+        change.fields.append("phone")
+    if change.fields:
+        record("contact.correct", actor=user, target=user, now=now, details={"fields": change.fields})
         db.session.flush()
-    return changed
+    return change
 
 
-def send_email_changed(user: User, old_email: str) -> None:
-    with force_locale(user_language(user)):
-        subject = _("The email address of your ent_lite account was changed")
-        body = render_template("rights/email/email_changed.txt", link=external_url("accounts.reset_request"))
-    try:
-        send_mail(old_email, subject, body)
-    except (smtplib.SMTPException, OSError):
-        current_app.logger.error("email-change notice to user %s could not be sent", user.public_id)
+def send_contact_mails(user: User, change: ContactChange) -> None:
+    """The link to the new address; word of the request to the address that keeps receiving."""
+    if change.confirm_token is not None:
+        emails.send_email_confirmation(user, change.confirm_token)
+        emails.send_email_change_requested(user, user.email)

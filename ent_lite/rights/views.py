@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from ent_lite.accounts import throttling
+from ent_lite.accounts.email_change import EmailTaken, target_address
 from ent_lite.accounts.models import Role
 from ent_lite.audit.services import record
 from ent_lite.core.auth import roles_required
@@ -37,12 +38,12 @@ def my_data():
 # Wrong passwords count, so the form cannot be used to guess the password of an open session.
 @throttling.failures_per_user(throttling.PASSWORD_CHANGE_PER_USER)
 def contact():
-    form = ContactForm(data={"email": current_user.email, "phone": current_user.phone})
+    # The address last chosen: a pending one is shown (and kept) rather than silently dropped.
+    form = ContactForm(data={"email": target_address(current_user), "phone": current_user.phone})
     if form.validate_on_submit():
-        old_email = current_user.email
         try:
-            changed = services.correct_contact(current_user, form.email.data, form.phone.data, utcnow(),
-                                               password=form.current_password.data)
+            change = services.correct_contact(current_user, form.email.data, form.phone.data, utcnow(),
+                                              password=form.current_password.data)
             db.session.commit()
         except services.PasswordNeeded:
             db.session.rollback()
@@ -50,16 +51,22 @@ def contact():
             form.current_password.errors.append(
                 _("This is not your current password.") if form.current_password.data
                 else _("Type your current password to change your email address."))
-        except (services.EmailTaken, IntegrityError):
+        except (EmailTaken, IntegrityError):
             # IntegrityError: another account took the address between the check and the write.
             db.session.rollback()
             form.email.errors.append(_("This email address is already used by another account."))
         else:
-            if "email" in changed and old_email:
-                services.send_email_changed(current_user, old_email)
-            flash(_("Your contact details are saved.") if changed else _("Nothing was changed."), "success")
+            services.send_contact_mails(current_user, change)
+            flash(_contact_message(change), "success")
             return redirect(url_for("rights.my_data", _anchor="contact"))
     return render_template("rights/contact.html", form=form)
+
+
+def _contact_message(change: services.ContactChange) -> str:
+    if change.confirm_token is not None:
+        return _("Your contact details are saved. We have sent a link to your new email address: "
+                 "follow it to receive ent_lite's messages there. Until then they go to your current address.")
+    return _("Your contact details are saved.") if change.fields else _("Nothing was changed.")
 
 
 @bp.post("/privacy/my-data/export")

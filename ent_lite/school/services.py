@@ -4,10 +4,10 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, union
 
 from ent_lite.extensions import db
-from ent_lite.school.models import Child, City, GuardianLink
+from ent_lite.school.models import Child, City, Establishment, Group, GuardianLink
 
 SCHOOL_YEAR_RE = re.compile(r"(\d{4})-(\d{4})")
 
@@ -48,3 +48,12 @@ def guardian_children(user_id: int) -> list[Child]:
         select(Child).join(GuardianLink, GuardianLink.child_id == Child.id)
         .where(GuardianLink.user_id == user_id)
         .order_by(Child.first_name, Child.last_name, Child.id)))
+
+
+def place_names(city_id: int) -> list[str]:
+    """The names of the city's establishments (schools, periscolaire sites, services) and of
+    their groups, each once: words a password must not borrow (accounts/password_policy.py)."""
+    establishments = select(Establishment.name).where(Establishment.city_id == city_id)
+    groups = select(Group.name).join(Establishment, Establishment.id == Group.establishment_id) \
+        .where(Establishment.city_id == city_id)
+    return list(db.session.scalars(union(establishments, groups)))

@@ -1,8 +1,10 @@
-"""Activation codes and printable letters for the families of a class (directors and admins)."""
+"""Activation letters for the families of a class (directors and admins): the class list, and
+printing, which issues the codes the letters carry."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
-from flask_babel import format_date, ngettext
+from flask_babel import format_date
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -31,6 +33,12 @@ def activation_url() -> str:
     return current_app.config["BASE_URL"].rstrip("/") + url_for("accounts.activate")
 
 
+def notice_url() -> str:
+    """The public privacy notice, printed on the letters: families who never activate are
+    processed too, and the letter may be all they ever read of ent_lite."""
+    return current_app.config["BASE_URL"].rstrip("/") + url_for("privacy.notice")
+
+
 @bp.get("/activation-codes")
 @roles_required("director", "admin")
 def activation_codes():
@@ -46,24 +54,35 @@ def class_codes(public_id: str):
     group = get_class_for_codes(public_id)
     now = utcnow()
     letters = codes.class_letters(current_user, group, now)
-    # The letters show pupils' names and working codes: who looked is worth knowing.
+    # The list shows pupils' names and who has not activated: who looked is worth knowing.
     record("roster.codes_view", actor=current_user, target=group.establishment, now=now,
            details={"group": group.public_id, "letters": len(letters)})
-    page = render_template("school/class_codes.html", group=group, letters=letters,
-                           activation_url=activation_url(), format_date=format_date,
-                           format_code=format_code)
+    page = render_template("school/class_codes.html", group=group, letters=letters, format_date=format_date)
     db.session.commit()  # after rendering, which would otherwise reload every expired letter
     return page
 
 
-@bp.post("/classes/<public_id>/codes/renew")
+# Printing is a POST: it issues new codes, and a code's text exists only in this response.
+
+@bp.post("/classes/<public_id>/letters")
 @roles_required("director", "admin")
-def renew_class_codes(public_id: str):
-    group = get_class_for_codes(public_id)
-    now = utcnow()
-    renewed = codes.renew_codes(current_user, group, now, current_app.config["ACTIVATION_CODE_DAYS"])
-    record("roster.codes_renew", actor=current_user, target=group.establishment, now=now,
-           details={"group": group.public_id, "renewed": renewed})
-    db.session.commit()
-    flash(ngettext("%(num)d new code was created.", "%(num)d new codes were created.", renewed), "success")
-    return redirect(url_for(".class_codes", public_id=group.public_id))
+def print_class_letters(public_id: str):
+    return _print_letters(get_class_for_codes(public_id), None)
+
+
+@bp.post("/classes/<public_id>/letters/<child_id>")
+@roles_required("director", "admin")
+def print_family_letter(public_id: str, child_id: str):
+    return _print_letters(get_class_for_codes(public_id), child_id)
+
+
+def _print_letters(group: Group, child_public_id: str | None):
+    letters = codes.print_letters(current_user, group, utcnow(), current_app.config["ACTIVATION_CODE_DAYS"],
+                                  child_public_id)
+    if not letters:
+        flash(_("There is no letter to print: every guardian has activated an account."), "error")
+        return redirect(url_for(".class_codes", public_id=group.public_id))
+    page = render_template("school/letters.html", group=group, letters=letters, activation_url=activation_url(),
+                           notice_url=notice_url(), format_date=format_date, format_code=format_code)
+    db.session.commit()  # after rendering, which would otherwise reload every letter
+    return page

@@ -4,9 +4,11 @@ from __future__ import annotations
 import hashlib
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from ent_lite.accounts import invitations
 from ent_lite.accounts.models import AccountToken
+from ent_lite.accounts.tokens import TokenState, find_token, issue_token
 from ent_lite.core.db_types import utcnow
 from tests import factories
 from tests.accounts.conftest import NEW_PASSWORD, link_path
@@ -155,3 +157,41 @@ def test_the_reset_email_leaves_only_after_the_response_so_timing_reveals_no_acc
     assert mailbox.to(world.parent_a.email) == []
     response.close()
     assert len(mailbox.to(world.parent_a.email)) == 1
+
+
+# A reset link asked for before a password or email change must not undo that change ---------
+
+def test_a_password_change_on_the_account_page_ends_every_reset_link(client, other_client, world, mailbox,
+                                                                       login_as):
+    # Someone who read the mailbox once holds a link; the owner then changes the password.
+    path = reset_link(other_client, mailbox, world.parent_a)
+    login_as(world.parent_a)
+    response = client.post("/account/password", data={
+        "current_password": factories.PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert response.status_code == 302
+    refused = choose(other_client, path, password="an attacker's own sentence")
+    assert refused.status_code == 410 and "expired or was replaced" in refused.get_data(as_text=True)
+    client.post("/logout")
+    login_as(world.parent_a, password=NEW_PASSWORD)
+
+
+def test_using_one_reset_link_ends_the_others(client, other_client, world, db, mailbox):
+    first = reset_link(other_client, mailbox, world.parent_a)
+    # A second outstanding link made by hand (the form replaces earlier links itself).
+    second = "/password/reset/" + issue_token(world.parent_a, "reset", utcnow(), timedelta(minutes=60))
+    db.session.commit()
+    # issue_token ended the first one: bring it back to prove that a used link ends the others.
+    db.session.execute(update(AccountToken).where(AccountToken.id == db.session.scalars(
+        select(AccountToken.id).order_by(AccountToken.id)).first()).values(expires_dt=utcnow() + timedelta(hours=1)))
+    db.session.commit()
+    assert choose(client, second).status_code == 302
+    assert choose(other_client, first, password="an attacker's own sentence").status_code == 410
+
+
+def test_a_password_set_at_invitation_ends_reset_links(client, world, db):
+    now = utcnow()
+    reset = issue_token(world.teacher_a, "reset", now, timedelta(minutes=60))
+    invite = issue_token(world.teacher_a, "invite", now, timedelta(days=3))
+    invitations.accept_invitation(find_token(invite, "invite", now)[1], NEW_PASSWORD, now)
+    db.session.commit()
+    assert find_token(reset, "reset", now)[0] is TokenState.EXPIRED

@@ -13,6 +13,7 @@ from ent_lite.audit.models import AuditEntry
 from ent_lite.audit.services import details_of, search, verify_chain
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
+from tests import factories
 from ent_lite.forms import services as forms
 from ent_lite.posts import services as posts
 
@@ -116,12 +117,16 @@ def test_refused_codes_page_is_not_audited(world, login_as):
     assert search(action="roster.codes_view").entries == []
 
 
-def test_codes_renewal_is_audited(world, login_as):
+def test_printing_letters_is_audited(world, login_as):
+    waiting = factories.make_user(world.city, "guardian", "Nina", "Sans", activated=False)
+    factories.make_child(world.city, world.class_a, "Zoé", "Sans", guardians=(waiting,))
+    db.session.commit()
     client = login_as(world.director)
-    assert client.post(f"/school/classes/{world.class_a.public_id}/codes/renew").status_code == 302
-    entry = only("roster.codes_renew")
+    assert client.post(f"/school/classes/{world.class_a.public_id}/letters").status_code == 200
+    entry = only("roster.codes_print")
     assert entry.target_ref == f"establishment:{world.school.public_id}"
-    assert details_of(entry)["group"] == world.class_a.public_id
+    assert details_of(entry) == {"group": world.class_a.public_id, "letters": 1, "codes": 1, "one_family": False}
+    assert_no_personal_data(entry)
 
 
 # Staff viewing a child's data (PRIVACY.md 33) ----------------------------------------------------

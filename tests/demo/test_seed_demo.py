@@ -6,12 +6,13 @@ import re
 from sqlalchemy import func, select
 
 from ent_lite import PROJECT_ROOT
-from ent_lite.accounts.activation import format_code
+from ent_lite.accounts.activation import format_code, hash_code, normalise_code
 from ent_lite.accounts.models import ActivationCode, Membership, Role, User
-from ent_lite.accounts.password_policy import context_words_for, password_problems
+from ent_lite.accounts.password_policy import context_words_for, password_problems, place_words
 from ent_lite.audience.keys import ESTABLISHMENT, GROUP
 from ent_lite.demo.data import DEMO_CITY_NAME, DEMO_PASSWORD
 from ent_lite.posts.models import Post, PostAudience
+from ent_lite.school.services import place_names
 from ent_lite.school.models import (
     Child,
     City,
@@ -108,9 +109,20 @@ def test_output_lists_a_login_for_every_role_and_an_activation_code(runner, db):
     for role in Role.ALL:
         assert re.search(rf"^{role}\s+\S+@", output, re.MULTILINE), role
     match = re.search(r"activation code (\S+), family name (.+)$", output, re.MULTILINE)
-    code = db.session.scalar(select(ActivationCode).where(ActivationCode.code == match[1].replace("-", "")))
-    assert code.used_dt is None and format_code(code.code) == match[1]
+    code = db.session.scalar(select(ActivationCode).where(ActivationCode.code_hash == hash_code(match[1])))
+    assert code.used_dt is None and format_code(normalise_code(match[1])) == match[1]
     assert code.user.last_name == match[2]
+    # Only a keyed hash is stored: the printed code appears nowhere in the table.
+    assert match[1].replace("-", "") not in str(db.session.execute(select(ActivationCode.__table__)).all())
+
+
+def test_each_run_prints_a_new_working_code_and_voids_the_one_printed_before(runner, db, client):
+    first = re.search(r"activation code (\S+)", seed(runner))[1]
+    second = re.search(r"activation code (\S+)", seed(runner))[1]
+    assert first != second
+    assert "This code is unknown" in client.post("/activate", data={"code": first},
+                                                 headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert client.post("/activate", data={"code": second}).location.endswith("/activate/name")
 
 
 def test_printed_accounts_sign_in_with_the_demo_password(runner, db, login_as):
@@ -125,9 +137,11 @@ def test_demo_password_meets_the_password_policy_for_every_account(runner, db):
     seed(runner)
 
     city = db.session.scalar(select(City))
+    places = place_words(place_names(city.id))
+    assert "jaures" in places and "tilleuls" in places
     for user in db.session.scalars(select(User)):
         words = context_words_for(user.first_name, user.last_name, user.email, city.name)
-        assert password_problems(DEMO_PASSWORD, words) == [], user.email
+        assert password_problems(DEMO_PASSWORD, words, places) == [], user.email
 
 
 def test_second_run_changes_nothing(runner, db):

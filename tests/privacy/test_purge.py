@@ -83,7 +83,7 @@ def accounts(world, make_post, make_thread):
 
 
 def security_tokens(world, make_post, make_thread):
-    code = ActivationCode(user_id=world.parent_b.id, code="ABCD2345", created_dt=utc(2026, 1, 1),
+    code = ActivationCode(user_id=world.parent_b.id, code_hash="a" * 64, created_dt=utc(2026, 1, 1),
                           expires_dt=utc(2026, 3, 1))
     db.session.add(code)
     db.session.commit()
@@ -205,7 +205,7 @@ def _build_old_data(world, make_post, make_thread):
     make_thread(utc(2025, 11, 3))
     world.child_b.left_dt = utc(2025, 12, 1)
     world.parent_b.created_dt = utc(2024, 9, 1)
-    db.session.add(ActivationCode(user_id=world.parent_b.id, code="WXYZ2345", created_dt=utc(2025, 1, 1),
+    db.session.add(ActivationCode(user_id=world.parent_b.id, code_hash="b" * 64, created_dt=utc(2025, 1, 1),
                                   expires_dt=utc(2025, 3, 1)))
     record("login.success", actor=world.parent_a, now=utc(2025, 5, 1))
     # Consent proof: a grant withdrawn in 2021 is due, the withdrawal (in force) is not.

@@ -29,19 +29,20 @@ def test_guardian_corrects_email_and_phone(world, login_as, english, mailbox):
                                                "current_password": factories.PASSWORD})
     assert response.status_code == 302
     db.session.refresh(world.parent_a)
-    assert world.parent_a.email == "fatou.new@example.org" and world.parent_a.phone == "06 11 22 33 44"
+    # The phone is saved; the new address waits for its link (tests/accounts/test_email_confirmation.py).
+    assert world.parent_a.phone == "06 11 22 33 44"
+    assert world.parent_a.email == old and world.parent_a.pending_email == "fatou.new@example.org"
     (entry,) = contact_entries()
     assert json.loads(entry.details) == {"fields": ["email", "phone"]}
     # Never the values, neither old nor new.
     assert "example.org" not in entry.details and "06" not in entry.details
-    # The old address is told; the new one is not where the notice goes.
+    # The old address is told; the new one gets only its confirmation link.
     (notice,) = mailbox.to(old)
-    assert "email address of your ent_lite account has just been changed" in notice.get_content()
-    assert not mailbox.to("fatou.new@example.org")
-    # The new address logs in.
-    client.post("/logout")
-    assert client.post("/login", data={"email": "fatou.new@example.org",
-                                       "password": "correct horse battery staple"}).status_code == 302
+    assert "Another email address was given for your ent_lite account" in notice.get_content()
+    (link,) = mailbox.to("fatou.new@example.org")
+    assert "/account/email/confirm/" in link.get_content()
+    # The form shows the address waiting, so that saving the phone again does not withdraw it.
+    assert 'value="fatou.new@example.org"' in client.get(CONTACT_PAGE).get_data(as_text=True)
 
 
 def test_phone_only_sends_no_mail(world, login_as, mailbox):

@@ -79,7 +79,7 @@ def test_re_importing_the_same_file_changes_nothing(roster_import):
 
 def test_an_updated_file_updates_adds_and_marks_departures(roster_import):
     roster_import(csv_text())
-    fatou_code = db.session.scalar(select(ActivationCode.code).join(User).where(User.first_name == "Fatou"))
+    fatou_code = db.session.scalar(select(ActivationCode.code_hash).join(User).where(User.first_name == "Fatou"))
     rows = [
         ROWS[0].replace("CP A;CP", "CP B;CP").replace("0612345678", "0700000000"),  # class and phone change
         ROWS[1],
@@ -98,7 +98,7 @@ def test_an_updated_file_updates_adds_and_marks_departures(roster_import):
     assert class_of(leo).name == "CP A" and leo.guardian_links  # kept, not deleted
     assert guardians()["Fatou Diallo"].phone == "0700000000"
     # Existing guardians keep their code.
-    assert db.session.scalar(select(ActivationCode.code).join(User).where(User.first_name == "Fatou")) == fatou_code
+    assert db.session.scalar(select(ActivationCode.code_hash).join(User).where(User.first_name == "Fatou")) == fatou_code
     assert count(ActivationCode) == 5
 
     # Léo is listed again: no longer marked as left.
