@@ -35,10 +35,10 @@ def choose_password(client, mail, password: str):
 
 
 def printed_code(client, group: Group, first_name: str, last_name: str) -> str:
-    """The code on the family's letter, read from the class's letters page the admin prints."""
-    page = client.get(f"/school/classes/{group.public_id}/codes", headers=ENGLISH).get_data(as_text=True)
+    """The code on the family's letter, issued when the admin prints the class's letters."""
+    page = client.post(f"/school/classes/{group.public_id}/letters", headers=ENGLISH).get_data(as_text=True)
     match = re.search(re.escape(f"<dt>{first_name} {last_name.upper()}</dt>") +
-                      r'\s*<dd><span class="code">([A-Z0-9-]+)</span>', page)
+                      r'\s*<dd><span class="code" translate="no">([A-Z0-9-]+)</span>', page)
     assert match, page
     return match.group(1)
 
