@@ -1,12 +1,23 @@
 """Writing and editing a post: text, audience and options (schedule, expiry, urgency, signature)."""
 from __future__ import annotations
 
+import re
+import secrets
 from datetime import datetime, time
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, FormField, SelectMultipleField, StringField, TextAreaField, TimeField
+from wtforms import (
+    BooleanField,
+    DateField,
+    FormField,
+    HiddenField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -25,6 +36,7 @@ DEFAULT_PUBLISH_TIME = time(8, 0)
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 BAD_DATE = _l("Enter the date as day, month and year, for example 30/06/2026.")
 BAD_TIME = _l("Enter a time, for example 08:30.")
+SUBMISSION_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 def _strip(value):
@@ -79,6 +91,9 @@ class PostForm(FlaskForm):
     )
     # The poll or authorisation builder (forms feature); removed from the edit page.
     poll = FormField(FormBuilderForm)
+    # A one-time token given with the empty form and sent back by every submit of it, so a
+    # double tap publishes one post (ent_lite.posts.services.submitted_post). Edit pages drop it.
+    submission = HiddenField()
 
     now: datetime | None = None  # set by ``check``
     start_dt: datetime | None = None  # a published post's fixed publication time
@@ -88,6 +103,16 @@ class PostForm(FlaskForm):
     # consent was withdrawn since); checked again when the audience changes.
     already_tagged: frozenset[int] = frozenset()
     tagged_for_keys: frozenset = frozenset()
+
+    def new_submission(self) -> None:
+        self.submission.data = secrets.token_urlsafe(24)
+
+    def submission_token(self) -> str | None:
+        """The form's token as sent back; None when missing or not one we could have given."""
+        if "submission" not in self:
+            return None
+        value = self.submission.data or ""
+        return value if SUBMISSION_TOKEN.fullmatch(value) else None
 
     def offer(self, targets: list[PostTarget]) -> None:
         self.allowed = {t.token: t for t in targets}

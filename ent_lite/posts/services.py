@@ -84,7 +84,7 @@ def _apply_options(post: Post, options: PostOptions) -> None:
 
 
 def create_post(author, title: str, body: str, targets: Sequence[PostTarget | Key], now: datetime,
-                options: PostOptions | None = None) -> Post:
+                options: PostOptions | None = None, submission_token: str | None = None) -> Post:
     """Write one post and its audience keys; the caller commits.
 
     ``targets``: a non-empty list of ``PostTarget`` (kind, value, label, establishment_id) as
@@ -94,6 +94,9 @@ def create_post(author, title: str, body: str, targets: Sequence[PostTarget | Ke
     (``ValueError``). Publishing to the whole city is one post plus one key row.
     ``options.publish_at`` in the future schedules the post; an expiry before publication
     is a ``ValueError``.
+    ``submission_token``: the composer form's one-time token; a second post with the same
+    token by the same author breaks a unique constraint (``IntegrityError`` at flush), so a
+    double submit racing the first publishes nothing more (see ``submitted_post``).
     """
     options = options or PostOptions()
     chosen, establishment_id = _checked_targets(author, targets)
@@ -106,12 +109,21 @@ def create_post(author, title: str, body: str, targets: Sequence[PostTarget | Ke
         body_html=render_body(body),
         created_dt=now,
         published_dt=publish_at if publish_at is not None and publish_at > now else now,
+        submission_token=submission_token,
     )
     _apply_options(post, options)
     post.audience = [PostAudience(kind=kind, value=value) for kind, value in chosen]
     db.session.add(post)
     db.session.flush()
     return post
+
+
+def submitted_post(author, submission_token: str | None) -> Post | None:
+    """The post this author already published from the form carrying this token, if any."""
+    if not submission_token:
+        return None
+    return db.session.scalar(select(Post).where(Post.author_id == author.id,
+                                                Post.submission_token == submission_token))
 
 
 @dataclass(frozen=True)

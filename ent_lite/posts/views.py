@@ -9,6 +9,7 @@ from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms.validators import ValidationError
 
@@ -180,9 +181,14 @@ def compose():
     form.offer_children(services.taggable_children(current_user, targets))
     if not targets:
         return _render_form(form, has_targets=False)
-    if request.method == "GET" and len(targets) == 1:
-        # The narrowest audience by default (PRIVACY.md 19): only when there is no choice.
-        form.targets.data = [targets[0].token]
+    if request.method == "GET":
+        form.new_submission()
+        if len(targets) == 1:
+            # The narrowest audience by default (PRIVACY.md 19): only when there is no choice.
+            form.targets.data = [targets[0].token]
+    elif (already := services.submitted_post(current_user, form.submission_token())) is not None:
+        # A second submit of a form already published (double tap, back button).
+        return _already_published(already)
     if request.method == "POST" and "preview" in request.form:
         return _render_form(form, has_targets=True, families=_preview(form))
     now = utcnow()
@@ -190,15 +196,29 @@ def compose():
         uploads = _store_files(form, now)
         if uploads is not None:
             chosen = form.chosen_targets()
-            post = services.create_post(current_user, form.title.data, form.body.data, chosen, now, form.options())
-            photo_tags.set_tags(post, form.tagged())
-            for attachment in uploads:
-                attachment.post_id = post.id
-            attach_form(post, form.poll.data, now)
-            db.session.commit()
+            try:
+                post = services.create_post(current_user, form.title.data, form.body.data, chosen, now,
+                                            form.options(), submission_token=form.submission_token())
+                photo_tags.set_tags(post, form.tagged())
+                for attachment in uploads:
+                    attachment.post_id = post.id
+                attach_form(post, form.poll.data, now)
+                db.session.commit()
+            except IntegrityError:
+                db.session.rollback()  # the files stored for this submit go with it
+                already = services.submitted_post(current_user, form.submission_token())
+                if already is None:
+                    raise
+                # The same form was published by a submit that ran alongside this one.
+                return _already_published(already)
             _flash_published(post, services.count_recipient_families(chosen), now)
             return redirect(url_for("posts.detail", public_id=post.public_id))
     return _render_form(form, has_targets=True)
+
+
+def _already_published(post: Post):
+    flash(_("This post is already published."), "success")
+    return redirect(url_for("posts.detail", public_id=post.public_id))
 
 
 def _flash_published(post: Post, families: int, now) -> None:
@@ -225,7 +245,7 @@ def edit(public_id: str):
     offered = {t.child.id for t in taggable}
     form = PostForm(data={**prefill(post, {t.key: t.token for t in targets}),
                           "children": [c.public_id for c in tagged if c.id in offered]})
-    del form.poll
+    del form.poll, form.submission
     form.offer_children(taggable)
     form.already_tagged = frozenset(c.id for c in tagged)
     form.tagged_for_keys = frozenset((a.kind, a.value) for a in post.audience)

@@ -83,7 +83,7 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     "post": {
         "class_content": _cols("id public_id author_id title body_markdown body_html created_dt "
                                "published_dt expires_dt edited_dt ack_due_dt reminded_dt"),
-        NOT_PERSONAL: _cols("establishment_id is_urgent is_pinned replies_allowed requires_ack ack_every_guardian"),
+        NOT_PERSONAL: _cols("submission_token establishment_id is_urgent is_pinned replies_allowed requires_ack ack_every_guardian"),
     },
     "post_audience": {"class_content": _cols("id post_id kind value")},
     "post_photo_child": {"class_content": _cols("id post_id child_id")},
