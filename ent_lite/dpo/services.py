@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ent_lite.accounts.emails import external_url, user_language
 from ent_lite.accounts.models import Role, User
@@ -136,9 +136,16 @@ def close_request(request: RightsRequest, status: str, answer: str, dpo: User, n
         raise ValueError(f"cannot close with status {status!r}")
     if not request.is_open:
         raise AlreadyClosed(request.public_id)
-    request.status, request.answer = status, answer or None
-    request.handled_dt, request.handled_by_id = now, dpo.id
-    db.session.flush()
+    # One conditional UPDATE: of two DPOs (or tabs) answering at once, one closes the request
+    # and the other, waiting for it, changes nothing and is told.
+    closed = db.session.execute(
+        update(RightsRequest).where(RightsRequest.id == request.id, RightsRequest.status == RequestStatus.OPEN)
+        .values(status=status, answer=answer or None, handled_dt=now, handled_by_id=dpo.id)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(request)
+    if not closed:
+        raise AlreadyClosed(request.public_id)
     record("request.close", actor=dpo, target=request, now=now,
            details={"kind": request.kind, "status": status, "overdue": request.due_dt < now, **(details or {})})
 

@@ -103,14 +103,20 @@ def _load_request(public_id: str) -> RightsRequest:
 def request_page(public_id: str):
     rights_request = _load_request(public_id)
     form = AnswerForm()
+    closed_meanwhile = False
     if rights_request.is_open and form.validate_on_submit():
         now = utcnow()
-        services.close_request(rights_request, form.decision.data, form.answer.data or "", current_user, now)
-        db.session.commit()
-        services.notify_requester(rights_request)
-        flash(_("The request is closed and the guardian is told."), "success")
-        return redirect(url_for("dpo.request_page", public_id=rights_request.public_id))
-    if request.method == "POST" and not rights_request.is_open:
+        try:
+            services.close_request(rights_request, form.decision.data, form.answer.data or "", current_user, now)
+        except services.AlreadyClosed:
+            db.session.rollback()  # another DPO or tab answered while this one was typing
+            closed_meanwhile = True
+        else:
+            db.session.commit()
+            services.notify_requester(rights_request)
+            flash(_("The request is closed and the guardian is told."), "success")
+            return redirect(url_for("dpo.request_page", public_id=rights_request.public_id))
+    if request.method == "POST" and (closed_meanwhile or not rights_request.is_open):
         flash(_("This request was already closed."), "error")
     if request.method == "GET":
         # The page shows a guardian's contact data and maybe a child's name (PRIVACY.md 33).
@@ -128,7 +134,12 @@ def erase(public_id: str):
         abort(404)
     form = EraseForm()
     if form.validate_on_submit():
-        services.carry_out_erasure(rights_request, current_user, utcnow())
+        try:
+            services.carry_out_erasure(rights_request, current_user, utcnow())
+        except services.AlreadyClosed:
+            db.session.rollback()
+            flash(_("This request was already closed."), "error")
+            return redirect(url_for("dpo.request_page", public_id=rights_request.public_id))
         db.session.commit()
         flash(_("The account and the data of this guardian are erased; the request is closed."), "success")
         return redirect(url_for("dpo.request_page", public_id=rights_request.public_id))

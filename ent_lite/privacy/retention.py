@@ -120,7 +120,7 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "audit_checkpoint": {NOT_PERSONAL: _cols("id created_dt through_id through_hash")},
     "retention_override": {NOT_PERSONAL: _cols("category days updated_dt")},
-    "data_export": {"data_exports": _cols("id public_id user_id created_dt expires_dt storage_key size")},
+    "data_export": {"data_exports": _cols("id public_id user_id created_dt export_day expires_dt storage_key size")},
     "rights_request": {
         "rights_requests": _cols("id public_id kind requester_id child_id message received_dt due_dt status "
                                  "handled_dt handled_by_id answer"),
