@@ -86,13 +86,14 @@ def my_requests():
 @roles_required(Role.DPO)
 def workspace():
     page = _page()
-    closed, has_next = services.closed_requests(page)
-    return render_template("dpo/workspace.html", open_requests=services.open_requests(), closed=closed,
+    closed, has_next = services.closed_requests(current_user, page)
+    return render_template("dpo/workspace.html", open_requests=services.open_requests(current_user),
+                           closed=closed,
                            page=page, has_next=has_next, now=utcnow())
 
 
 def _load_request(public_id: str) -> RightsRequest:
-    found = db.session.scalar(select(RightsRequest).where(RightsRequest.public_id == public_id[:40]))
+    found = db.session.scalar(services.city_requests(current_user).where(RightsRequest.public_id == public_id[:40]))
     if found is None:
         abort(404)
     return found
@@ -149,7 +150,7 @@ def erase(public_id: str):
 @bp.get("/dpo/consents")
 @roles_required(Role.DPO)
 def consent_statistics():
-    return render_template("dpo/consents.html", stats=services.consent_statistics(utcnow()))
+    return render_template("dpo/consents.html", stats=services.consent_statistics(utcnow(), current_user.city_id))
 
 
 @bp.get("/dpo/audit")

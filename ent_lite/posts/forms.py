@@ -73,6 +73,8 @@ class PostForm(FlaskForm):
     publish_time = TimeField(_l("At"), default=DEFAULT_PUBLISH_TIME, invalid_value_message=BAD_TIME)
     expires_date = DateField(_l("Hide from families after"), validators=[Optional(), NearToday()],
                              format=DATE_FORMATS, invalid_value_message=BAD_DATE)
+    # City agents only (the views drop it for everyone else): see rules.may_send_optional_info.
+    optional_info = BooleanField(_l("Optional city information"))
     is_urgent = BooleanField(_l("Urgent"))
     is_pinned = BooleanField(_l("Pin to the top"))
     replies_allowed = BooleanField(_l("Allow replies"), default=True)
@@ -226,7 +228,12 @@ class PostForm(FlaskForm):
             requires_ack=wants_ack,
             ack_every_guardian=wants_ack and bool(self.ack_every_guardian.data),
             ack_due_dt=end_of_day_utc(self.ack_due_date.data) if wants_ack and self.ack_due_date.data else None,
+            optional_info="optional_info" in self and bool(self.optional_info.data),
         )
+
+    @property
+    def is_optional_info(self) -> bool:
+        return "optional_info" in self and bool(self.optional_info.data)
 
 
 CONSENT_AUDIENCES = {
@@ -265,4 +272,5 @@ def prefill(post, tokens_by_key: dict) -> dict:
         "requires_ack": post.requires_ack,
         "ack_due_date": to_local(post.ack_due_dt).date() if post.ack_due_dt else None,
         "ack_every_guardian": post.ack_every_guardian,
+        "optional_info": post.is_optional_info,
     }

@@ -83,7 +83,7 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     "post": {
         "class_content": _cols("id public_id author_id title body_markdown body_html created_dt "
                                "published_dt expires_dt edited_dt ack_due_dt reminded_dt"),
-        NOT_PERSONAL: _cols("submission_token establishment_id is_urgent is_pinned replies_allowed requires_ack ack_every_guardian"),
+        NOT_PERSONAL: _cols("submission_token is_optional_info establishment_id is_urgent is_pinned replies_allowed requires_ack ack_every_guardian"),
     },
     "post_audience": {"class_content": _cols("id post_id kind value")},
     "post_photo_child": {"class_content": _cols("id post_id child_id")},
@@ -124,6 +124,7 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     "rights_request": {
         "rights_requests": _cols("id public_id kind requester_id child_id message received_dt due_dt status "
                                  "handled_dt handled_by_id answer"),
+        NOT_PERSONAL: _cols("city_id"),
     },
 }
 
