@@ -37,9 +37,10 @@ def reached_child_ids(post_id: int):
     child_keys = audience_keys.child_keys_subquery()
     return (
         select(child_keys.c.child_id)
-        .join(PostAudience, audience_keys.matches_post_key(
-            child_keys, PostAudience.kind, PostAudience.value, audience_keys.sender_city(Post.establishment_id)))
+        .select_from(PostAudience)
         .join(Post, Post.id == PostAudience.post_id)
+        .join(child_keys, audience_keys.matches_post_key(
+            child_keys, PostAudience.kind, PostAudience.value, audience_keys.sender_city(Post.establishment_id)))
         .where(PostAudience.post_id == post_id, _reached_guardian(child_keys.c.child_id, Post.is_optional_info))
         .distinct()
     )
