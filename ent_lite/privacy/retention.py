@@ -40,6 +40,9 @@ CATEGORIES: dict[str, Category] = {c.key: c for c in (
     Category("conversations", SCHOOL_YEAR_END, 90, 0, 365),
     Category("read_receipts", SCHOOL_YEAR_END, 90, 0, 365),
     Category("form_answers", SCHOOL_YEAR_END, 90, 0, 365),
+    # Answers to questions marked "health or allergy": counted from the form's deadline
+    # (PRIVACY.md 10: sensitive notes are blanked shortly after the activity).
+    Category("health_answers", EVENT, 15, 1, 30),
     # Counted from the child's departure (families: from their last child's departure).
     Category("pupil_records", EVENT, 90, 0, 365),
     Category("accounts", EVENT, 90, 0, 365),
@@ -98,7 +101,7 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "form_question": {
         "class_content": _cols("id form_id label choices_json"),
-        NOT_PERSONAL: _cols("position kind is_required"),
+        NOT_PERSONAL: _cols("position kind is_required is_health"),
     },
     "post_signature": {"form_answers": _cols("id post_id child_id user_id signed_dt")},
     "form_response": {"form_answers": _cols("id public_id form_id child_id respondent_id respondent_key created_dt updated_dt")},
@@ -241,7 +244,7 @@ def deletion_date(obj) -> datetime | None:
     """When a post, message, thread, attachment, form's answers or answer will be deleted (None: unknown)."""
     from ent_lite.conversations.models import Message, Thread
     from ent_lite.files.models import Attachment
-    from ent_lite.forms.models import PostForm, Response
+    from ent_lite.forms.models import PostForm, Question, Response
     from ent_lite.posts.models import Post
 
     if isinstance(obj, Post):
@@ -255,6 +258,13 @@ def deletion_date(obj) -> datetime | None:
         dates = [deletion_dt("form_answers", obj.deadline_dt)]
         if obj.post is not None:
             dates.append(deletion_date(obj.post))
+        return min(dates)
+    if isinstance(obj, Question):
+        # A health or allergy answer goes shortly after the deadline, or with the whole form.
+        form = db.session.get(PostForm, obj.form_id)
+        dates = [deletion_date(form)]
+        if obj.is_health:
+            dates.append(deletion_dt("health_answers", form.deadline_dt))
         return min(dates)
     if isinstance(obj, Response):
         dates = [deletion_dt("form_answers", obj.updated_dt)]
