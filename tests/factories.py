@@ -116,7 +116,7 @@ def build_far_city() -> FarCity:
     db.session.add(service)
     db.session.flush()
     class_ = make_class(school, "CP", "CP")
-    teacher = make_user(city, Role.TEACHER, "Marc", "Lambert")
+    teacher = make_user(city, Role.TEACHER, "Gaspard", "Lambert")
     add_membership(teacher, school, class_)
     director = make_user(city, Role.DIRECTOR, "Sophie", "Garnier")
     add_membership(director, school)
@@ -125,7 +125,7 @@ def build_far_city() -> FarCity:
     admin = make_user(city, Role.ADMIN, "Otto", "Admin")
     dpo = make_user(city, Role.DPO, "Dalia", "Délégué")
     parent = make_user(city, Role.GUARDIAN, "Nora", "Girard")
-    child = make_child(city, class_, "Tom", "Girard", guardians=(parent,))
+    child = make_child(city, class_, "Noé", "Girard", guardians=(parent,))
     return FarCity(city, school, service, class_, teacher, director, city_agent, admin, dpo, parent, child)
 
 
