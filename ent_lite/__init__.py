@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import Flask
 
 from ent_lite import config as config_module
+from ent_lite.core.request_body import LimitedRequest
 from ent_lite.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -16,6 +17,7 @@ MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
 
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=os.environ.get("ENT_LITE_INSTANCE_PATH"))
+    app.request_class = LimitedRequest
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     settings = config_module.from_environment(app.instance_path, (config or {}).get("ENT_LITE_ENV"))
     settings.update(config or {})

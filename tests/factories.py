@@ -92,6 +92,44 @@ def make_child(city: City, group: Group, first_name: str = "Sam", last_name: str
 
 
 @dataclass
+class FarCity:
+    """Another city sharing the database, with the same district name ("Nord") and level (CP)
+    as the first, so that only the city filter keeps each city's audiences apart."""
+
+    city: City
+    school: Establishment
+    service: Establishment
+    class_: Group
+    teacher: User
+    director: User
+    city_agent: User
+    admin: User
+    dpo: User
+    parent: User
+    child: Child
+
+
+def build_far_city() -> FarCity:
+    city = make_city("Autreville")
+    school = make_school(city, "École Victor Hugo", district="Nord")
+    service = Establishment(city=city, kind=EstablishmentKind.SERVICE, name="Service Jeunesse")
+    db.session.add(service)
+    db.session.flush()
+    class_ = make_class(school, "CP", "CP")
+    teacher = make_user(city, Role.TEACHER, "Gaspard", "Lambert")
+    add_membership(teacher, school, class_)
+    director = make_user(city, Role.DIRECTOR, "Sophie", "Garnier")
+    add_membership(director, school)
+    city_agent = make_user(city, Role.CITY_AGENT, "Lina", "Faure")
+    add_membership(city_agent, service)
+    admin = make_user(city, Role.ADMIN, "Otto", "Admin")
+    dpo = make_user(city, Role.DPO, "Dalia", "Délégué")
+    parent = make_user(city, Role.GUARDIAN, "Nora", "Girard")
+    child = make_child(city, class_, "Noé", "Girard", guardians=(parent,))
+    return FarCity(city, school, service, class_, teacher, director, city_agent, admin, dpo, parent, child)
+
+
+@dataclass
 class World:
     city: City
     school: Establishment
@@ -114,6 +152,8 @@ class World:
     child_a: Child
     child_b: Child
     other_child: Child
+    # The second city (far.city): every test runs with it, so nothing may cross city lines.
+    far: FarCity | None = None
     extra: dict = field(default_factory=dict)
 
 
@@ -121,7 +161,7 @@ def build_world() -> World:
     """Two schools; class A and B in the first, one class in the other.
 
     parent_a and parent_a2 share child_a (class A); parent_b has child_b (class B);
-    other_parent has other_child in the other school.
+    other_parent has other_child in the other school. ``far`` is a second city.
     """
     city = make_city()
     school = make_school(city, "École Jules Ferry", district="Nord")
@@ -150,7 +190,8 @@ def build_world() -> World:
     child_a = make_child(city, class_a, "Awa", "Diallo", guardians=(parent_a, parent_a2))
     child_b = make_child(city, class_b, "Léo", "Lefèvre", guardians=(parent_b,))
     other_child = make_child(city, other_class, "Inès", "Benali", guardians=(other_parent,))
+    far = build_far_city()
     db.session.commit()
     return World(city, school, other_school, class_a, class_b, other_class, teacher_a, teacher_b,
                  other_teacher, director, animator, city_agent, admin, dpo, parent_a, parent_a2,
-                 parent_b, other_parent, child_a, child_b, other_child)
+                 parent_b, other_parent, child_a, child_b, other_child, far=far)

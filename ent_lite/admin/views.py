@@ -23,7 +23,8 @@ SUMMARY_SESSION_KEY = "roster_summary"
 @roles_required("admin")
 def index():
     school_year = current_school_year(utcnow())
-    return render_template("admin/index.html", figures=overview(school_year), school_year=school_year)
+    return render_template("admin/index.html", figures=overview(school_year, current_user.city_id),
+                           school_year=school_year)
 
 
 @bp.route("/roster", methods=["GET", "POST"])

@@ -12,6 +12,11 @@ plus one key row. The kinds and what they reach (an instance serves one city):
   school, post to its classes instead);
 - ("all", "*"): every family of the city.
 
+District, level and "all" keys name no city: they reach only the children of the city the
+post is sent from (the city of its establishment), never those of another city sharing the
+database. ``ReaderKeys.city_keys`` and the ``city_id`` column of ``child_keys_subquery`` say
+in which city each such key holds.
+
 Only children still on the roster (``left_dt`` is null) and their guardians are reached.
 The same rules exist twice, on purpose: in Python for one reader (``reader_keys``, one query
 per request) and in SQL for counting families (``child_keys_subquery``); a test checks that
@@ -21,7 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import String, and_, cast, literal_column, select, union_all
+from sqlalchemy import ColumnElement, Integer, String, and_, cast, literal_column, null, or_, select, union_all
 
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
@@ -45,6 +50,9 @@ KINDS = (GROUP, ESTABLISHMENT, DISTRICT, LEVEL, ALL)
 
 Key = tuple[str, str]
 ALL_KEY: Key = (ALL, "*")
+# Keys naming one group or establishment; the others hold within one city only.
+SCOPED_KINDS = (GROUP, ESTABLISHMENT)
+CITY_WIDE_KINDS = (DISTRICT, LEVEL, ALL)
 
 
 def group_key(group_id: int) -> Key:
@@ -78,6 +86,12 @@ class ReaderKeys:
 
     keys: frozenset[Key] = frozenset()
     children_by_key: dict[Key, list[ChildPlace]] = field(default_factory=dict)
+    # {city id: the district, level and "all" keys the children match in that city}
+    city_keys: dict[int, frozenset[Key]] = field(default_factory=dict)
+
+    @property
+    def scoped_keys(self) -> frozenset[Key]:
+        return frozenset(k for k in self.keys if k[0] in SCOPED_KINDS)
 
     def children_for(self, post_keys) -> list[ChildPlace]:
         """The reader's children a post with these keys is about, each named once."""
@@ -102,6 +116,7 @@ def reader_keys(user_id: int, school_year: str | None = None) -> ReaderKeys:
             Child.id, Child.first_name, Child.level,
             Group.id, Group.name, Group.kind, Group.school_year,
             Establishment.id, Establishment.kind, Establishment.district,
+            Child.city_id, Establishment.city_id,
         )
         .join(GuardianLink, GuardianLink.child_id == Child.id)
         .outerjoin(Enrolment, Enrolment.child_id == Child.id)
@@ -117,37 +132,44 @@ def reader_keys(user_id: int, school_year: str | None = None) -> ReaderKeys:
             class_name.setdefault(child_id, group_name)  # latest school year first
 
     by_key: dict[Key, dict[int, ChildPlace]] = {}
+    city_keys: dict[int, set[Key]] = {}
 
-    def add(key: Key, child_id: int, first_name: str, group_name: str | None) -> None:
+    def add(key: Key, child_id: int, first_name: str, group_name: str | None, city_id: int | None = None) -> None:
         by_key.setdefault(key, {}).setdefault(child_id, ChildPlace(child_id, first_name, group_name))
+        if city_id is not None:
+            city_keys.setdefault(city_id, set()).add(key)
 
     for (child_id, first_name, level, group_id, group_name, _, _,
-         est_id, est_kind, district) in rows:
+         est_id, est_kind, district, child_city, est_city) in rows:
         in_class = class_name.get(child_id)
-        add(ALL_KEY, child_id, first_name, in_class)
+        add(ALL_KEY, child_id, first_name, in_class, child_city)
         if level:
-            add(level_key(level), child_id, first_name, in_class)
+            add(level_key(level), child_id, first_name, in_class, child_city)
         if group_id is None:
             continue
         add(group_key(group_id), child_id, first_name, group_name)
         add(establishment_key(est_id), child_id, first_name, in_class or group_name)
         if est_kind == EstablishmentKind.SCHOOL and district:
-            add(district_key(district), child_id, first_name, in_class)
+            add(district_key(district), child_id, first_name, in_class, est_city)
 
     children = {key: list(places.values()) for key, places in by_key.items()}
-    return ReaderKeys(keys=frozenset(children), children_by_key=children)
+    return ReaderKeys(keys=frozenset(children), children_by_key=children,
+                      city_keys={city: frozenset(found) for city, found in city_keys.items()})
 
 
 def child_keys_subquery(school_year: str | None = None):
-    """Every current child's keys as rows (child_id, kind, value): the SQL twin of reader_keys."""
+    """Every current child's keys as rows (child_id, kind, value, city_id): the SQL twin of
+    reader_keys. ``city_id`` is the city where a district, level or "all" key holds (null for
+    group and establishment keys, which name their place); see ``matches_post_key``."""
     school_year = school_year or this_school_year()
 
-    def rows(child_id, kind: str, value):
+    def rows(child_id, kind: str, value, city_id=None):
         # Constants are inlined so PostgreSQL can type the UNION without bound parameters.
         return select(
             child_id.label("child_id"),
             literal_column(f"'{kind}'", String).label("kind"),
             value.label("value"),
+            (city_id if city_id is not None else cast(null(), Integer)).label("city_id"),
         )
 
     current = Child.left_dt.is_(None)
@@ -163,13 +185,24 @@ def child_keys_subquery(school_year: str | None = None):
         .join(Child, Child.id == Enrolment.child_id).where(current, this_year)
     )
     in_district = (
-        rows(Enrolment.child_id, DISTRICT, Establishment.district)
+        rows(Enrolment.child_id, DISTRICT, Establishment.district, Establishment.city_id)
         .join(Group, Group.id == Enrolment.group_id)
         .join(Establishment, Establishment.id == Group.establishment_id)
         .join(Child, Child.id == Enrolment.child_id)
         .where(current, this_year, Establishment.kind == EstablishmentKind.SCHOOL,
                Establishment.district.is_not(None), Establishment.district != "")
     )
-    of_level = rows(Child.id, LEVEL, Child.level).where(current, Child.level != "")
-    everyone = rows(Child.id, ALL, literal_column("'*'", String)).where(current)
+    of_level = rows(Child.id, LEVEL, Child.level, Child.city_id).where(current, Child.level != "")
+    everyone = rows(Child.id, ALL, literal_column("'*'", String), Child.city_id).where(current)
     return union_all(in_group, in_establishment, in_district, of_level, everyone).subquery("child_keys")
+
+
+def matches_post_key(child_keys, kind, value, sender_city_id) -> ColumnElement[bool]:
+    """SQL: a row of ``child_keys_subquery`` matches a post's key sent from that city."""
+    return and_(child_keys.c.kind == kind, child_keys.c.value == value,
+                or_(child_keys.c.kind.in_(SCOPED_KINDS), child_keys.c.city_id == sender_city_id))
+
+
+def sender_city(establishment_id):
+    """SQL: the city of the establishment a post is sent from."""
+    return select(Establishment.city_id).where(Establishment.id == establishment_id).scalar_subquery()

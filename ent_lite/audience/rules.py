@@ -13,7 +13,11 @@ Views and list queries call these functions and nothing else: `visible_*` return
   the read statistics of every post sent from it.
 - animator: posts to their periscolaire groups; reads and sees as a teacher does for them.
 - city_agent: posts from their city service (the establishment of their membership) to all
-  families, a school, a district or a level; reads what they wrote.
+  families, a school, a district or a level of their city; reads what they wrote. A city
+  agent may mark a post as optional city information: it then reaches only the guardians
+  who agreed to receive it (consent purpose "city_information", asked through ``consents.may``).
+- district, level and "all" audiences hold in the city the post is sent from only
+  (``audience.keys``): a post never crosses to another city's families.
 - admin, dpo: no post, no child (the DPO never reads message content).
 
 Callers that ask several questions in one request compute `reach_of(user)` once and pass it.
@@ -31,6 +35,7 @@ from sqlalchemy import ColumnElement, and_, false, or_, select
 from ent_lite.accounts.models import Membership, Role, User
 from ent_lite.audience import keys as audience_keys
 from ent_lite.audience.keys import Key, ReaderKeys
+from ent_lite.consents import services as consents
 from ent_lite.conversations.models import Message, Thread, ThreadMember
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
@@ -127,6 +132,20 @@ def _any_key(keys) -> ColumnElement[bool]:
     )))
 
 
+def _reader_matches(children: ReaderKeys) -> ColumnElement[bool]:
+    """A post reaches a guardian's child by a group or school key, or by a district, level or
+    "all" key when it is sent from the city where the child matches that key."""
+    in_city = [and_(Post.establishment_id.in_(select(Establishment.id).where(Establishment.city_id == city_id)),
+                    _any_key(keys))
+               for city_id, keys in sorted(children.city_keys.items())]
+    return or_(_any_key(children.scoped_keys), *in_city)
+
+
+def may_send_optional_info(user) -> bool:
+    """City agents alone mark a post as optional city information."""
+    return may_post(user) and user.role == Role.CITY_AGENT
+
+
 # --- posts -------------------------------------------------------------------------------
 
 def post_is_live(now: datetime) -> ColumnElement[bool]:
@@ -143,7 +162,10 @@ def visible_posts(user, now: datetime | None = None, reach: Reach | None = None)
     now = now or utcnow()
     reach = reach or reach_of(user)
     if reach.role == Role.GUARDIAN:
-        return select(Post).where(post_is_live(now), _any_key(reach.keys))
+        # Optional city information: consents.may(guardian, CITY_INFORMATION), as part of the query.
+        agreed = consents.agreeing_guardians(consents.CITY_INFORMATION, now, guardian_id=reach.user_id).exists()
+        return select(Post).where(post_is_live(now), _reader_matches(reach.children),
+                                  or_(Post.is_optional_info.is_(False), agreed))
     if reach.role in READING_STAFF:
         sent_from_directed = (
             and_(Post.published_dt <= now, Post.establishment_id.in_(sorted(reach.directed_ids)))

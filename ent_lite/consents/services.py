@@ -14,7 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import aliased
 
 from ent_lite.accounts.models import Role, User
 from ent_lite.audit.services import record
@@ -99,6 +100,30 @@ def guardian_states(guardian_ids: Iterable[int], purpose_key: str, now: datetime
     for guardian_id, granted in rows:
         states[guardian_id] = granted  # later records overwrite earlier ones
     return states
+
+
+def agreeing_guardians(purpose_key: str, now: datetime | None = None, guardian_id: int | None = None):
+    """SELECT of the ids of the guardians whose latest record for a purpose about themselves is a
+    grant (only ``guardian_id``'s, if given): ``may`` for many guardians at once, inside a bigger
+    query (a test keeps both equal)."""
+    if rule_of(purpose_key).subject != GUARDIAN:
+        raise ValueError(f"{purpose_key!r} is not about guardians")
+    moment = now or utcnow()
+    later = aliased(ConsentRecord)
+    latest = ~select(later.id).where(
+        later.guardian_id == ConsentRecord.guardian_id, later.child_id.is_(None), later.purpose == purpose_key,
+        later.created_dt <= moment,
+        or_(later.created_dt > ConsentRecord.created_dt,
+            and_(later.created_dt == ConsentRecord.created_dt, later.id > ConsentRecord.id)),
+    ).exists()
+    query = select(ConsentRecord.guardian_id)
+    if guardian_id is not None:
+        query = query.where(ConsentRecord.guardian_id == guardian_id)
+    return (query
+            .join(User, User.id == ConsentRecord.guardian_id)
+            .where(ConsentRecord.child_id.is_(None), ConsentRecord.purpose == purpose_key,
+                   ConsentRecord.created_dt <= moment, ConsentRecord.granted.is_(True), latest,
+                   User.role == Role.GUARDIAN))
 
 
 def guardian_state(guardian: User, purpose_key: str, now: datetime | None = None) -> bool:

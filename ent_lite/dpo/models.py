@@ -45,6 +45,8 @@ class RightsRequest(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(PublicId(), unique=True, default=new_public_id)
     kind: Mapped[str] = mapped_column(String(20))
+    # The requester's city, whose DPO answers; kept when the requester's account is erased.
+    city_id: Mapped[int] = mapped_column(ForeignKey("city.id"), index=True)
     requester_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
     child_id: Mapped[int | None] = mapped_column(ForeignKey("child.id", ondelete="SET NULL"), index=True)

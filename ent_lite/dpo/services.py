@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ent_lite.accounts.emails import external_url, user_language
 from ent_lite.accounts.models import Role, User
@@ -58,7 +58,7 @@ def create_request(guardian: User, kind: str, message: str, now: datetime, child
         raise ValueError(f"unknown request kind {kind!r}")
     if child is not None and child.id not in {c.id for c in guardian_children(guardian.id)}:
         raise PermissionError("not one of the guardian's children")
-    request = RightsRequest(kind=kind, requester_id=guardian.id, child_id=child.id if child else None,
+    request = RightsRequest(kind=kind, city_id=guardian.city_id, requester_id=guardian.id, child_id=child.id if child else None,
                             message=message or "", received_dt=now, due_dt=due_date(now),
                             status=RequestStatus.OPEN)
     db.session.add(request)
@@ -111,16 +111,21 @@ def notify_requester(request: RightsRequest) -> int:
 
 # --- the DPO answering ----------------------------------------------------------------------
 
-def open_requests() -> list[RightsRequest]:
+def city_requests(dpo: User):
+    """SELECT of the requests a DPO handles: those of their city's families."""
+    return select(RightsRequest).where(RightsRequest.city_id == dpo.city_id)
+
+
+def open_requests(dpo: User) -> list[RightsRequest]:
     """Open requests, earliest due first, so overdue ones come first."""
     return list(db.session.scalars(
-        select(RightsRequest).where(RightsRequest.status == RequestStatus.OPEN)
+        city_requests(dpo).where(RightsRequest.status == RequestStatus.OPEN)
         .order_by(RightsRequest.due_dt, RightsRequest.id)))
 
 
-def closed_requests(page: int, per_page: int = HISTORY_PAGE_SIZE) -> tuple[list[RightsRequest], bool]:
+def closed_requests(dpo: User, page: int, per_page: int = HISTORY_PAGE_SIZE) -> tuple[list[RightsRequest], bool]:
     rows = db.session.scalars(
-        select(RightsRequest).where(RightsRequest.status.in_(RequestStatus.CLOSED))
+        city_requests(dpo).where(RightsRequest.status.in_(RequestStatus.CLOSED))
         .order_by(RightsRequest.handled_dt.desc(), RightsRequest.id.desc())
         .offset((page - 1) * per_page).limit(per_page + 1)).all()
     return list(rows[:per_page]), len(rows) > per_page
@@ -136,9 +141,16 @@ def close_request(request: RightsRequest, status: str, answer: str, dpo: User, n
         raise ValueError(f"cannot close with status {status!r}")
     if not request.is_open:
         raise AlreadyClosed(request.public_id)
-    request.status, request.answer = status, answer or None
-    request.handled_dt, request.handled_by_id = now, dpo.id
-    db.session.flush()
+    # One conditional UPDATE: of two DPOs (or tabs) answering at once, one closes the request
+    # and the other, waiting for it, changes nothing and is told.
+    closed = db.session.execute(
+        update(RightsRequest).where(RightsRequest.id == request.id, RightsRequest.status == RequestStatus.OPEN)
+        .values(status=status, answer=answer or None, handled_dt=now, handled_by_id=dpo.id)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(request)
+    if not closed:
+        raise AlreadyClosed(request.public_id)
     record("request.close", actor=dpo, target=request, now=now,
            details={"kind": request.kind, "status": status, "overdue": request.due_dt < now, **(details or {})})
 
@@ -188,16 +200,17 @@ class ConsentStatistics:
     city: Row
 
 
-def consent_statistics(now: datetime) -> ConsentStatistics:
+def consent_statistics(now: datetime, city_id: int) -> ConsentStatistics:
     """Per establishment and for the whole city: children (or guardians) whose consent is in
-    effect, as ``may`` decides it, over all current children (or their guardians). Counts only;
-    a fixed number of queries whatever the size of the city."""
+    effect, as ``may`` decides it, over all the city's current children (or their guardians).
+    Counts only; a fixed number of queries whatever the size of the city."""
     places = db.session.execute(
         select(Establishment.id, Establishment.name, Enrolment.child_id)
         .join(Group, Group.establishment_id == Establishment.id)
         .join(Enrolment, Enrolment.group_id == Group.id)
         .join(Child, Child.id == Enrolment.child_id)
-        .where(Child.left_dt.is_(None), Group.school_year == current_school_year(now))
+        .where(Child.left_dt.is_(None), Group.school_year == current_school_year(now),
+               Establishment.city_id == city_id)
         .order_by(Establishment.name, Establishment.id)).all()
     rows: dict[int, Row] = {}
     city = Row(name="")

@@ -86,13 +86,14 @@ def my_requests():
 @roles_required(Role.DPO)
 def workspace():
     page = _page()
-    closed, has_next = services.closed_requests(page)
-    return render_template("dpo/workspace.html", open_requests=services.open_requests(), closed=closed,
+    closed, has_next = services.closed_requests(current_user, page)
+    return render_template("dpo/workspace.html", open_requests=services.open_requests(current_user),
+                           closed=closed,
                            page=page, has_next=has_next, now=utcnow())
 
 
 def _load_request(public_id: str) -> RightsRequest:
-    found = db.session.scalar(select(RightsRequest).where(RightsRequest.public_id == public_id[:40]))
+    found = db.session.scalar(services.city_requests(current_user).where(RightsRequest.public_id == public_id[:40]))
     if found is None:
         abort(404)
     return found
@@ -103,14 +104,20 @@ def _load_request(public_id: str) -> RightsRequest:
 def request_page(public_id: str):
     rights_request = _load_request(public_id)
     form = AnswerForm()
+    closed_meanwhile = False
     if rights_request.is_open and form.validate_on_submit():
         now = utcnow()
-        services.close_request(rights_request, form.decision.data, form.answer.data or "", current_user, now)
-        db.session.commit()
-        services.notify_requester(rights_request)
-        flash(_("The request is closed and the guardian is told."), "success")
-        return redirect(url_for("dpo.request_page", public_id=rights_request.public_id))
-    if request.method == "POST" and not rights_request.is_open:
+        try:
+            services.close_request(rights_request, form.decision.data, form.answer.data or "", current_user, now)
+        except services.AlreadyClosed:
+            db.session.rollback()  # another DPO or tab answered while this one was typing
+            closed_meanwhile = True
+        else:
+            db.session.commit()
+            services.notify_requester(rights_request)
+            flash(_("The request is closed and the guardian is told."), "success")
+            return redirect(url_for("dpo.request_page", public_id=rights_request.public_id))
+    if request.method == "POST" and (closed_meanwhile or not rights_request.is_open):
         flash(_("This request was already closed."), "error")
     if request.method == "GET":
         # The page shows a guardian's contact data and maybe a child's name (PRIVACY.md 33).
@@ -128,7 +135,12 @@ def erase(public_id: str):
         abort(404)
     form = EraseForm()
     if form.validate_on_submit():
-        services.carry_out_erasure(rights_request, current_user, utcnow())
+        try:
+            services.carry_out_erasure(rights_request, current_user, utcnow())
+        except services.AlreadyClosed:
+            db.session.rollback()
+            flash(_("This request was already closed."), "error")
+            return redirect(url_for("dpo.request_page", public_id=rights_request.public_id))
         db.session.commit()
         flash(_("The account and the data of this guardian are erased; the request is closed."), "success")
         return redirect(url_for("dpo.request_page", public_id=rights_request.public_id))
@@ -138,7 +150,7 @@ def erase(public_id: str):
 @bp.get("/dpo/consents")
 @roles_required(Role.DPO)
 def consent_statistics():
-    return render_template("dpo/consents.html", stats=services.consent_statistics(utcnow()))
+    return render_template("dpo/consents.html", stats=services.consent_statistics(utcnow(), current_user.city_id))
 
 
 @bp.get("/dpo/audit")

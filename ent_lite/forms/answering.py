@@ -10,14 +10,16 @@ import json
 import re
 from decimal import Decimal
 
-from flask_babel import format_decimal
+from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import Form, RadioField, SelectChoice, SelectMultipleField, StringField
 from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ent_lite.core.localtime import to_local
 from ent_lite.forms.models import NO, YES, Question, QuestionKind
+from ent_lite.privacy import retention
 
 MAX_TEXT_LENGTH = 500
 # Plain notation only, up to 9 digits and 6 decimals: "1e-999999" would otherwise be stored as
@@ -30,6 +32,14 @@ def question_label(question: Question) -> str:
     if question.kind == QuestionKind.CONSENT:
         return _("I authorise my child to take part")
     return question.label
+
+
+def health_note(question: Question) -> str | None:
+    """What a family reads under a "health or allergy" question: when its answer is blanked."""
+    if not question.is_health:
+        return None
+    return _("Health or allergy information: the answer is deleted on %(date)s.",
+             date=format_date(to_local(retention.deletion_date(question)), "long"))
 
 
 def field_name(question: Question) -> str:
@@ -78,6 +88,12 @@ def _text_length(form, field):
 
 
 def _field_for(question: Question):
+    field = _unlabelled_field_for(question)
+    field.kwargs["description"] = health_note(question) or ""
+    return field
+
+
+def _unlabelled_field_for(question: Question):
     label = question_label(question) if question.is_required else _("%(question)s (optional)",
                                                                      question=question_label(question))
     first = _required(_l("Answer this question.")) if question.is_required else _optional

@@ -75,6 +75,7 @@ class QuestionSlotForm(Form):
     )
     choices = TextAreaField(_l("Choices, one per line"))
     is_optional = BooleanField(_l("Answering this question is optional"))
+    is_health = BooleanField(_l("Health or allergy question"))
 
     @property
     def is_empty(self) -> bool:

@@ -91,6 +91,9 @@ class Question(db.Model):
     # JSON list of the choices' texts, for single and multiple choice questions.
     choices_json: Mapped[str] = mapped_column(Text, default="[]")
     is_required: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Marked by its author: the answers hold health or allergy information, blanked by the
+    # purge shortly after the deadline (retention category "health_answers", PRIVACY.md 10).
+    is_health: Mapped[bool] = mapped_column(Boolean, default=False)
 
     form: Mapped[PostForm] = relationship(back_populates="questions")
 

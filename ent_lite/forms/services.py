@@ -64,7 +64,8 @@ def attach_form(post: Post, builder_data: dict, now: datetime) -> PostForm | Non
             raise ValueError("a question needs a text and a known type")
         if (question_kind in QuestionKind.WITH_CHOICES) != bool(choices) or 0 < len(choices) < 2:
             raise ValueError("choice questions need two choices or more, other questions none")
-        question = Question(kind=question_kind, label=label[:MAX_LABEL_LENGTH], is_required=not slot.get("is_optional"))
+        question = Question(kind=question_kind, label=label[:MAX_LABEL_LENGTH], is_required=not slot.get("is_optional"),
+                            is_health=bool(slot.get("is_health")))
         question.choices = choices
         questions.append(question)
     if not questions:

@@ -15,6 +15,7 @@ from ent_lite.forms import answering, csv_export, services
 from ent_lite.forms.builder import QUESTION_KIND_LABELS
 from ent_lite.forms.models import QuestionKind
 from ent_lite.forms.results import form_results
+from ent_lite.privacy import retention
 from ent_lite.school.models import Child
 
 bp = Blueprint("forms", __name__, template_folder="templates")
@@ -24,6 +25,14 @@ bp = Blueprint("forms", __name__, template_folder="templates")
 def form_question_label(question) -> str:
     """The question's text in the reader's language (the consent question is translated)."""
     return answering.question_label(question)
+
+
+bp.add_app_template_global(answering.health_note, "form_health_note")
+
+
+@bp.app_template_global()
+def form_health_days() -> int:
+    return retention.effective_days("health_answers")
 
 
 @bp.app_template_global()

@@ -1,12 +1,23 @@
 """Writing and editing a post: text, audience and options (schedule, expiry, urgency, signature)."""
 from __future__ import annotations
 
+import re
+import secrets
 from datetime import datetime, time
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, FormField, SelectMultipleField, StringField, TextAreaField, TimeField
+from wtforms import (
+    BooleanField,
+    DateField,
+    FormField,
+    HiddenField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -25,6 +36,7 @@ DEFAULT_PUBLISH_TIME = time(8, 0)
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 BAD_DATE = _l("Enter the date as day, month and year, for example 30/06/2026.")
 BAD_TIME = _l("Enter a time, for example 08:30.")
+SUBMISSION_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 def _strip(value):
@@ -61,6 +73,8 @@ class PostForm(FlaskForm):
     publish_time = TimeField(_l("At"), default=DEFAULT_PUBLISH_TIME, invalid_value_message=BAD_TIME)
     expires_date = DateField(_l("Hide from families after"), validators=[Optional(), NearToday()],
                              format=DATE_FORMATS, invalid_value_message=BAD_DATE)
+    # City agents only (the views drop it for everyone else): see rules.may_send_optional_info.
+    optional_info = BooleanField(_l("Optional city information"))
     is_urgent = BooleanField(_l("Urgent"))
     is_pinned = BooleanField(_l("Pin to the top"))
     replies_allowed = BooleanField(_l("Allow replies"), default=True)
@@ -79,6 +93,9 @@ class PostForm(FlaskForm):
     )
     # The poll or authorisation builder (forms feature); removed from the edit page.
     poll = FormField(FormBuilderForm)
+    # A one-time token given with the empty form and sent back by every submit of it, so a
+    # double tap publishes one post (ent_lite.posts.services.submitted_post). Edit pages drop it.
+    submission = HiddenField()
 
     now: datetime | None = None  # set by ``check``
     start_dt: datetime | None = None  # a published post's fixed publication time
@@ -88,6 +105,16 @@ class PostForm(FlaskForm):
     # consent was withdrawn since); checked again when the audience changes.
     already_tagged: frozenset[int] = frozenset()
     tagged_for_keys: frozenset = frozenset()
+
+    def new_submission(self) -> None:
+        self.submission.data = secrets.token_urlsafe(24)
+
+    def submission_token(self) -> str | None:
+        """The form's token as sent back; None when missing or not one we could have given."""
+        if "submission" not in self:
+            return None
+        value = self.submission.data or ""
+        return value if SUBMISSION_TOKEN.fullmatch(value) else None
 
     def offer(self, targets: list[PostTarget]) -> None:
         self.allowed = {t.token: t for t in targets}
@@ -201,7 +228,12 @@ class PostForm(FlaskForm):
             requires_ack=wants_ack,
             ack_every_guardian=wants_ack and bool(self.ack_every_guardian.data),
             ack_due_dt=end_of_day_utc(self.ack_due_date.data) if wants_ack and self.ack_due_date.data else None,
+            optional_info="optional_info" in self and bool(self.optional_info.data),
         )
+
+    @property
+    def is_optional_info(self) -> bool:
+        return "optional_info" in self and bool(self.optional_info.data)
 
 
 CONSENT_AUDIENCES = {
@@ -240,4 +272,5 @@ def prefill(post, tokens_by_key: dict) -> dict:
         "requires_ack": post.requires_ack,
         "ack_due_date": to_local(post.ack_due_dt).date() if post.ack_due_dt else None,
         "ack_every_guardian": post.ack_every_guardian,
+        "optional_info": post.is_optional_info,
     }

@@ -13,7 +13,11 @@ class Post(db.Model):
     """A piece of news. Its readers are described by audience keys, resolved when read."""
 
     __tablename__ = "post"
-    __table_args__ = (Index("ix_post_published", "published_dt"),)
+    __table_args__ = (
+        Index("ix_post_published", "published_dt"),
+        # One post per composer form: a second submit of the same form finds the first post.
+        UniqueConstraint("author_id", "submission_token"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(PublicId(), unique=True, default=new_public_id)
@@ -37,6 +41,11 @@ class Post(db.Model):
     ack_every_guardian: Mapped[bool] = mapped_column(Boolean, default=False)
     ack_due_dt: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reminded_dt: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Optional city information (a city agent's choice): only guardians who agreed to receive
+    # it read it (consent purpose "city_information", ent_lite.audience.rules.visible_posts).
+    is_optional_info: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The one-time token of the form that published it (null for posts written otherwise).
+    submission_token: Mapped[str | None] = mapped_column(String(64))
 
     author = relationship("User")
     establishment = relationship("Establishment")

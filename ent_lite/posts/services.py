@@ -14,7 +14,14 @@ from sqlalchemy.orm import defer, joinedload, selectinload, with_expression
 from ent_lite.accounts.models import Role
 from ent_lite.audience import keys as audience_keys
 from ent_lite.audience.keys import Key
-from ent_lite.audience.rules import PostTarget, Reach, postable_targets, visible_children, visible_posts
+from ent_lite.audience.rules import (
+    PostTarget,
+    Reach,
+    may_send_optional_info,
+    postable_targets,
+    visible_children,
+    visible_posts,
+)
 from ent_lite.core import upsert
 from ent_lite.extensions import db
 from ent_lite.files.services import delete_attachments_of
@@ -24,6 +31,7 @@ from ent_lite.school.models import Child, Enrolment, Group
 # Read statistics and audience counts are part of the posts API callers know from here.
 from ent_lite.posts.stats import (  # noqa: F401
     audience_names,
+    count_households,
     count_recipient_families,
     read_post_ids,
     read_stats,
@@ -45,11 +53,13 @@ class PostOptions:
     requires_ack: bool = False
     ack_every_guardian: bool = False  # otherwise one signature per child is enough
     ack_due_dt: datetime | None = None
+    # Optional city information: only the guardians who agreed receive it (city agents only).
+    optional_info: bool = False
 
     @classmethod
     def of(cls, post: Post) -> PostOptions:
         return cls(post.published_dt, post.expires_dt, post.is_urgent, post.is_pinned, post.replies_allowed,
-                   post.requires_ack, post.ack_every_guardian, post.ack_due_dt)
+                   post.requires_ack, post.ack_every_guardian, post.ack_due_dt, post.is_optional_info)
 
 
 def _key_of(target) -> Key:
@@ -84,7 +94,7 @@ def _apply_options(post: Post, options: PostOptions) -> None:
 
 
 def create_post(author, title: str, body: str, targets: Sequence[PostTarget | Key], now: datetime,
-                options: PostOptions | None = None) -> Post:
+                options: PostOptions | None = None, submission_token: str | None = None) -> Post:
     """Write one post and its audience keys; the caller commits.
 
     ``targets``: a non-empty list of ``PostTarget`` (kind, value, label, establishment_id) as
@@ -94,9 +104,14 @@ def create_post(author, title: str, body: str, targets: Sequence[PostTarget | Ke
     (``ValueError``). Publishing to the whole city is one post plus one key row.
     ``options.publish_at`` in the future schedules the post; an expiry before publication
     is a ``ValueError``.
+    ``submission_token``: the composer form's one-time token; a second post with the same
+    token by the same author breaks a unique constraint (``IntegrityError`` at flush), so a
+    double submit racing the first publishes nothing more (see ``submitted_post``).
     """
     options = options or PostOptions()
     chosen, establishment_id = _checked_targets(author, targets)
+    if options.optional_info and not may_send_optional_info(author):
+        raise PermissionError("only city agents send optional city information")
     publish_at = options.publish_at
     post = Post(
         author_id=author.id,
@@ -106,12 +121,22 @@ def create_post(author, title: str, body: str, targets: Sequence[PostTarget | Ke
         body_html=render_body(body),
         created_dt=now,
         published_dt=publish_at if publish_at is not None and publish_at > now else now,
+        submission_token=submission_token,
     )
     _apply_options(post, options)
+    post.is_optional_info = options.optional_info
     post.audience = [PostAudience(kind=kind, value=value) for kind, value in chosen]
     db.session.add(post)
     db.session.flush()
     return post
+
+
+def submitted_post(author, submission_token: str | None) -> Post | None:
+    """The post this author already published from the form carrying this token, if any."""
+    if not submission_token:
+        return None
+    return db.session.scalar(select(Post).where(Post.author_id == author.id,
+                                                Post.submission_token == submission_token))
 
 
 @dataclass(frozen=True)
@@ -160,9 +185,9 @@ def update_post(post: Post, title: str, body: str, options: PostOptions, now: da
                 targets: Sequence[PostTarget | Key] | None = None) -> Post:
     """Edit a post's text and options; the caller checks that the editor is its author.
 
-    Once published, the audience and publication time are fixed (families have received
-    it: a different audience is a new post), so ``targets`` must be None or unchanged
-    (``ValueError``), and readers see an "edited" mark. A scheduled post may still change
+    Once published, the audience, publication time and optional-information mark are fixed
+    (families have received it: a different audience is a new post), so ``targets`` must be
+    None or unchanged (``ValueError``), and readers see an "edited" mark. A scheduled post may still change
     audience and time; leaving ``publish_at`` empty publishes it now.
     """
     current = {(a.kind, a.value) for a in post.audience}
@@ -180,6 +205,7 @@ def update_post(post: Post, title: str, body: str, options: PostOptions, now: da
             ]
         publish_at = options.publish_at
         post.published_dt = publish_at if publish_at is not None and publish_at > now else now
+        post.is_optional_info = options.optional_info and may_send_optional_info(post.author)
     post.title = title.strip()[:MAX_TITLE_LENGTH]
     post.body_markdown = body
     post.body_html = render_body(body)

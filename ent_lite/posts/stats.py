@@ -4,13 +4,15 @@ Every function here is one aggregate query, whatever the number of posts or fami
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import and_, case, distinct, func, or_, select
+from sqlalchemy import case, distinct, func, or_, select
 
 from ent_lite.audience import keys as audience_keys
 from ent_lite.audience.keys import Key
 from ent_lite.audience.rules import PostTarget
+from ent_lite.consents import services as consents
 from ent_lite.extensions import db
 from ent_lite.posts.models import Post, PostAudience, PostRead
 from ent_lite.school.models import Establishment, Group, GuardianLink
@@ -20,14 +22,26 @@ def _key_of(target) -> Key:
     return target.key if isinstance(target, PostTarget) else (str(target[0]), str(target[1]))
 
 
+def _reached_guardian(child_id_column, optional_info):
+    """SQL: the child has a guardian the post reaches: any guardian, or for optional city
+    information one who agreed to receive it (the consents service's rule, as a query)."""
+    guardians = select(GuardianLink.id).where(GuardianLink.child_id == child_id_column)
+    if optional_info is False:
+        return guardians.exists()
+    agreed = GuardianLink.user_id.in_(consents.agreeing_guardians(consents.CITY_INFORMATION))
+    return guardians.where(or_(optional_info.is_(False), agreed)).exists()
+
+
 def reached_child_ids(post_id: int):
     """SELECT of the ids of the current children with a guardian that the post reaches."""
     child_keys = audience_keys.child_keys_subquery()
-    has_guardian = select(GuardianLink.id).where(GuardianLink.child_id == child_keys.c.child_id).exists()
     return (
         select(child_keys.c.child_id)
-        .join(PostAudience, and_(PostAudience.kind == child_keys.c.kind, PostAudience.value == child_keys.c.value))
-        .where(PostAudience.post_id == post_id, has_guardian)
+        .select_from(PostAudience)
+        .join(Post, Post.id == PostAudience.post_id)
+        .join(child_keys, audience_keys.matches_post_key(
+            child_keys, PostAudience.kind, PostAudience.value, audience_keys.sender_city(Post.establishment_id)))
+        .where(PostAudience.post_id == post_id, _reached_guardian(child_keys.c.child_id, Post.is_optional_info))
         .distinct()
     )
 
@@ -42,10 +56,6 @@ def read_post_ids(user_id: int, post_ids: Iterable[int]) -> set[int]:
     ))
 
 
-def _has_guardian(child_id_column):
-    return select(GuardianLink.id).where(GuardianLink.child_id == child_id_column).exists()
-
-
 def read_stats_many(post_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
     """{post id: (families_read, families_total)} in one aggregate query.
 
@@ -57,8 +67,11 @@ def read_stats_many(post_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
         return {}
     child_keys = audience_keys.child_keys_subquery()
     reached = (
-        select(PostAudience.post_id.label("post_id"), child_keys.c.child_id.label("child_id"))
-        .join(child_keys, and_(child_keys.c.kind == PostAudience.kind, child_keys.c.value == PostAudience.value))
+        select(PostAudience.post_id.label("post_id"), child_keys.c.child_id.label("child_id"),
+               Post.is_optional_info.label("optional_info"))
+        .join(Post, Post.id == PostAudience.post_id)
+        .join(child_keys, audience_keys.matches_post_key(
+            child_keys, PostAudience.kind, PostAudience.value, audience_keys.sender_city(Post.establishment_id)))
         .where(PostAudience.post_id.in_(ids))
         .distinct()
         .subquery("reached")
@@ -71,7 +84,7 @@ def read_stats_many(post_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
     )
     rows = db.session.execute(
         select(reached.c.post_id, func.count(case((has_read, 1))), func.count())
-        .where(_has_guardian(reached.c.child_id))
+        .where(_reached_guardian(reached.c.child_id, reached.c.optional_info))
         .group_by(reached.c.post_id)
     ).all()
     stats = dict.fromkeys(ids, (0, 0))
@@ -84,16 +97,57 @@ def read_stats(post: Post) -> tuple[int, int]:
     return read_stats_many([post.id])[post.id]
 
 
-def count_recipient_families(targets: Iterable[PostTarget | Key]) -> int:
-    """How many families a post to these audiences reaches (one aggregate query)."""
+def _targets_matching(targets, city_id: int | None):
+    """(child_keys, SQL condition) for the children these audiences reach in the sender's city.
+
+    ``city_id`` is the sender's city; without it, it comes from the targets' establishment
+    (``PostTarget``). District, level and "all" keys need one (``ValueError`` otherwise).
+    """
     keys = {_key_of(t) for t in targets}
-    if not keys:
-        return 0
+    if city_id is None:
+        senders = {t.establishment_id for t in targets if isinstance(t, PostTarget)}
+        if senders:
+            city_id = db.session.scalar(select(Establishment.city_id).where(Establishment.id.in_(sorted(senders))))
+    if city_id is None and any(kind in audience_keys.CITY_WIDE_KINDS for kind, _ in keys):
+        raise ValueError("a city-wide audience needs the sender's city")
     child_keys = audience_keys.child_keys_subquery()
-    matches = or_(*(and_(child_keys.c.kind == kind, child_keys.c.value == value) for kind, value in sorted(keys)))
+    return child_keys, or_(*(audience_keys.matches_post_key(child_keys, kind, value, city_id)
+                             for kind, value in sorted(keys)))
+
+
+def count_recipient_families(targets: Iterable[PostTarget | Key], city_id: int | None = None) -> int:
+    """How many families (current children with a guardian) a post to these audiences reaches,
+    in one aggregate query; ``city_id``: the sender's city (see ``_targets_matching``)."""
+    targets = list(targets)
+    if not targets:
+        return 0
+    child_keys, matches = _targets_matching(targets, city_id)
     return db.session.scalar(
-        select(func.count(distinct(child_keys.c.child_id))).where(matches, _has_guardian(child_keys.c.child_id))
+        select(func.count(distinct(child_keys.c.child_id)))
+        .where(matches, _reached_guardian(child_keys.c.child_id, False))
     ) or 0
+
+
+def count_households(targets: Iterable[PostTarget | Key], city_id: int | None = None,
+                     agreed_only: bool = False) -> int:
+    """How many households these audiences reach, each counted once however many of its
+    children are reached and however many guardians it has: a household is the children one
+    guardian has among those reached (as for polls answered per family, forms.models.family_key),
+    so two parents of the same children are one, and a parent of three is one.
+    ``agreed_only``: only guardians who agreed to receive optional city information."""
+    targets = list(targets)
+    if not targets:
+        return 0
+    child_keys, matches = _targets_matching(targets, city_id)
+    query = (select(GuardianLink.user_id, child_keys.c.child_id)
+             .join(GuardianLink, GuardianLink.child_id == child_keys.c.child_id)
+             .where(matches).distinct())
+    if agreed_only:
+        query = query.where(GuardianLink.user_id.in_(consents.agreeing_guardians(consents.CITY_INFORMATION)))
+    children_of: dict[int, set[int]] = defaultdict(set)
+    for guardian_id, child_id in db.session.execute(query):
+        children_of[guardian_id].add(child_id)
+    return len({frozenset(children) for children in children_of.values()})
 
 
 def _ids_of(posts: Sequence[Post], kind: str) -> list[int]:

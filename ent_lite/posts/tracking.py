@@ -23,6 +23,7 @@ from ent_lite.core.mail import send_many
 from ent_lite.extensions import db
 from ent_lite.posts.models import Post, PostRead, PostSignature
 from ent_lite.posts.signatures import is_late, relation_label, signature_rows
+from ent_lite.consents import services as consents
 from ent_lite.posts.stats import reached_child_ids
 from ent_lite.school.models import Child, Enrolment, Group, GroupKind, GuardianLink
 
@@ -141,6 +142,8 @@ def reminder_recipients(post: Post):
         .where(link.legal_authority.is_(True), link.child_id.in_(reached_child_ids(post.id)),
                ~exists().where(*same_signature))
     )
+    if post.is_optional_info:  # only the guardians who read it: those who agreed to receive it
+        pending = pending.where(link.user_id.in_(consents.agreeing_guardians(consents.CITY_INFORMATION)))
     return select(User).where(User.id.in_(pending), User.email.is_not(None), User.is_enabled.is_(True),
                               User.password_hash.is_not(None)).order_by(User.id)
 

@@ -9,6 +9,7 @@ from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms.validators import ValidationError
 
@@ -140,19 +141,42 @@ def detail(public_id: str):
         can_edit=rules.can_edit_post(current_user, post),
         can_delete=can_delete,
         can_track=rules.can_track_post(current_user, post, reach),
+        optional_families=_optional_families(post, reach),
     )
+
+
+def _optional_families(post: Post, reach) -> int | None:
+    """For those who see a post's statistics: how many households its optional city
+    information reaches today (guardians who agreed); None for other posts and readers."""
+    if not post.is_optional_info or not rules.can_see_read_stats(current_user, post, reach):
+        return None
+    return services.count_households([(a.kind, a.value) for a in post.audience], post.establishment.city_id,
+                                     agreed_only=True)
 
 
 # --- writing and editing ---------------------------------------------------------------------
 
 def _preview(form: PostForm) -> int | None:
-    """The number of families the chosen audiences reach, or None (error shown by the field)."""
+    """The number of families the chosen audiences reach, or None (error shown by the field).
+
+    Optional city information counts the households whose guardians agreed to receive it."""
     try:
         form.validate_targets(form.targets)
     except ValidationError as error:
         form.targets.errors = [str(error)]
         return None
-    return services.count_recipient_families(form.chosen_targets())
+    return _families_reached(form.chosen_targets(), form.is_optional_info)
+
+
+def _families_reached(targets, optional_info: bool) -> int:
+    if optional_info:
+        return services.count_households(targets, agreed_only=True)
+    return services.count_recipient_families(targets)
+
+
+def _offer_optional_info(form: PostForm) -> None:
+    if not rules.may_send_optional_info(current_user):
+        del form.optional_info
 
 
 def _store_files(form: PostForm, now):
@@ -178,31 +202,55 @@ def compose():
     form = PostForm()
     form.offer(targets)
     form.offer_children(services.taggable_children(current_user, targets))
+    _offer_optional_info(form)
     if not targets:
         return _render_form(form, has_targets=False)
-    if request.method == "GET" and len(targets) == 1:
-        # The narrowest audience by default (PRIVACY.md 19): only when there is no choice.
-        form.targets.data = [targets[0].token]
+    if request.method == "GET":
+        form.new_submission()
+        if len(targets) == 1:
+            # The narrowest audience by default (PRIVACY.md 19): only when there is no choice.
+            form.targets.data = [targets[0].token]
+    elif (already := services.submitted_post(current_user, form.submission_token())) is not None:
+        # A second submit of a form already published (double tap, back button).
+        return _already_published(already)
     if request.method == "POST" and "preview" in request.form:
-        return _render_form(form, has_targets=True, families=_preview(form))
+        return _render_form(form, has_targets=True, families=_preview(form), optional_info=form.is_optional_info)
     now = utcnow()
     if request.method == "POST" and form.check(now):
         uploads = _store_files(form, now)
         if uploads is not None:
             chosen = form.chosen_targets()
-            post = services.create_post(current_user, form.title.data, form.body.data, chosen, now, form.options())
-            photo_tags.set_tags(post, form.tagged())
-            for attachment in uploads:
-                attachment.post_id = post.id
-            attach_form(post, form.poll.data, now)
-            db.session.commit()
-            _flash_published(post, services.count_recipient_families(chosen), now)
+            try:
+                post = services.create_post(current_user, form.title.data, form.body.data, chosen, now,
+                                            form.options(), submission_token=form.submission_token())
+                photo_tags.set_tags(post, form.tagged())
+                for attachment in uploads:
+                    attachment.post_id = post.id
+                attach_form(post, form.poll.data, now)
+                db.session.commit()
+            except IntegrityError:
+                db.session.rollback()  # the files stored for this submit go with it
+                already = services.submitted_post(current_user, form.submission_token())
+                if already is None:
+                    raise
+                # The same form was published by a submit that ran alongside this one.
+                return _already_published(already)
+            _flash_published(post, _families_reached(chosen, post.is_optional_info), now)
             return redirect(url_for("posts.detail", public_id=post.public_id))
     return _render_form(form, has_targets=True)
 
 
+def _already_published(post: Post):
+    flash(_("This post is already published."), "success")
+    return redirect(url_for("posts.detail", public_id=post.public_id))
+
+
 def _flash_published(post: Post, families: int, now) -> None:
-    if services.is_published(post, now):
+    if post.is_optional_info and services.is_published(post, now):
+        flash(ngettext("Published as optional city information to the %(num)d family who agreed to receive it.",
+                       "Published as optional city information to the %(num)d families who agreed to receive it.",
+                       families), "success")
+    elif services.is_published(post, now):
         flash(ngettext("Published to %(num)d family.", "Published to %(num)d families.", families), "success")
     else:
         flash(ngettext("Scheduled for %(date)s: it will reach %(num)d family.",
@@ -225,10 +273,12 @@ def edit(public_id: str):
     offered = {t.child.id for t in taggable}
     form = PostForm(data={**prefill(post, {t.key: t.token for t in targets}),
                           "children": [c.public_id for c in tagged if c.id in offered]})
-    del form.poll
+    del form.poll, form.submission
     form.offer_children(taggable)
     form.already_tagged = frozenset(c.id for c in tagged)
     form.tagged_for_keys = frozenset((a.kind, a.value) for a in post.audience)
+    if published or not rules.may_send_optional_info(current_user):
+        del form.optional_info  # fixed once families have it, like the audience
     if published:
         del form.targets, form.publish_date, form.publish_time
         form.start_dt = post.published_dt
@@ -238,7 +288,7 @@ def edit(public_id: str):
     attachments = _attachments_of(post)
     context = {"has_targets": True, "attachments": attachments, "audience": services.audience_names([post])[post.id]}
     if request.method == "POST" and "preview" in request.form and not published:
-        return _render_form(form, post, families=_preview(form), **context)
+        return _render_form(form, post, families=_preview(form), optional_info=form.is_optional_info, **context)
     if request.method == "POST" and form.check(now):
         uploads = _store_files(form, now)
         if uploads is not None:

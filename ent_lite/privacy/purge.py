@@ -24,7 +24,7 @@ from ent_lite.conversations.models import Thread, ThreadRead
 from ent_lite.dpo.models import RequestStatus, RightsRequest
 from ent_lite.extensions import db
 from ent_lite.files.models import Attachment
-from ent_lite.forms.models import Response
+from ent_lite.forms.models import Answer, PostForm, Question, Response
 from ent_lite.posts.models import Post, PostRead, PostSignature
 from ent_lite.privacy import retention
 from ent_lite.school.models import Child, GuardianLink
@@ -183,6 +183,9 @@ def due_queries(key: str, cutoff: datetime) -> list:
                           select(ThreadRead.id).where(ThreadRead.last_read_dt < cutoff)],
         "form_answers": [select(Response.id).where(Response.updated_dt < cutoff),
                          select(PostSignature.id).where(PostSignature.signed_dt < cutoff)],
+        "health_answers": [select(Answer.id).join(Question, Question.id == Answer.question_id)
+                           .join(PostForm, PostForm.id == Question.form_id)
+                           .where(Question.is_health.is_(True), PostForm.deadline_dt < cutoff)],
         "pupil_records": [select(Child.id).where(Child.left_dt.is_not(None), Child.left_dt < cutoff)],
         "accounts": [_due_guardians(cutoff)],
         "security_tokens": [
@@ -204,7 +207,7 @@ def _query_table(query) -> Table:
 
 # Categories in the order they run: a child's departure before its family's account, which
 # may leave a tombstone holding consent records, deleted once those are.
-PURGE_ORDER = ("class_content", "conversations", "form_answers", "read_receipts",
+PURGE_ORDER = ("class_content", "conversations", "form_answers", "health_answers", "read_receipts",
                "pupil_records", "accounts", "consent_records", "rights_requests",
                "security_tokens", "audit_log")
 

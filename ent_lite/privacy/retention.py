@@ -40,6 +40,9 @@ CATEGORIES: dict[str, Category] = {c.key: c for c in (
     Category("conversations", SCHOOL_YEAR_END, 90, 0, 365),
     Category("read_receipts", SCHOOL_YEAR_END, 90, 0, 365),
     Category("form_answers", SCHOOL_YEAR_END, 90, 0, 365),
+    # Answers to questions marked "health or allergy": counted from the form's deadline
+    # (PRIVACY.md 10: sensitive notes are blanked shortly after the activity).
+    Category("health_answers", EVENT, 15, 1, 30),
     # Counted from the child's departure (families: from their last child's departure).
     Category("pupil_records", EVENT, 90, 0, 365),
     Category("accounts", EVENT, 90, 0, 365),
@@ -88,7 +91,7 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     "post": {
         "class_content": _cols("id public_id author_id title body_markdown body_html created_dt "
                                "published_dt expires_dt edited_dt ack_due_dt reminded_dt"),
-        NOT_PERSONAL: _cols("establishment_id is_urgent is_pinned replies_allowed requires_ack ack_every_guardian"),
+        NOT_PERSONAL: _cols("submission_token is_optional_info establishment_id is_urgent is_pinned replies_allowed requires_ack ack_every_guardian"),
     },
     "post_audience": {"class_content": _cols("id post_id kind value")},
     "post_photo_child": {"class_content": _cols("id post_id child_id")},
@@ -103,7 +106,7 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "form_question": {
         "class_content": _cols("id form_id label choices_json"),
-        NOT_PERSONAL: _cols("position kind is_required"),
+        NOT_PERSONAL: _cols("position kind is_required is_health"),
     },
     "post_signature": {"form_answers": _cols("id post_id child_id user_id signed_dt")},
     "form_response": {"form_answers": _cols("id public_id form_id child_id respondent_id respondent_key created_dt updated_dt")},
@@ -125,10 +128,11 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "audit_checkpoint": {NOT_PERSONAL: _cols("id created_dt through_id through_hash")},
     "retention_override": {NOT_PERSONAL: _cols("category days updated_dt")},
-    "data_export": {"data_exports": _cols("id public_id user_id created_dt expires_dt storage_key size")},
+    "data_export": {"data_exports": _cols("id public_id user_id created_dt export_day expires_dt storage_key size")},
     "rights_request": {
         "rights_requests": _cols("id public_id kind requester_id child_id message received_dt due_dt status "
                                  "handled_dt handled_by_id answer"),
+        NOT_PERSONAL: _cols("city_id"),
     },
 }
 
@@ -245,7 +249,7 @@ def deletion_date(obj) -> datetime | None:
     """When a post, message, thread, attachment, form's answers or answer will be deleted (None: unknown)."""
     from ent_lite.conversations.models import Message, Thread
     from ent_lite.files.models import Attachment
-    from ent_lite.forms.models import PostForm, Response
+    from ent_lite.forms.models import PostForm, Question, Response
     from ent_lite.posts.models import Post
 
     if isinstance(obj, Post):
@@ -259,6 +263,13 @@ def deletion_date(obj) -> datetime | None:
         dates = [deletion_dt("form_answers", obj.deadline_dt)]
         if obj.post is not None:
             dates.append(deletion_date(obj.post))
+        return min(dates)
+    if isinstance(obj, Question):
+        # A health or allergy answer goes shortly after the deadline, or with the whole form.
+        form = db.session.get(PostForm, obj.form_id)
+        dates = [deletion_date(form)]
+        if obj.is_health:
+            dates.append(deletion_dt("health_answers", form.deadline_dt))
         return min(dates)
     if isinstance(obj, Response):
         dates = [deletion_dt("form_answers", obj.updated_dt)]

@@ -22,6 +22,8 @@ from sqlalchemy import delete, select
 from ent_lite.accounts.emails import user_language
 from ent_lite.accounts.models import User
 from ent_lite.audit.services import record
+from ent_lite.core import upsert
+from ent_lite.core.db_types import new_public_id
 from ent_lite.core.localtime import local_to_utc, to_local
 from ent_lite.extensions import db
 from ent_lite.files.services import delete_after_commit
@@ -129,15 +131,23 @@ def latest_export(guardian: User, now: datetime) -> DataExport | None:
 def create_export(guardian: User, now: datetime) -> DataExport:
     """Build and store the guardian's export and audit it; flushes, the caller commits.
 
-    Raises ExportRefused when one was already made today.
+    Raises ExportRefused when one was already made today. The day is claimed first by one
+    INSERT ... ON CONFLICT DO NOTHING on (guardian, day): of requests racing each other, one
+    writes the row and the others, waiting for it, write nothing and are refused.
     """
     if export_of_today(guardian, now) is not None:
         raise ExportRefused()
     days = retention.effective_days("data_exports")
-    export = DataExport(user_id=guardian.id, created_dt=now, expires_dt=now + timedelta(days=days),
-                        storage_key=new_key("zip"))
-    db.session.add(export)
-    db.session.flush()
+    claimed = db.session.execute(
+        upsert.insert(DataExport).values(
+            public_id=new_public_id(), user_id=guardian.id, created_dt=now, export_day=to_local(now).date(),
+            expires_dt=now + timedelta(days=days), storage_key=new_key("zip"), size=0)
+        .on_conflict_do_nothing(index_elements=["user_id", "export_day"])
+        .returning(DataExport.id)
+    ).scalar()
+    if claimed is None:
+        raise ExportRefused()
+    export = db.session.get(DataExport, claimed)
     data = build_zip(guardian, export)
     get_storage().save(export.storage_key, data)
     export.size = len(data)

@@ -57,7 +57,7 @@ def test_the_dpo_erasure_closes_the_guardians_other_open_requests(world, make_re
     assert english.post(f"/dpo/requests/{erasure.public_id}/erase", data={"confirm": "y"}).status_code == 302
 
     answered, other, erasure = _after_erasure(answered, other, erasure)
-    assert services.open_requests() == []
+    assert services.open_requests(world.dpo) == []
     assert (other.status, other.answer, other.handled_by_id) == ("done", ERASURE_NOTE, world.dpo.id)
     assert other.handled_dt is not None and other.message == "" and not other.is_overdue(utcnow())
     assert (erasure.status, erasure.handled_by_id, erasure.answer) == ("done", world.dpo.id, None)
@@ -73,7 +73,7 @@ def test_the_command_line_erasure_closes_the_guardians_open_requests_too(world, 
     assert result.exit_code == 0, result.output
 
     answered, other, erasure = _after_erasure(answered, other, erasure)
-    assert services.open_requests() == []
+    assert services.open_requests(world.dpo) == []
     for item in (other, erasure):
         assert (item.status, item.answer, item.handled_by_id) == ("done", ERASURE_NOTE, None)
         assert item.handled_dt is not None and item.requester_id is None and item.message == ""

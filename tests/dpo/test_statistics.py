@@ -41,7 +41,7 @@ def by_name(stats):
 
 
 def test_counts_per_establishment_and_for_the_city(decided):
-    table = by_name(services.consent_statistics(utcnow()))
+    table = by_name(services.consent_statistics(utcnow(), decided.city.id))
     ferry, michel = table["École Jules Ferry"], table["École Louise Michel"]
     assert ferry[(PHOTOS, "class")] == (2, 2)
     assert ferry[(PHOTOS, "school")] == (0, 2)  # both guardians are required, only one agreed
@@ -56,7 +56,7 @@ def test_counts_per_establishment_and_for_the_city(decided):
 def test_the_figures_agree_with_may_for_every_child_and_guardian(decided):
     world = decided
     now = utcnow()
-    stats = services.consent_statistics(now)
+    stats = services.consent_statistics(now, world.city.id)
     children = [world.child_a, world.child_b, world.other_child]
     guardians = [world.parent_a, world.parent_a2, world.parent_b, world.other_parent]
     for index, column in enumerate(stats.columns):
@@ -86,7 +86,7 @@ def count_queries(function) -> int:
 def test_a_constant_number_of_queries_whatever_the_size_of_the_city(decided):
     world = decided
     now = utcnow()
-    small = count_queries(lambda: services.consent_statistics(now))
+    small = count_queries(lambda: services.consent_statistics(now, world.city.id))
     school = factories.make_school(world.city, "École Victor Hugo")
     group = factories.make_class(school, "CE2", "CE2")
     for n in range(12):
@@ -96,6 +96,6 @@ def test_a_constant_number_of_queries_whatever_the_size_of_the_city(decided):
         consents.set_consent(guardian, CITY_INFO, n % 2 == 0, now - timedelta(minutes=1))
     db.session.commit()
     db.session.expire_all()
-    large = count_queries(lambda: services.consent_statistics(now))
+    large = count_queries(lambda: services.consent_statistics(now, world.city.id))
     assert large == small
-    assert by_name(services.consent_statistics(now))["École Victor Hugo"][(PHOTOS, "class")] == (12, 12)
+    assert by_name(services.consent_statistics(now, world.city.id))["École Victor Hugo"][(PHOTOS, "class")] == (12, 12)

@@ -103,14 +103,19 @@ def test_count_recipient_families_for_each_kind_of_audience(world):
     add_periscolaire(world)
     world.child_b.level = "CP"
     db.session.flush()
-    assert services.count_recipient_families([keys.group_key(world.class_a.id)]) == 1
-    assert services.count_recipient_families([keys.establishment_key(world.school.id)]) == 2
-    assert services.count_recipient_families([keys.district_key("Nord")]) == 2
+    assert services.count_recipient_families([keys.group_key(world.class_a.id)], city_id=world.city.id) == 1
+    assert services.count_recipient_families([keys.establishment_key(world.school.id)], city_id=world.city.id) == 2
+    assert services.count_recipient_families([keys.district_key("Nord")], city_id=world.city.id) == 2
     # A periscolaire site's district does not pull its children into that district.
-    assert services.count_recipient_families([keys.district_key("Est")]) == 0
-    assert services.count_recipient_families([keys.level_key("CP")]) == 2
-    assert services.count_recipient_families([keys.ALL_KEY]) == 3
-    assert services.count_recipient_families([keys.group_key(world.class_a.id), keys.ALL_KEY]) == 3
+    assert services.count_recipient_families([keys.district_key("Est")], city_id=world.city.id) == 0
+    assert services.count_recipient_families([keys.level_key("CP")], city_id=world.city.id) == 2
+    assert services.count_recipient_families([keys.ALL_KEY], city_id=world.city.id) == 3
+    assert services.count_recipient_families([keys.group_key(world.class_a.id), keys.ALL_KEY],
+                                             city_id=world.city.id) == 3
+    # The other city's CP pupil of a "Nord" district counts only for a post sent from there.
+    assert services.count_recipient_families([keys.district_key("Nord")], city_id=world.far.city.id) == 1
+    with pytest.raises(ValueError):
+        services.count_recipient_families([keys.ALL_KEY])  # a city-wide audience needs its city
     assert services.count_recipient_families([]) == 0
 
 
@@ -120,13 +125,19 @@ def test_reader_keys_and_sql_child_keys_agree(world):
     factories.make_child(world.city, world.class_b, "Zoé", guardians=[world.parent_a], birth_date=date(2018, 1, 2))
     sql_rows = db.session.execute(select(keys.child_keys_subquery())).all()
     sql_keys: dict[int, set] = {}
-    for child_id, kind, value in sql_rows:
+    sql_cities: dict[int, set] = {}
+    for child_id, kind, value, city_id in sql_rows:
         sql_keys.setdefault(child_id, set()).add((kind, value))
-    for guardian in (world.parent_a, world.parent_b, world.other_parent):
+        if city_id is not None:
+            sql_cities.setdefault(child_id, set()).add((city_id, (kind, value)))
+    for guardian in (world.parent_a, world.parent_b, world.other_parent, world.far.parent):
         reader = keys.reader_keys(guardian.id)
         children = db.session.scalars(select(Child).where(Child.guardian_links.any(user_id=guardian.id))).all()
         python_keys = {k for child in children for k in sql_keys[child.id]}
         assert reader.keys == python_keys
+        # District, level and "all" keys hold in the same city in both statements.
+        assert {(city, key) for city, found in reader.city_keys.items() for key in found} == {
+            pair for child in children for pair in sql_cities.get(child.id, ())}
         for key, places in reader.children_by_key.items():
             assert {p.child_id for p in places} == {c.id for c in children if key in sql_keys[c.id]}
 

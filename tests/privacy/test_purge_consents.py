@@ -80,7 +80,8 @@ def test_a_tombstone_something_else_still_points_at_is_kept(world):
     guardian = world.parent_b
     set_consent(guardian, "city_information", True, utc(2020, 1, 6))
     erase_guardian(guardian, now=utc(2020, 2, 3), actor=None)
-    db.session.add(RightsRequest(kind=RequestKind.OTHER, requester_id=guardian.id, received_dt=utc(2020, 1, 6),
+    db.session.add(RightsRequest(kind=RequestKind.OTHER, city_id=guardian.city_id, requester_id=guardian.id,
+                                 received_dt=utc(2020, 1, 6),
                                  due_dt=utc(2020, 2, 6)))
     db.session.commit()
 

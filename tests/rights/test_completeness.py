@@ -90,7 +90,8 @@ def family_rows(app, world) -> dict[str, str]:
     if "rights_request" in db.metadata.tables:
         from ent_lite.dpo.models import RightsRequest
 
-        request = RightsRequest(kind="other", requester_id=parent.id, child_id=child.id, message="Merci",
+        request = RightsRequest(kind="other", city_id=parent.city_id, requester_id=parent.id, child_id=child.id,
+                                message="Merci",
                                 received_dt=now, due_dt=now + timedelta(days=30))
         db.session.add(request)
         db.session.flush()
