@@ -20,7 +20,9 @@ from ent_lite.dpo import services as dpo
 from ent_lite.extensions import db
 from ent_lite.posts import services
 from ent_lite.posts.models import Post
+from ent_lite.school.models import RosterReview
 from ent_lite.school.services import current_school_year
+
 from tests import factories
 from tests.posts.helpers import add_city_service
 
@@ -101,9 +103,14 @@ def test_the_dpo_queue_holds_the_requests_of_their_city(world, login_as, english
 
 def test_the_admin_figures_and_staff_lists_are_their_citys(world):
     year = current_school_year(utcnow())
+    # A namesake held for review in this city is not counted in the other city's figures.
+    db.session.add(RosterReview(city_id=world.city.id, child_id=world.child_a.id, rank=2, last_name="Diallo",
+                                first_name="Fatou", school_year=year))
+    db.session.commit()
+    assert overview(year, world.city.id)["guardians_held"] == 1
     assert overview(year, world.city.id)["children"] == 3
     assert overview(year, world.far.city.id) == {"schools": 1, "classes": 1, "children": 1, "guardians": 1,
-                                                 "guardians_active": 1}
+                                                 "guardians_active": 1, "guardians_held": 0}
     newcomer = factories.make_user(world.city, "teacher", activated=False)
     db.session.commit()
     assert newcomer in invitations.pending_invitations(world.admin)

@@ -23,5 +23,5 @@ def overview(school_year: str, city_id: int) -> dict[str, int]:
         "children": count(select(func.count(Child.id)).where(Child.left_dt.is_(None), Child.city_id == city_id)),
         "guardians": count(guardians),
         "guardians_active": count(guardians.where(User.password_hash.is_not(None))),
-        "guardians_held": count(select(func.count(RosterReview.id))),
+        "guardians_held": count(select(func.count(RosterReview.id)).where(RosterReview.city_id == city_id)),
     }
