@@ -236,6 +236,29 @@ def test_blocking_children_use_the_register_setting(world, grant, guardians_requ
     assert photo_tags.blocking_children([key], [world.child_a], utcnow()) == []
 
 
+def test_publishing_serving_and_may_share_one_consent_check(world, classmate, farm_post, login_as, grant, english,
+                                                            monkeypatch):
+    """The composer's refusal, the file route's 404 and ``consents.may`` ask the same function,
+    so a rule changed there (or a bug fixed there) changes all three."""
+    post, photo, _ = farm_post
+    asked = []
+    shared = consents.lacking
+
+    def spy(pairs, purpose_key, now=None):
+        pairs = list(pairs)
+        asked.append([(child.id, audience) for child, audience in pairs])
+        return shared(pairs, purpose_key, now)
+
+    monkeypatch.setattr(consents, "lacking", spy)
+    grant(world.parent_a2, world.child_a, granted=False)
+
+    assert not consents.may(world.child_a, consents.PHOTO_PUBLICATION, "class")
+    assert file_status(login_as(classmate[0]), photo) == 404
+    page = compose(login_as(world.teacher_a), class_a(world), [world.child_a]).get_data(as_text=True)
+    assert "the guardians of Awa Diallo have not agreed" in page
+    assert asked == [[(world.child_a.id, "class")]] * 3
+
+
 # --- editing ------------------------------------------------------------------------------------
 
 def edit(client, post, children, title="Sortie à la ferme (corrigé)"):
