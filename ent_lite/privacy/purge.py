@@ -4,7 +4,8 @@ Each category selects its due rows (the "top" rows: posts, threads, children...)
 that references them is found from the models' foreign keys and deleted with them (or has
 its reference set to null), the database's own cascades not being relied on (SQLite does not
 enforce them). Stored files of deleted attachments are removed after each batch commits.
-A dry run computes the same plan and changes nothing.
+A dry run computes the same plan and changes nothing. At the boundary an item is kept at its
+deletion instant and due from the instant after, in every category (retention.cutoff).
 
 Consent records are append-only: only these deletions carry the consents' purge option. A
 record is kept while it is the consent in force and for the retention after it ends.

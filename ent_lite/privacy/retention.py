@@ -208,23 +208,27 @@ def school_year_end(moment: datetime) -> datetime:
     return start if start > moment else _rollover(moment.year + 1)
 
 
-def last_rollover(moment: datetime) -> datetime:
-    """The latest school-year start at or before ``moment``."""
+def _rollover_before(moment: datetime) -> datetime:
+    """The latest school-year start strictly before ``moment``."""
     moment = _aware(moment)
     start = _rollover(moment.year)
-    return start if start <= moment else _rollover(moment.year - 1)
+    return start if start < moment else _rollover(moment.year - 1)
 
 
 def cutoff(key: str, now: datetime, days: int | None = None) -> datetime:
-    """Items whose anchor date is before the cutoff are due for deletion at ``now``.
+    """Items whose anchor date is strictly before the cutoff are due for deletion at ``now``.
 
-    School-year categories: an item is due once the end of its school year plus the duration
-    has passed, i.e. when it dates from before the last school-year start ``days`` ago.
+    The rule at the boundary, the same for every category: an item is kept up to and including
+    its deletion instant (``deletion_dt``) and due from the instant after, so a purge run at
+    exactly that instant keeps it and the next run deletes it. Event categories: the anchor is
+    more than ``days`` old. School-year categories: the end of the item's school year plus the
+    duration has passed, i.e. its school year ended strictly before ``now - days``, i.e. it
+    dates from before the last school-year start strictly before ``now - days``.
     """
     days = effective_days(key) if days is None else days
     limit = _aware(now) - timedelta(days=days)
     if CATEGORIES[key].anchor == SCHOOL_YEAR_END:
-        return last_rollover(limit)
+        return _rollover_before(limit)
     return limit
 
 
