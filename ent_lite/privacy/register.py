@@ -6,6 +6,8 @@ text, so templates can write ``{{ purpose.name }}``.
 from __future__ import annotations
 
 import tomllib
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -23,8 +25,28 @@ class RegisterError(ValueError):
     """register.toml is incomplete or names something it does not define."""
 
 
+# Set while a text is rendered in a given language whatever the request's (the notice's version).
+_FORCED_LANGUAGE: ContextVar[str | None] = ContextVar("register_language", default=None)
+
+
+@contextmanager
+def texts_in(lang: str):
+    """Give the register's texts in ``lang`` inside the block."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"no register texts in {lang!r}")
+    token = _FORCED_LANGUAGE.set(lang)
+    try:
+        yield
+    finally:
+        _FORCED_LANGUAGE.reset(token)
+
+
 def current_language() -> str:
     from flask import has_request_context
+
+    forced = _FORCED_LANGUAGE.get()
+    if forced is not None:
+        return forced
 
     if has_request_context():
         from flask_babel import get_locale

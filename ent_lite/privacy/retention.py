@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
 from flask import g, has_app_context, has_request_context
+from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ent_lite.audit.services import record
 from ent_lite.extensions import db
 from ent_lite.school.services import SCHOOL_YEAR_START_MONTH
 
@@ -172,13 +174,32 @@ def all_days() -> dict[str, int]:
     return {key: effective_days(key, current) for key in CATEGORIES}
 
 
+class OutOfBounds(ValueError):
+    """A duration outside the legal bounds of its category; nothing was stored."""
+
+    def __init__(self, key: str):
+        super().__init__(f"{key}: out of bounds")
+        self.key = key
+
+    @property
+    def message(self) -> str:
+        category = CATEGORIES[self.key]
+        return _("Choose between %(min)s and %(max)s days.", min=category.min_days, max=category.max_days)
+
+
+def _check(key: str, days) -> None:
+    # bool is an int to Python, not a number of days.
+    if key not in CATEGORIES or not isinstance(days, int) or isinstance(days, bool) or not in_bounds(key, days):
+        raise OutOfBounds(key)
+
+
 def set_override(key: str, days: int, now: datetime) -> None:
-    """Store an in-bounds duration (the default value removes the override); caller commits."""
+    """Store an in-bounds duration (the default value removes the override); caller commits.
+    Raises OutOfBounds, whoever calls (the form checks too, but is not the only way in)."""
     from ent_lite.privacy.models import RetentionOverride
 
-    if not in_bounds(key, days):
-        raise ValueError("out of bounds")
-    if has_request_context():
+    _check(key, days)
+    if has_app_context():  # a request (or a test) sharing this context reads the new value
         g.pop(_REQUEST_CACHE, None)
     row = db.session.get(RetentionOverride, key)
     if days == CATEGORIES[key].days:
@@ -189,6 +210,20 @@ def set_override(key: str, days: int, now: datetime) -> None:
     else:
         row.days, row.updated_dt = days, now
     db.session.flush()
+
+
+def save_periods(days: dict[str, int], actor, now: datetime) -> list[str]:
+    """The administrator's durations: all checked first (one out of bounds refuses them all,
+    OutOfBounds naming it), then the changed ones stored and audited; returns their keys.
+    The privacy notice shows these periods, so its version follows (ent_lite.privacy.notice)."""
+    for key, value in days.items():
+        _check(key, value)
+    current = all_days()
+    changed = [key for key in CATEGORIES if key in days and days[key] != current[key]]
+    for key in changed:
+        set_override(key, days[key], now)
+        record("retention.change", actor=actor, now=now, details={"category": key, "days": days[key]})
+    return changed
 
 
 # --- school years -----------------------------------------------------------------------------
