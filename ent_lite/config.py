@@ -41,6 +41,9 @@ def from_environment(instance_path: str, env: str | None = None) -> dict:
         "SECRET_KEY": _env("SECRET_KEY"),
         # Keys the audit log's hash chain; derived from SECRET_KEY when unset.
         "AUDIT_KEY": _env("AUDIT_KEY"),
+        # Append-only file of the audit chain's anchors (ent_lite/audit/anchors.py); keep a copy
+        # on another host: an anchor beside the database can be cut with it.
+        "AUDIT_ANCHOR_PATH": _env("AUDIT_ANCHOR_PATH", str(Path(instance_path) / "audit-anchors.jsonl")),
         "SQLALCHEMY_DATABASE_URI": _env("DATABASE_URL", default_db),
         # hide_parameters: a database error logs the SQL without its values (message bodies,
         # emails, hashes never reach the application log; PRIVACY.md 20).
