@@ -51,6 +51,12 @@ def from_environment(instance_path: str, env: str | None = None) -> dict:
         # Public address used in emailed links (reset, invitations).
         "BASE_URL": _env("BASE_URL", "http://127.0.0.1:5000"),
         "CITY_NAME": _env("CITY_NAME", "Ville"),
+        # Named in the privacy notice and the register of processing (GDPR articles 13, 14, 30).
+        # How to reach the city's data protection officer (an email or postal address).
+        "DPO_CONTACT": _env("DPO_CONTACT"),
+        # The company hosting ent_lite for the city (its processor) and where the data is kept.
+        "HOSTING_PROVIDER": _env("HOSTING_PROVIDER"),
+        "HOSTING_LOCATION": _env("HOSTING_LOCATION"),
         # Dates are stored in UTC and shown in the city's time zone.
         "BABEL_DEFAULT_TIMEZONE": _env("TIMEZONE", "Europe/Paris"),
         "MAIL_SERVER": _env("MAIL_SERVER", "127.0.0.1"),

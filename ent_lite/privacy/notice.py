@@ -92,10 +92,14 @@ def has_read_current_notice(user) -> bool:
 
 @dataclass(frozen=True)
 class NoticeRegister:
-    """What the notice and the register of processing show: the register and durations in force."""
+    """What the notice and the register of processing show: the register, the durations in
+    force and the settings naming the DPO's contact and the hosting processor (None: unset)."""
 
     register: register.Register
     days: dict[str, int]
+    dpo_contact: str | None = None
+    hosting_provider: str | None = None
+    hosting_location: str | None = None
 
     @property
     def purposes(self):
@@ -112,4 +116,6 @@ class NoticeRegister:
 
 
 def notice_register() -> NoticeRegister:
-    return NoticeRegister(register.load(), retention.all_days())
+    config = current_app.config
+    return NoticeRegister(register.load(), retention.all_days(), config.get("DPO_CONTACT") or None,
+                          config.get("HOSTING_PROVIDER") or None, config.get("HOSTING_LOCATION") or None)

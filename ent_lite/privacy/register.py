@@ -123,6 +123,9 @@ class Purpose:
 @dataclass(frozen=True)
 class Register:
     controller_role: Localized
+    # Where the data comes from (GDPR article 14) and the rights of the people concerned.
+    source: Localized
+    rights: Localized
     purposes: tuple[Purpose, ...]
     categories: dict[str, DataCategory]
     legal_bases: dict[str, Named]
@@ -179,6 +182,9 @@ def parse(raw: dict) -> Register:
                                                                f"categories.{key}.retention"))
                   for key, named in _named_table(raw, "categories").items()}
     controller = _localized((raw.get("controller") or {}).get("role"), "controller.role")
+    processing = raw.get("processing") or {}
+    source = _localized(processing.get("source"), "processing.source")
+    rights = _localized(processing.get("rights"), "processing.rights")
     measures = tuple(_localized(m, f"security_measures[{i}]") for i, m in enumerate(raw.get("security_measures") or []))
     if not measures:
         raise RegisterError("[[security_measures]] is missing")
@@ -205,7 +211,8 @@ def parse(raw: dict) -> Register:
         ))
     if not purposes:
         raise RegisterError("[purposes] is missing")
-    return Register(controller, tuple(purposes), categories, legal_bases, subjects, recipients, measures)
+    return Register(controller, source, rights, tuple(purposes), categories, legal_bases, subjects, recipients,
+                    measures)
 
 
 def register_text() -> bytes:

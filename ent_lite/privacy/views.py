@@ -15,7 +15,7 @@ from ent_lite.extensions import db
 from ent_lite.privacy import retention
 from ent_lite.privacy.forms import RetentionForm
 from ent_lite.privacy.notice import current_notice_version, notice_register
-from ent_lite.privacy.processing import processing_rows
+from ent_lite.privacy.processing import processing_facts, processing_rows
 from ent_lite.school.services import get_city
 
 bp = Blueprint("privacy", __name__, template_folder="templates")
@@ -38,7 +38,8 @@ def _controller_name() -> str:
 @bp.get("/privacy/register")
 @roles_required("dpo")
 def processing_register():
-    return render_template("privacy/register.html", notice=notice_register(), controller=_controller_name())
+    return render_template("privacy/register.html", notice=notice_register(), controller=_controller_name(),
+                           processing_facts=processing_facts)
 
 
 @bp.get("/privacy/register.csv")
