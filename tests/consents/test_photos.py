@@ -131,7 +131,7 @@ def file_status(client, attachment, thumb=False) -> int:
     return client.get(f"/files/{attachment.public_id}" + ("/thumb" if thumb else "")).status_code
 
 
-def test_after_a_withdrawal_families_get_404_and_the_staff_still_see_the_photo(world, classmate, farm_post,
+def test_after_a_withdrawal_families_get_404_and_the_author_still_sees_the_photo(world, classmate, farm_post,
                                                                                login_as, grant, english):
     post, photo, pdf = farm_post
     family = login_as(classmate[0])
