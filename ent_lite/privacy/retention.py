@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
-from flask import g, has_app_context, has_request_context
+from flask import has_app_context, has_request_context, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -140,7 +140,9 @@ def classify(table: str, column: str) -> str | None:
 
 # --- durations --------------------------------------------------------------------------------
 
-_REQUEST_CACHE = "_retention_overrides"
+# Kept in the request's own environ, not ``g``: ``g`` lives as long as the app context, which
+# several requests may share (tests, a CLI command), and would then keep a stale value.
+_REQUEST_CACHE = "ent_lite.retention_overrides"
 
 
 def overrides() -> dict[str, int]:
@@ -149,12 +151,12 @@ def overrides() -> dict[str, int]:
 
     if not has_app_context():
         return {}
-    if has_request_context() and _REQUEST_CACHE in g:
-        return g.get(_REQUEST_CACHE)
+    if has_request_context() and _REQUEST_CACHE in request.environ:
+        return request.environ[_REQUEST_CACHE]
     rows = db.session.execute(select(RetentionOverride.category, RetentionOverride.days)).all()
     found = {key: days for key, days in rows if key in CATEGORIES and in_bounds(key, days)}
     if has_request_context():
-        setattr(g, _REQUEST_CACHE, found)
+        request.environ[_REQUEST_CACHE] = found
     return found
 
 
@@ -199,8 +201,8 @@ def set_override(key: str, days: int, now: datetime) -> None:
     from ent_lite.privacy.models import RetentionOverride
 
     _check(key, days)
-    if has_app_context():  # a request (or a test) sharing this context reads the new value
-        g.pop(_REQUEST_CACHE, None)
+    if has_request_context():
+        request.environ.pop(_REQUEST_CACHE, None)
     row = db.session.get(RetentionOverride, key)
     if days == CATEGORIES[key].days:
         if row is not None:
