@@ -41,6 +41,9 @@ def from_environment(instance_path: str, env: str | None = None) -> dict:
         "SECRET_KEY": _env("SECRET_KEY"),
         # Keys the audit log's hash chain; derived from SECRET_KEY when unset.
         "AUDIT_KEY": _env("AUDIT_KEY"),
+        # Append-only file of the audit chain's anchors (ent_lite/audit/anchors.py); keep a copy
+        # on another host: an anchor beside the database can be cut with it.
+        "AUDIT_ANCHOR_PATH": _env("AUDIT_ANCHOR_PATH", str(Path(instance_path) / "audit-anchors.jsonl")),
         "SQLALCHEMY_DATABASE_URI": _env("DATABASE_URL", default_db),
         # hide_parameters: a database error logs the SQL without its values (message bodies,
         # emails, hashes never reach the application log; PRIVACY.md 20).
@@ -48,6 +51,12 @@ def from_environment(instance_path: str, env: str | None = None) -> dict:
         # Public address used in emailed links (reset, invitations).
         "BASE_URL": _env("BASE_URL", "http://127.0.0.1:5000"),
         "CITY_NAME": _env("CITY_NAME", "Ville"),
+        # Named in the privacy notice and the register of processing (GDPR articles 13, 14, 30).
+        # How to reach the city's data protection officer (an email or postal address).
+        "DPO_CONTACT": _env("DPO_CONTACT"),
+        # The company hosting ent_lite for the city (its processor) and where the data is kept.
+        "HOSTING_PROVIDER": _env("HOSTING_PROVIDER"),
+        "HOSTING_LOCATION": _env("HOSTING_LOCATION"),
         # Dates are stored in UTC and shown in the city's time zone.
         "BABEL_DEFAULT_TIMEZONE": _env("TIMEZONE", "Europe/Paris"),
         "MAIL_SERVER": _env("MAIL_SERVER", "127.0.0.1"),

@@ -161,6 +161,15 @@ def files_folder(app, tmp_path, monkeypatch):
     return folder
 
 
+@pytest.fixture(autouse=True)
+def audit_anchors(app, tmp_path, monkeypatch):
+    """Each test's audit anchors go to its own file (an anchor left by another test would name
+    an entry this test's empty database does not have)."""
+    path = tmp_path / "audit-anchors.jsonl"
+    monkeypatch.setitem(app.config, "AUDIT_ANCHOR_PATH", str(path))
+    return path
+
+
 @pytest.fixture
 def runner(app, db):
     return app.test_cli_runner()

@@ -5,7 +5,7 @@ checked), never in form fields a visitor could change.
 """
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
@@ -20,7 +20,7 @@ from ent_lite.accounts.views import bp
 from ent_lite.core.auth import public
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
-from ent_lite.privacy.notice import current_notice_version
+from ent_lite.privacy import notice
 
 CODE_KEY = "activation_code_id"
 NAME_KEY = "activation_name_checked"
@@ -122,9 +122,15 @@ def activate_account():
 @bp.route("/welcome/privacy", methods=["GET", "POST"])
 def privacy_notice():
     form = ConfirmForm()
+    shown = notice.current_notice_version()
     if form.validate_on_submit():
-        services.accept_notice(current_user, current_notice_version())
-        db.session.commit()
-        flash(_("Thank you. Welcome to ent_lite."), "success")
-        return redirect(url_for("core.home"))
-    return render_template("accounts/privacy_notice.html", form=form)
+        # The version of the text the page showed, kept in the form: the guardian accepts what
+        # they read, not a text changed in the meantime (nor one in another language).
+        read = request.form.get("notice_version", shown)
+        if notice.is_current(read):
+            services.accept_notice(current_user, read)
+            db.session.commit()
+            flash(_("Thank you. Welcome to ent_lite."), "success")
+            return redirect(url_for("core.home"))
+        flash(_("The privacy notice changed while you were reading it. Please read it again."), "error")
+    return render_template("accounts/privacy_notice.html", form=form, notice_version=shown)

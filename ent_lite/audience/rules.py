@@ -527,17 +527,22 @@ def message_recipients(thread: Thread):
 # message's files are served to nobody. A file linked to nothing yet (an upload whose form
 # was not saved) is only its uploader's.
 # The photos of a post tagging a child who lacks (or has withdrawn) the consent its audience
-# needs are withheld from everyone but the staff who manage the post (PRIVACY.md A.5).
+# needs are withheld from everyone but the staff member who posted them (PRIVACY.md A.5): the
+# director who may delete the post and the class's other teachers no longer see them either.
 
-def photos_withheld_from(user, posts, now: datetime | None = None, reach: Reach | None = None) -> set[int]:
+def keeps_withheld_photos(user, post: Post) -> bool:
+    """Only the author still sees the photos the families no longer see (to fix or delete them)."""
+    return can_edit_post(user, post)
+
+
+def photos_withheld_from(user, posts, now: datetime | None = None) -> set[int]:
     """Ids of the posts (among these) whose photos this user must not see; fixed query count."""
     posts = list(posts)
     if not posts:
         return set()
-    reach = reach or reach_of(user)
     # A post known to tag nobody (has_photo_tags loaded and false) needs no consent query.
     others = [post.id for post in posts
-              if post.has_photo_tags is not False and not can_delete_post(user, post, reach)]
+              if post.has_photo_tags is not False and not keeps_withheld_photos(user, post)]
     return photo_tags.posts_with_withheld_photos(others, now or utcnow()) if others else set()
 
 
@@ -548,7 +553,7 @@ def can_read_attachment(user, attachment, now: datetime | None = None, reach: Re
         post = db.session.get(Post, attachment.post_id)
         if post is None or not can_read_post(user, post, now, reach):
             return False
-        return attachment.kind != "image" or not photos_withheld_from(user, [post], now, reach)
+        return attachment.kind != "image" or not photos_withheld_from(user, [post], now)
     message_id = getattr(attachment, "message_id", None)
     if message_id is not None:
         from ent_lite.conversations.models import Message as ThreadMessage

@@ -5,7 +5,8 @@ consent is about (a child or the guardian), its audiences, and whether one or bo
 guardians must agree. The state is computed from the append-only records at each call, so a
 withdrawal applies at the very next request. Services flush; the caller commits.
 
-Other features ask ``may`` (one subject) or ``children_lacking`` (a list, constant queries).
+Other features ask ``may`` (one subject), ``children_lacking`` (a list for one audience) or
+``lacking`` (children each with their audience); all three are the same check, in constant queries.
 """
 from __future__ import annotations
 
@@ -139,19 +140,28 @@ def is_active(rule: register.ConsentRule, legal: set[int], granted_by: dict[int,
     return agreeing == legal if rule.guardians_required == "both" else bool(agreeing)
 
 
-def children_lacking(children: Iterable[Child], purpose_key: str, audience: str | None = None,
-                     now: datetime | None = None) -> list[Child]:
-    """The children (in the given order) without an active consent: two queries whatever the list."""
+def lacking(asked: Iterable[tuple[Child, str | None]], purpose_key: str,
+            now: datetime | None = None) -> list[tuple[Child, str | None]]:
+    """The (child, audience) pairs asked (in order, once each) without an active consent: two
+    queries whatever the list. The one check behind ``may``, ``children_lacking`` and the photos
+    of posts (ent_lite.posts.photo_tags), at publishing and at serving alike."""
     rule = rule_of(purpose_key)
     if rule.subject != CHILD:
         raise ValueError(f"{purpose_key!r} is not about children")
-    _check_audience(rule, audience)
-    children = list(dict.fromkeys(children))
-    ids = [child.id for child in children]
+    asked = list(dict.fromkeys(asked))
+    for _child, audience in asked:
+        _check_audience(rule, audience)
+    ids = [child.id for child, _audience in asked]
     legal = legal_guardian_ids(ids)
     states = child_states(ids, purpose_key, now)
-    return [child for child in children
+    return [(child, audience) for child, audience in asked
             if not is_active(rule, legal.get(child.id, set()), states.get((child.id, audience), {}))]
+
+
+def children_lacking(children: Iterable[Child], purpose_key: str, audience: str | None = None,
+                     now: datetime | None = None) -> list[Child]:
+    """The children (in the given order) without an active consent for one audience."""
+    return [child for child, _audience in lacking(((child, audience) for child in children), purpose_key, now)]
 
 
 def may(subject, purpose_key: str, audience: str | None = None, now: datetime | None = None) -> bool:
@@ -161,7 +171,7 @@ def may(subject, purpose_key: str, audience: str | None = None, now: datetime | 
     if rule.subject == CHILD:
         if not isinstance(subject, Child):
             raise TypeError(f"{purpose_key!r} is about a child")
-        return not children_lacking([subject], purpose_key, audience, now)
+        return not lacking([(subject, audience)], purpose_key, now)
     if not isinstance(subject, User):
         raise TypeError(f"{purpose_key!r} is about a guardian")
     _check_audience(rule, audience)

@@ -13,6 +13,7 @@ deletes or anonymises its own rows (flush only) and returns ``{table name: rows,
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from blinker import Namespace
 
@@ -40,9 +41,24 @@ LEGAL_HOLDS: dict[str, dict[str, str]] = {
 }
 
 
+@dataclass(frozen=True)
+class Declared:
+    """A handler as its decorator declared it: the signal it must receive and what it clears."""
+
+    signal: object
+    handler: Callable
+    references: tuple[str, ...]
+
+
+# Every declared handler per referenced table, so a test can check that each one is connected
+# and clears, on its own, every reference it names (a name alone would satisfy COVERED).
+DECLARED: dict[str, list[Declared]] = {"user_account": [], "child": []}
+
+
 def _connector(signal, referenced: str, references: tuple[str, ...]) -> Callable:
     def decorator(handler: Callable) -> Callable:
         COVERED[referenced].update(references)
+        DECLARED[referenced].append(Declared(signal, handler, references))
         # Strong reference: handlers are module functions, connected once at import.
         signal.connect(handler, weak=False)
         return handler

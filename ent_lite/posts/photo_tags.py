@@ -70,21 +70,19 @@ def _establishments_of(all_keys: Iterable[Key]) -> dict[int, int]:
 
 
 def _lacking(items: list[tuple[object, list[Key], Child]], now: datetime | None) -> list[tuple[object, Child, str]]:
-    """For (owner, post keys, child) triples: those whose child lacks consent, with the audience needed."""
+    """For (owner, post keys, child) triples: those whose child lacks consent, with the audience needed.
+
+    Only the audience each child needs is worked out here; whether it is consented is the
+    consents service's one check (``consents.lacking``, also behind ``consents.may``)."""
     if not items:
         return []
-    rule = consents.rule_of(consents.PHOTO_PUBLICATION)
-    child_ids = {child.id for _, _, child in items}
-    groups = _groups_of(child_ids)
+    groups = _groups_of(child.id for _, _, child in items)
     establishments = _establishments_of(key for _, post_keys, _ in items for key in post_keys)
-    legal = consents.legal_guardian_ids(child_ids)
-    states = consents.child_states(child_ids, consents.PHOTO_PUBLICATION, now)
-    lacking = []
-    for owner, post_keys, child in items:
-        needed = required_audience(post_keys, groups.get(child.id, set()), establishments)
-        if not consents.is_active(rule, legal.get(child.id, set()), states.get((child.id, needed), {})):
-            lacking.append((owner, child, needed))
-    return lacking
+    needed = [(owner, child, required_audience(post_keys, groups.get(child.id, set()), establishments))
+              for owner, post_keys, child in items]
+    missing = set(consents.lacking(((child, audience) for _, child, audience in needed),
+                                   consents.PHOTO_PUBLICATION, now))
+    return [(owner, child, audience) for owner, child, audience in needed if (child, audience) in missing]
 
 
 def blocking_children(post_keys: Iterable[Key], children: Iterable[Child],

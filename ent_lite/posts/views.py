@@ -55,11 +55,11 @@ def _attachments_of(post: Post) -> list:
     return attachments_by_owner(post_ids=[post.id]).get(("post", post.id), [])
 
 
-def _without_withheld_photos(posts, attachments: dict, now, reach) -> tuple[dict, set[int]]:
+def _without_withheld_photos(posts, attachments: dict, now) -> tuple[dict, set[int]]:
     """Drop the photos of posts whose photos the reader may not see (rules.photos_withheld_from);
     also returns the posts that lost a photo, which show a neutral line instead."""
     with_photos = [p for p in posts if any(a.kind == "image" for a in attachments.get(("post", p.id), ()))]
-    withheld = rules.photos_withheld_from(current_user, with_photos, now, reach)  # no query without photos
+    withheld = rules.photos_withheld_from(current_user, with_photos, now)  # no query without photos
     shown, hidden = dict(attachments), set()
     for post_id in withheld:
         files = shown.get(("post", post_id), [])
@@ -87,7 +87,7 @@ def feed():
     children_by_post = {
         post.id: reach.children.children_for((a.kind, a.value) for a in post.audience) for post in posts
     }
-    attachments, photos_hidden = _without_withheld_photos(posts, attachments_by_owner(post_ids=ids), now, reach)
+    attachments, photos_hidden = _without_withheld_photos(posts, attachments_by_owner(post_ids=ids), now)
     return render_template(
         "posts/feed.html",
         posts=posts,
@@ -121,7 +121,7 @@ def detail(public_id: str):
     children = reach.children.children_for((a.kind, a.value) for a in post.audience)
     can_delete = rules.can_delete_post(current_user, post, reach)
     attachments, photos_hidden = _without_withheld_photos(
-        [post], {("post", post.id): _attachments_of(post)}, now, reach)
+        [post], {("post", post.id): _attachments_of(post)}, now)
     return render_template(
         "posts/detail.html",
         post=post,
@@ -133,8 +133,8 @@ def detail(public_id: str):
         signature=signatures.guardian_panel(current_user, post, children, now) if is_guardian else None,
         attachments=attachments[("post", post.id)],
         photos_hidden=post.id in photos_hidden,
-        # The staff who still see them learn that families no longer do.
-        photos_withheld=can_delete and any(a.kind == "image" for a in attachments[("post", post.id)])
+        # The author, who alone still sees them, learns that nobody else does.
+        photos_withheld=rules.keeps_withheld_photos(current_user, post) and any(a.kind == "image" for a in attachments[("post", post.id)])
         and bool(photo_tags.posts_with_withheld_photos([post.id], now)),
         panel=form_panel(current_user, post, now),
         may_reply=is_guardian and rules.can_reply_to_post(current_user, post, now, reach),

@@ -4,7 +4,8 @@ Each category selects its due rows (the "top" rows: posts, threads, children...)
 that references them is found from the models' foreign keys and deleted with them (or has
 its reference set to null), the database's own cascades not being relied on (SQLite does not
 enforce them). Stored files of deleted attachments are removed after each batch commits.
-A dry run computes the same plan and changes nothing.
+A dry run computes the same plan and changes nothing. At the boundary an item is kept at its
+deletion instant and due from the instant after, in every category (retention.cutoff).
 
 Consent records are append-only: only these deletions carry the consents' purge option. A
 record is kept while it is the consent in force and for the retention after it ends.
@@ -19,6 +20,7 @@ from sqlalchemy import Table, and_, delete, exists, or_, select, update
 from sqlalchemy.orm import aliased
 
 from ent_lite.accounts.models import AccountToken, ActivationCode, Role, User
+from ent_lite.audit.anchors import write_anchor
 from ent_lite.consents.models import PURGE_OPTION, ConsentRecord
 from ent_lite.conversations.models import Thread, ThreadRead
 from ent_lite.dpo.models import RequestStatus, RightsRequest
@@ -303,7 +305,8 @@ def _purge_audit(result: CategoryResult, now: datetime, days: int, dry_run: bool
 
 
 def run_purge(now: datetime, *, dry_run: bool = False, batch_size: int = DEFAULT_BATCH_SIZE) -> list[CategoryResult]:
-    """Purge every category; a real run writes one audit entry per category, counts only."""
+    """Purge every category; a real run writes one audit entry per category, counts only, then
+    anchors the audit chain's head outside the database (ent_lite.audit.anchors)."""
     results = []
     for key in PURGE_ORDER:
         result = purge_category(key, now, dry_run=dry_run, batch_size=batch_size)
@@ -311,6 +314,8 @@ def run_purge(now: datetime, *, dry_run: bool = False, batch_size: int = DEFAULT
             _audit(result, now)
         results.append(result)
     results.append(_purge_exports(now, dry_run))
+    if not dry_run:
+        write_anchor()
     return results
 
 

@@ -6,6 +6,8 @@ text, so templates can write ``{{ purpose.name }}``.
 from __future__ import annotations
 
 import tomllib
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -23,8 +25,28 @@ class RegisterError(ValueError):
     """register.toml is incomplete or names something it does not define."""
 
 
+# Set while a text is rendered in a given language whatever the request's (the notice's version).
+_FORCED_LANGUAGE: ContextVar[str | None] = ContextVar("register_language", default=None)
+
+
+@contextmanager
+def texts_in(lang: str):
+    """Give the register's texts in ``lang`` inside the block."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"no register texts in {lang!r}")
+    token = _FORCED_LANGUAGE.set(lang)
+    try:
+        yield
+    finally:
+        _FORCED_LANGUAGE.reset(token)
+
+
 def current_language() -> str:
     from flask import has_request_context
+
+    forced = _FORCED_LANGUAGE.get()
+    if forced is not None:
+        return forced
 
     if has_request_context():
         from flask_babel import get_locale
@@ -101,6 +123,9 @@ class Purpose:
 @dataclass(frozen=True)
 class Register:
     controller_role: Localized
+    # Where the data comes from (GDPR article 14) and the rights of the people concerned.
+    source: Localized
+    rights: Localized
     purposes: tuple[Purpose, ...]
     categories: dict[str, DataCategory]
     legal_bases: dict[str, Named]
@@ -157,6 +182,9 @@ def parse(raw: dict) -> Register:
                                                                f"categories.{key}.retention"))
                   for key, named in _named_table(raw, "categories").items()}
     controller = _localized((raw.get("controller") or {}).get("role"), "controller.role")
+    processing = raw.get("processing") or {}
+    source = _localized(processing.get("source"), "processing.source")
+    rights = _localized(processing.get("rights"), "processing.rights")
     measures = tuple(_localized(m, f"security_measures[{i}]") for i, m in enumerate(raw.get("security_measures") or []))
     if not measures:
         raise RegisterError("[[security_measures]] is missing")
@@ -183,7 +211,8 @@ def parse(raw: dict) -> Register:
         ))
     if not purposes:
         raise RegisterError("[purposes] is missing")
-    return Register(controller, tuple(purposes), categories, legal_bases, subjects, recipients, measures)
+    return Register(controller, source, rights, tuple(purposes), categories, legal_bases, subjects, recipients,
+                    measures)
 
 
 def register_text() -> bytes:

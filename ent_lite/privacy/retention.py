@@ -11,9 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
-from flask import g, has_app_context, has_request_context
+from flask import has_app_context, has_request_context, request
+from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ent_lite.audit.services import record
 from ent_lite.extensions import db
 from ent_lite.school.services import SCHOOL_YEAR_START_MONTH
 
@@ -147,7 +149,9 @@ def classify(table: str, column: str) -> str | None:
 
 # --- durations --------------------------------------------------------------------------------
 
-_REQUEST_CACHE = "_retention_overrides"
+# Kept in the request's own environ, not ``g``: ``g`` lives as long as the app context, which
+# several requests may share (tests, a CLI command), and would then keep a stale value.
+_REQUEST_CACHE = "ent_lite.retention_overrides"
 
 
 def overrides() -> dict[str, int]:
@@ -156,12 +160,12 @@ def overrides() -> dict[str, int]:
 
     if not has_app_context():
         return {}
-    if has_request_context() and _REQUEST_CACHE in g:
-        return g.get(_REQUEST_CACHE)
+    if has_request_context() and _REQUEST_CACHE in request.environ:
+        return request.environ[_REQUEST_CACHE]
     rows = db.session.execute(select(RetentionOverride.category, RetentionOverride.days)).all()
     found = {key: days for key, days in rows if key in CATEGORIES and in_bounds(key, days)}
     if has_request_context():
-        setattr(g, _REQUEST_CACHE, found)
+        request.environ[_REQUEST_CACHE] = found
     return found
 
 
@@ -181,14 +185,33 @@ def all_days() -> dict[str, int]:
     return {key: effective_days(key, current) for key in CATEGORIES}
 
 
+class OutOfBounds(ValueError):
+    """A duration outside the legal bounds of its category; nothing was stored."""
+
+    def __init__(self, key: str):
+        super().__init__(f"{key}: out of bounds")
+        self.key = key
+
+    @property
+    def message(self) -> str:
+        category = CATEGORIES[self.key]
+        return _("Choose between %(min)s and %(max)s days.", min=category.min_days, max=category.max_days)
+
+
+def _check(key: str, days) -> None:
+    # bool is an int to Python, not a number of days.
+    if key not in CATEGORIES or not isinstance(days, int) or isinstance(days, bool) or not in_bounds(key, days):
+        raise OutOfBounds(key)
+
+
 def set_override(key: str, days: int, now: datetime) -> None:
-    """Store an in-bounds duration (the default value removes the override); caller commits."""
+    """Store an in-bounds duration (the default value removes the override); caller commits.
+    Raises OutOfBounds, whoever calls (the form checks too, but is not the only way in)."""
     from ent_lite.privacy.models import RetentionOverride
 
-    if not in_bounds(key, days):
-        raise ValueError("out of bounds")
+    _check(key, days)
     if has_request_context():
-        g.pop(_REQUEST_CACHE, None)
+        request.environ.pop(_REQUEST_CACHE, None)
     row = db.session.get(RetentionOverride, key)
     if days == CATEGORIES[key].days:
         if row is not None:
@@ -198,6 +221,20 @@ def set_override(key: str, days: int, now: datetime) -> None:
     else:
         row.days, row.updated_dt = days, now
     db.session.flush()
+
+
+def save_periods(days: dict[str, int], actor, now: datetime) -> list[str]:
+    """The administrator's durations: all checked first (one out of bounds refuses them all,
+    OutOfBounds naming it), then the changed ones stored and audited; returns their keys.
+    The privacy notice shows these periods, so its version follows (ent_lite.privacy.notice)."""
+    for key, value in days.items():
+        _check(key, value)
+    current = all_days()
+    changed = [key for key in CATEGORIES if key in days and days[key] != current[key]]
+    for key in changed:
+        set_override(key, days[key], now)
+        record("retention.change", actor=actor, now=now, details={"category": key, "days": days[key]})
+    return changed
 
 
 # --- school years -----------------------------------------------------------------------------
@@ -217,23 +254,27 @@ def school_year_end(moment: datetime) -> datetime:
     return start if start > moment else _rollover(moment.year + 1)
 
 
-def last_rollover(moment: datetime) -> datetime:
-    """The latest school-year start at or before ``moment``."""
+def _rollover_before(moment: datetime) -> datetime:
+    """The latest school-year start strictly before ``moment``."""
     moment = _aware(moment)
     start = _rollover(moment.year)
-    return start if start <= moment else _rollover(moment.year - 1)
+    return start if start < moment else _rollover(moment.year - 1)
 
 
 def cutoff(key: str, now: datetime, days: int | None = None) -> datetime:
-    """Items whose anchor date is before the cutoff are due for deletion at ``now``.
+    """Items whose anchor date is strictly before the cutoff are due for deletion at ``now``.
 
-    School-year categories: an item is due once the end of its school year plus the duration
-    has passed, i.e. when it dates from before the last school-year start ``days`` ago.
+    The rule at the boundary, the same for every category: an item is kept up to and including
+    its deletion instant (``deletion_dt``) and due from the instant after, so a purge run at
+    exactly that instant keeps it and the next run deletes it. Event categories: the anchor is
+    more than ``days`` old. School-year categories: the end of the item's school year plus the
+    duration has passed, i.e. its school year ended strictly before ``now - days``, i.e. it
+    dates from before the last school-year start strictly before ``now - days``.
     """
     days = effective_days(key) if days is None else days
     limit = _aware(now) - timedelta(days=days)
     if CATEGORIES[key].anchor == SCHOOL_YEAR_END:
-        return last_rollover(limit)
+        return _rollover_before(limit)
     return limit
 
 

@@ -14,8 +14,8 @@ from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
 from ent_lite.privacy import retention
 from ent_lite.privacy.forms import RetentionForm
-from ent_lite.privacy.notice import ask_guardians_again, current_notice_version, notice_register
-from ent_lite.privacy.processing import processing_rows
+from ent_lite.privacy.notice import current_notice_version, notice_register
+from ent_lite.privacy.processing import processing_facts, processing_rows
 from ent_lite.school.services import get_city
 
 bp = Blueprint("privacy", __name__, template_folder="templates")
@@ -38,7 +38,8 @@ def _controller_name() -> str:
 @bp.get("/privacy/register")
 @roles_required("dpo")
 def processing_register():
-    return render_template("privacy/register.html", notice=notice_register(), controller=_controller_name())
+    return render_template("privacy/register.html", notice=notice_register(), controller=_controller_name(),
+                           processing_facts=processing_facts)
 
 
 @bp.get("/privacy/register.csv")
@@ -67,24 +68,14 @@ def processing_register_json():
 @bp.route("/privacy/retention", methods=["GET", "POST"])
 @roles_required("admin")
 def retention_settings():
-    days = retention.all_days()
-    form = RetentionForm(data=days)
+    form = RetentionForm(data=retention.all_days())
     if form.validate_on_submit():
-        now = utcnow()
-        from ent_lite.audit.services import record
-
-        changed = False
-        for key in retention.CATEGORIES:
-            value = form[key].data
-            if value != days[key]:
-                retention.set_override(key, value, now)
-                record("retention.change", actor=current_user, now=now,
-                       details={"category": key, "days": value})
-                changed = True
-        if changed:
-            # The notice shows these periods: guardians read it again.
-            ask_guardians_again()
-        db.session.commit()
-        flash(_("The retention periods are saved."), "success")
-        return redirect(url_for("privacy.retention_settings"))
+        try:
+            retention.save_periods({key: form[key].data for key in retention.CATEGORIES}, current_user, utcnow())
+        except retention.OutOfBounds as refused:
+            form[refused.key].errors.append(refused.message)
+        else:
+            db.session.commit()
+            flash(_("The retention periods are saved."), "success")
+            return redirect(url_for("privacy.retention_settings"))
     return render_template("privacy/retention.html", form=form, categories=retention.CATEGORIES)

@@ -55,7 +55,7 @@ def test_the_whole_path(client, newcomer):
     assert 'type="checkbox"' not in notice
     response = client.post("/welcome/privacy")
     assert response.headers["Location"] == "/"
-    assert user.privacy_notice_version == current_notice_version()
+    assert user.privacy_notice_version == current_notice_version("en")  # the text it read
     assert client.get("/account").status_code == 200
     # The new credentials work from another browser.
     client.post("/logout")

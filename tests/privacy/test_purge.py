@@ -27,6 +27,7 @@ from tests import factories
 from tests.privacy.conftest import file_listing, utc
 
 DAY = timedelta(days=1)
+INSTANT = timedelta(microseconds=1)  # the finest step the stored times keep
 
 
 def exists(model, row_id) -> bool:
@@ -122,6 +123,20 @@ def test_one_day_inside_retention_is_kept_one_day_past_is_purged(world, make_pos
     purge_category(key, due - DAY)
     assert exists(model, row_id)
     purge_category(key, due + DAY)
+    assert not exists(model, row_id)
+
+
+@pytest.mark.parametrize("build", BUILDERS, ids=[b.__name__ for b in BUILDERS])
+def test_at_its_deletion_instant_an_item_is_kept_and_the_instant_after_it_is_purged(world, make_post, make_thread,
+                                                                                    build):
+    """The rule at the boundary (ent_lite.privacy.retention.cutoff), the same for every category."""
+    model, row_id, due = build(world, make_post, make_thread)
+    key = build.__name__
+    assert purge_category(key, due, dry_run=True).rows == 0
+    purge_category(key, due)
+    assert exists(model, row_id)
+    assert purge_category(key, due + INSTANT, dry_run=True).rows >= 1
+    purge_category(key, due + INSTANT)
     assert not exists(model, row_id)
 
 
