@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -18,6 +19,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from ent_lite import MIGRATIONS_DIR, create_app
+from ent_lite.accounts.activation import hash_code
 from ent_lite.extensions import db, migrate
 
 SECRET_KEY = "migration-test-secret-" + "y" * 40
@@ -135,3 +137,46 @@ def test_autogenerate_finds_nothing_to_do_after_upgrade(migration_app):
     command.check(config)  # raises when autogenerate would produce operations
 
     assert set(os.listdir(MIGRATIONS_DIR / "versions")) == before
+
+
+def test_the_hardening_migration_carries_existing_rows_over(migration_app, tmp_path):
+    """0005: printed activation codes keep working, a duplicate export of a day goes with its file,
+    and each request to the DPO gets its requester's city."""
+    config = _alembic_config()
+    command.upgrade(config, "0004")
+    now = datetime(2026, 12, 1, 22, 30, tzinfo=UTC)  # 23:30 in Paris: still 1 December there
+    migration_app.config["FILES_PATH"] = str(tmp_path)
+    (tmp_path / "ab").mkdir()
+    duplicate_file = tmp_path / "ab" / "ab-second.zip"
+    duplicate_file.write_bytes(b"zip")
+    user = {"public_id": "u" * 22, "role": "guardian", "first_name": "Lou", "last_name": "Martin",
+            "session_nonce": "n", "is_enabled": True, "created_dt": now}
+    with db.engine.begin() as connection:
+        connection.execute(sa.text("INSERT INTO city (id, public_id, name) VALUES (1, :p, 'Ville'), (2, :q, 'Autre')"),
+                           {"p": "c" * 22, "q": "d" * 22})
+        connection.execute(sa.text(
+            "INSERT INTO user_account (id, public_id, city_id, role, first_name, last_name, session_nonce, "
+            "is_enabled, created_dt) VALUES (7, :public_id, 2, :role, :first_name, :last_name, :session_nonce, "
+            ":is_enabled, :created_dt)"), user)
+        connection.execute(sa.text(
+            "INSERT INTO activation_code (user_id, code, created_dt, expires_dt) VALUES (7, 'ABCDEFGHJKMN', :n, :n)"),
+            {"n": now})
+        for key, moment in (("ab-first.zip", now), ("ab-second.zip", now + timedelta(minutes=20))):
+            connection.execute(sa.text(
+                "INSERT INTO data_export (public_id, user_id, created_dt, expires_dt, storage_key, size) "
+                "VALUES (:p, 7, :c, :c, :k, 3)"), {"p": key.ljust(22, "x")[:22], "c": moment, "k": key})
+        for public_id, requester in (("r" * 22, 7), ("s" * 22, None)):
+            connection.execute(sa.text(
+                "INSERT INTO rights_request (public_id, kind, requester_id, message, received_dt, due_dt, status) "
+                "VALUES (:p, 'access', :r, '', :n, :n, 'open')"), {"p": public_id, "r": requester, "n": now})
+
+    command.upgrade(config, "head")
+
+    with db.engine.connect() as connection:
+        stored = connection.execute(sa.text("SELECT code_hash FROM activation_code")).scalar_one()
+        exports = connection.execute(sa.text("SELECT storage_key, export_day FROM data_export")).all()
+        cities = dict(connection.execute(sa.text("SELECT public_id, city_id FROM rights_request")).all())
+    assert stored == hash_code("ABCD-EFGH-JKMN")  # the letter already printed still activates
+    assert [(key, str(day)) for key, day in exports] == [("ab-first.zip", "2026-12-01")]
+    assert not duplicate_file.exists()
+    assert cities == {"r" * 22: 2, "s" * 22: 1}
