@@ -3,7 +3,8 @@
 Nothing here trusts the upload's name or the browser's content type: the first bytes say
 what a file is, the name's extension must agree, and images are decoded and written again
 from their pixels alone, so EXIF (with GPS), XMP, comments and anything hidden after the
-image data are left behind. Plain functions of bytes: no request, no database.
+image data are left behind. PDFs are rewritten without metadata or active content (pdf.py).
+Plain functions of bytes: no request, no database.
 """
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from dataclasses import dataclass
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from PIL import Image, ImageOps
+
+from ent_lite.files.pdf import PdfNotCleanable, clean_pdf
 
 MAX_SIDE = 1600
 THUMBNAIL_SIDE = 320
@@ -39,7 +42,7 @@ class FileType:
     content_type: str
     extension: str  # of the stored copy and of a display name that had none
     extensions: frozenset[str]  # accepted in the upload's name
-    pillow_format: str | None = None  # None: stored as it is (PDF)
+    pillow_format: str | None = None  # None: a PDF, rewritten by pdf.clean_pdf
 
     @property
     def kind(self) -> str:
@@ -140,8 +143,19 @@ def check_and_process(data: bytes, filename: str | None, limits: Limits) -> Proc
                                    "extension.", name=shown, kind=file_type.label))
     name = display_name(filename, file_type)
     if file_type.pillow_format is None:
-        return Processed(file_type, name, data)
+        return Processed(file_type, name, _clean_pdf(data, name))
     return _process_image(data, file_type, name, limits.max_pixels)
+
+
+def _clean_pdf(data: bytes, name: str) -> bytes:
+    try:
+        return clean_pdf(data)
+    except PdfNotCleanable as refused:
+        if refused.reason == "encrypted":
+            raise UploadRefused(415, _("%(name)s was refused: it is protected by a password. Save a copy "
+                                       "without a password and send that one.", name=name)) from None
+        raise UploadRefused(400, _("%(name)s could not be read: the document is damaged, incomplete "
+                                   "or empty.", name=name)) from None
 
 
 def _too_many_pixels(name: str, max_pixels: int) -> UploadRefused:
