@@ -12,12 +12,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms.validators import ValidationError
 
+from ent_lite.accounts import throttling
 from ent_lite.accounts.forms import ROLE_LABELS
 from ent_lite.accounts.models import Role
 from ent_lite.audience import rules
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
-from ent_lite.files.services import UploadRefused, attachments_by_owner, delete_attachment, store_uploads
+from ent_lite.files.services import (
+    UploadRefused,
+    attachments_by_owner,
+    delete_attachment,
+    prepare_uploads,
+    store_processed,
+)
 from ent_lite.forms.services import attach_form, form_panel
 from ent_lite.posts import photo_tags, services, signatures
 from ent_lite.posts.forms import PostForm, prefill
@@ -155,12 +162,12 @@ def _preview(form: PostForm) -> int | None:
     return services.count_recipient_families(form.chosen_targets())
 
 
-def _store_files(form: PostForm, now):
-    """The uploads of the form, stored; None after showing the refusal next to the field."""
+def _prepared_files(form: PostForm):
+    """The uploads of the form, processed before anything is written (no write lock is held
+    meanwhile); None after showing the refusal next to the field."""
     try:
-        return store_uploads(form.files.data, current_user, now)
+        return prepare_uploads(form.files.data)
     except UploadRefused as refused:
-        db.session.rollback()
         form.files.refuse(refused.message)
         form.upload_status = refused.status
         return None
@@ -171,6 +178,7 @@ def _render_form(form: PostForm, post: Post | None = None, **context):
 
 
 @bp.route("/news/new", methods=["GET", "POST"])
+@throttling.files_per_account
 def compose():
     if not rules.may_post(current_user):
         abort(404)
@@ -187,13 +195,12 @@ def compose():
         return _render_form(form, has_targets=True, families=_preview(form))
     now = utcnow()
     if request.method == "POST" and form.check(now):
-        uploads = _store_files(form, now)
-        if uploads is not None:
+        files = _prepared_files(form)
+        if files is not None:
             chosen = form.chosen_targets()
             post = services.create_post(current_user, form.title.data, form.body.data, chosen, now, form.options())
             photo_tags.set_tags(post, form.tagged())
-            for attachment in uploads:
-                attachment.post_id = post.id
+            store_processed(files, current_user, now, post_id=post.id)
             attach_form(post, form.poll.data, now)
             db.session.commit()
             _flash_published(post, services.count_recipient_families(chosen), now)
@@ -211,6 +218,7 @@ def _flash_published(post: Post, families: int, now) -> None:
 
 
 @bp.route("/news/<public_id>/edit", methods=["GET", "POST"])
+@throttling.files_per_account
 def edit(public_id: str):
     now = utcnow()
     post = load_post(public_id)
@@ -240,8 +248,8 @@ def edit(public_id: str):
     if request.method == "POST" and "preview" in request.form and not published:
         return _render_form(form, post, families=_preview(form), **context)
     if request.method == "POST" and form.check(now):
-        uploads = _store_files(form, now)
-        if uploads is not None:
+        files = _prepared_files(form)
+        if files is not None:
             removed = set(request.form.getlist("remove_file"))
             for attachment in attachments:
                 if attachment.public_id in removed:
@@ -250,8 +258,7 @@ def edit(public_id: str):
                                  targets=None if published else form.chosen_targets())
             # Tags of children the author no longer sees (another class now) stay on the post.
             photo_tags.set_tags(post, form.tagged() + [c for c in tagged if c.id not in offered])
-            for attachment in uploads:
-                attachment.post_id = post.id
+            store_processed(files, current_user, now, post_id=post.id)
             db.session.commit()
             flash(_("Your changes are saved."), "success")
             return redirect(url_for("posts.detail", public_id=post.public_id))

@@ -87,3 +87,17 @@ def pdf_of_size(size: int) -> bytes:
             b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]/Contents 4 0 R>>endobj\n"
             b"4 0 obj<</Length " + str(len(text)).encode() + b">>stream\n" + text + b"\nendstream endobj\n"
             b"trailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+PNG_COLOUR_TYPES = {"L": 0, "RGB": 2, "RGBA": 6}
+
+
+def png_header(width: int, height: int, mode: str = "RGBA") -> bytes:
+    """A PNG that says it has width × height pixels of ``mode`` but carries almost no data:
+    refused from its header alone, or else reported as damaged once decoding starts."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, PNG_COLOUR_TYPES[mode], 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+            + chunk(b"IEND", b""))
