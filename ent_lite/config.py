@@ -75,7 +75,7 @@ def from_environment(instance_path: str, env: str | None = None) -> dict:
         # Memory the decoded pixels of one photo, then of one request's photos, may take (width ×
         # height × 1 to 4 bytes; JPEG decodes at a reduced scale): what bounds an upload's time.
         "MAX_IMAGE_DECODED_BYTES": _env_int("MAX_IMAGE_DECODED_BYTES", 100 * 1024 * 1024),
-        "MAX_REQUEST_DECODED_BYTES": _env_int("MAX_REQUEST_DECODED_BYTES", 400 * 1024 * 1024),
+        "MAX_REQUEST_DECODED_BYTES": _env_int("MAX_REQUEST_DECODED_BYTES", 300 * 1024 * 1024),
         "ACTIVATION_CODE_DAYS": _env_int("ACTIVATION_CODE_DAYS", 60),
         "RESET_TOKEN_MINUTES": _env_int("RESET_TOKEN_MINUTES", 60),
         "INVITE_TOKEN_DAYS": _env_int("INVITE_TOKEN_DAYS", 7),

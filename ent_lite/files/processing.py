@@ -73,7 +73,7 @@ class Limits:
     # of one request: decoding and resizing cost time and memory in proportion, so these bound
     # what one request costs (about a second per 100 MiB on one core).
     max_decoded_bytes: int = 100 * MiB
-    max_request_decoded_bytes: int = 400 * MiB
+    max_request_decoded_bytes: int = 300 * MiB
 
 
 @dataclass
