@@ -48,9 +48,12 @@ def _days(n: int):
 def _init_extensions(app: Flask) -> None:
     from ent_lite import models  # noqa: F401  (registers every table)
     from ent_lite.accounts import sessions
-    from ent_lite.core import auth, errors, i18n, security
+    from ent_lite.core import auth, database, errors, i18n, security
 
     db.init_app(app)
+    with app.app_context():
+        for engine in db.engines.values():
+            database.configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_SECONDS"])
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)

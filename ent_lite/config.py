@@ -48,6 +48,8 @@ def from_environment(instance_path: str, env: str | None = None) -> dict:
         # hide_parameters: a database error logs the SQL without its values (message bodies,
         # emails, hashes never reach the application log; PRIVACY.md 20).
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
+        # SQLite only: how long a request waits for another one's write before giving up.
+        "SQLITE_BUSY_TIMEOUT_SECONDS": float(_env("SQLITE_BUSY_TIMEOUT_SECONDS", "15")),
         # Public address used in emailed links (reset, invitations).
         "BASE_URL": _env("BASE_URL", "http://127.0.0.1:5000"),
         "CITY_NAME": _env("CITY_NAME", "Ville"),
@@ -79,6 +81,10 @@ def from_environment(instance_path: str, env: str | None = None) -> dict:
         "FILES_PATH": _env("FILES_PATH", str(Path(instance_path) / "files")),
         "MAX_FILE_BYTES": _env_int("MAX_FILE_BYTES", 10 * 1024 * 1024),
         "MAX_IMAGE_PIXELS": _env_int("MAX_IMAGE_PIXELS", 40_000_000),
+        # Memory the decoded pixels of one photo, then of one request's photos, may take (width ×
+        # height × 1 to 4 bytes; JPEG decodes at a reduced scale): what bounds an upload's time.
+        "MAX_IMAGE_DECODED_BYTES": _env_int("MAX_IMAGE_DECODED_BYTES", 100 * 1024 * 1024),
+        "MAX_REQUEST_DECODED_BYTES": _env_int("MAX_REQUEST_DECODED_BYTES", 300 * 1024 * 1024),
         "ACTIVATION_CODE_DAYS": _env_int("ACTIVATION_CODE_DAYS", 60),
         "RESET_TOKEN_MINUTES": _env_int("RESET_TOKEN_MINUTES", 60),
         "INVITE_TOKEN_DAYS": _env_int("INVITE_TOKEN_DAYS", 7),

@@ -1,4 +1,4 @@
-"""Rate limits on the public account pages (PRIVACY.md 22).
+"""Rate limits on the public account pages (PRIVACY.md 22), and on what costs the server.
 
 Login limits count only FAILED attempts: a view marks the request as failed with
 ``mark_failed()``. Stacked limits make the lock-out grow: 5 failures lock for a minute, 10 for
@@ -11,6 +11,11 @@ counting after the answer let concurrent requests all pass the test before any w
 (8 passwords checked for a limit of 5); taking the place first means at most 5 checks are
 ever in flight or failed per window. Counters live in the limiter's storage and strategy
 (fixed window, the default), so ``limiter.reset()`` clears them too.
+
+Behind the login wall, each account has a budget of new messages and of uploaded files
+(a photo costs up to a second to process): one account, however busy or compromised,
+cannot take the server from everyone else. The 429 page says when sending works again
+and shows back what was typed (core.errors).
 """
 from __future__ import annotations
 
@@ -18,7 +23,9 @@ from collections.abc import Callable
 from functools import wraps
 
 from flask import abort, request, session
+from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
+from flask_login import current_user
 from limits import RateLimitItem, parse_many
 from werkzeug.exceptions import HTTPException
 
@@ -36,6 +43,14 @@ ACTIVATION_NAME_PER_CODE = "5/15 minutes;10/day"
 PASSWORD_CHANGE_PER_USER = "5/15 minutes;20/day"
 # Second-factor codes: a million values, so a few wrong ones per account lock it out for a while.
 SECOND_FACTOR_PER_USER = "5/minute;10/15 minutes;20/hour;50/day"
+# Far above what a teacher answering families after class sends, far below a flood.
+MESSAGES_PER_ACCOUNT = "20/10 minutes;200/day"
+# Counted in files: three posts of a class outing's twenty photos fit in ten minutes.
+FILES_PER_ACCOUNT = "60/10 minutes;300/day"
+MESSAGES_REFUSED = _l("You have sent many messages in a short time. Nothing was sent: please wait a little "
+                      "before sending this one.")
+FILES_REFUSED = _l("You have sent many files in a short time. Nothing was sent: please wait a little before "
+                   "sending these files, or send the text without them.")
 
 _FAILED = "ent_lite.attempt_failed"
 
@@ -145,3 +160,32 @@ def failures_per_user(limits: str):
 def second_factor_failures(view):
     """One budget for every second-factor form of an account (code, recovery code, enrolment)."""
     return failures(SECOND_FACTOR_PER_USER, _session_user_key, scope="second_factor")(view)
+
+
+def _account_key() -> str:
+    return "account:" + str(current_user.id)
+
+
+def _anonymous() -> bool:
+    # The limiter runs before the login wall, which turns anonymous requests away anyway.
+    return not current_user.is_authenticated
+
+
+def _files_sent() -> int:
+    """How many files the request carries (a preview of a post processes none)."""
+    if "preview" in request.form:
+        return 0
+    return sum(1 for name in request.files for f in request.files.getlist(name) if f.filename)
+
+
+def messages_per_account(view):
+    """One budget of new threads and replies per account, whichever page they are sent from."""
+    return limiter.shared_limit(MESSAGES_PER_ACCOUNT, scope="messages", key_func=_account_key, methods=["POST"],
+                                exempt_when=_anonymous, error_message=MESSAGES_REFUSED)(view)
+
+
+def files_per_account(view):
+    """One budget of uploaded files per account; each file counts, requests without files are free."""
+    return limiter.shared_limit(FILES_PER_ACCOUNT, scope="files", key_func=_account_key, methods=["POST"],
+                                exempt_when=lambda: _anonymous() or not _files_sent(), cost=_files_sent,
+                                error_message=FILES_REFUSED)(view)

@@ -19,6 +19,7 @@ from ent_lite.conversations.models import Message, Thread, ThreadMember, ThreadR
 from ent_lite.core import upsert
 from ent_lite.extensions import db
 from ent_lite.files import services as file_services
+from ent_lite.files.processing import Processed
 from ent_lite.posts.models import Post
 from ent_lite.school.models import Child, Enrolment, Establishment, Group, GroupKind
 
@@ -37,8 +38,11 @@ def _new_thread(starter, establishment_id: int, subject: str, now: datetime, **f
 
 
 def start_child_thread(starter, child: Child, establishment_id: int, subject: str, body: str, now: datetime,
-                       addressee_id: int | None = None, post: Post | None = None) -> tuple[Thread, Message]:
+                       addressee_id: int | None = None, post: Post | None = None,
+                       files: Sequence[Processed] = ()) -> tuple[Thread, Message]:
     """A thread about ``child`` with the team of one establishment, and its first message.
+
+    ``files`` come from ``file_services.prepare_uploads``, called before this first write.
 
     A guardian addresses the team (``addressee_id`` None) or one of its members; staff write
     from an establishment where they are staff of the child. ``PermissionError`` otherwise.
@@ -57,11 +61,11 @@ def start_child_thread(starter, child: Child, establishment_id: int, subject: st
                          post_id=post.id if post is not None else None)
     if addressee_id is not None:
         db.session.add(ThreadMember(thread_id=thread.id, user_id=addressee_id))
-    return thread, add_message(thread, starter, body, now)
+    return thread, add_message(thread, starter, body, now, files)
 
 
 def start_staff_thread(starter, establishment_id: int, member_ids: Iterable[int], subject: str, body: str,
-                       now: datetime) -> tuple[Thread, Message]:
+                       now: datetime, files: Sequence[Processed] = ()) -> tuple[Thread, Message]:
     """A thread between colleagues of one establishment (the starter is a member)."""
     member_ids = set(member_ids) - {starter.id}
     colleagues = {e.id: {u.id for u in people} for e, people in rules.colleagues_of(starter)}
@@ -69,17 +73,19 @@ def start_staff_thread(starter, establishment_id: int, member_ids: Iterable[int]
         raise PermissionError("members must be colleagues of one establishment")
     thread = _new_thread(starter, establishment_id, subject, now)
     db.session.add_all(ThreadMember(thread_id=thread.id, user_id=uid) for uid in sorted(member_ids | {starter.id}))
-    return thread, add_message(thread, starter, body, now)
+    return thread, add_message(thread, starter, body, now, files)
 
 
-def add_message(thread: Thread, author, body: str, now: datetime) -> Message:
-    """Append a message; the caller has checked ``rules.can_write_in`` (a closed thread refuses)."""
+def add_message(thread: Thread, author, body: str, now: datetime, files: Sequence[Processed] = ()) -> Message:
+    """Append a message with its files; the caller has checked ``rules.can_write_in`` (a closed
+    thread refuses) and processed the files already (``file_services.prepare_uploads``)."""
     if thread.closed_dt is not None:
         raise PermissionError("the thread is closed")
     message = Message(thread_id=thread.id, author_id=author.id, body=body.strip()[:MAX_MESSAGE_LENGTH], created_dt=now)
     db.session.add(message)
     thread.last_message_dt = now
     db.session.flush()
+    file_services.store_processed(files, author, now, message_id=message.id)
     return message
 
 

@@ -11,6 +11,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from ent_lite.accounts import throttling
 from ent_lite.accounts.models import Role
 from ent_lite.audience import rules
 from ent_lite.audit.services import record
@@ -45,18 +46,15 @@ def _load_thread(public_id: str) -> Thread:
     return thread
 
 
-def _store_files(form, message, now) -> bool:
-    """Attach the uploads to the message; False (and the reason next to the input) if refused."""
+def _prepared_files(form) -> list | None:
+    """The form's uploads, checked and processed before anything is written; None (and the
+    reason next to the input) if one is refused."""
     try:
-        attachments = file_services.store_uploads(form.files.data or [], current_user, now)
+        return file_services.prepare_uploads(form.files.data or [])
     except UploadRefused as refused:
-        db.session.rollback()
         form.files.refuse(refused.message)
         form.upload_status = refused.status
-        return False
-    for attachment in attachments:
-        attachment.message_id = message.id
-    return True
+        return None
 
 
 @bp.get("/messages")
@@ -70,6 +68,8 @@ def inbox():
 
 
 @bp.route("/messages/new", methods=["GET", "POST"])
+@throttling.messages_per_account
+@throttling.files_per_account
 def start():
     if not rules.may_use_messages(current_user):
         abort(404)
@@ -101,16 +101,15 @@ def _start_from_post(post_ref: str):
 
 def _start_family(form: FamilyThreadForm, mode: str, post: Post | None = None):
     now = utcnow()
-    if form.allowed and form.validate_on_submit():
+    if form.allowed and form.validate_on_submit() and (files := _prepared_files(form)) is not None:
         contact = form.chosen()
         child = db.session.get(Child, contact.child_id)
-        thread, message = services.start_child_thread(
+        thread, _message = services.start_child_thread(
             current_user, child, contact.establishment_id, form.subject.data, form.body.data, now,
-            addressee_id=contact.user_id, post=post)
-        if _store_files(form, message, now):
-            db.session.commit()
-            flash(_("Message sent."), "success")
-            return redirect(url_for("conversations.thread", public_id=thread.public_id))
+            addressee_id=contact.user_id, post=post, files=files)
+        db.session.commit()
+        flash(_("Message sent."), "success")
+        return redirect(url_for("conversations.thread", public_id=thread.public_id))
     return _render_start(form, mode, post=post)
 
 
@@ -119,14 +118,13 @@ def _start_about_child():
     form = ChildThreadForm()
     groups = services.children_for_staff(current_user, rules.reach_of(current_user))
     form.offer(groups)
-    if form.allowed and form.validate_on_submit():
+    if form.allowed and form.validate_on_submit() and (files := _prepared_files(form)) is not None:
         child, establishment = form.chosen()
-        thread, message = services.start_child_thread(
-            current_user, child, establishment.id, form.subject.data, form.body.data, now)
-        if _store_files(form, message, now):
-            db.session.commit()
-            flash(_("Message sent."), "success")
-            return redirect(url_for("conversations.thread", public_id=thread.public_id))
+        thread, _message = services.start_child_thread(
+            current_user, child, establishment.id, form.subject.data, form.body.data, now, files=files)
+        db.session.commit()
+        flash(_("Message sent."), "success")
+        return redirect(url_for("conversations.thread", public_id=thread.public_id))
     return _render_start(form, "child", groups=groups)
 
 
@@ -135,14 +133,14 @@ def _start_with_colleagues():
     form = StaffThreadForm()
     colleagues = rules.colleagues_of(current_user)
     form.offer(colleagues)
-    if form.allowed and form.validate_on_submit():
+    if form.allowed and form.validate_on_submit() and (files := _prepared_files(form)) is not None:
         establishment, people = form.chosen()
-        thread, message = services.start_staff_thread(
-            current_user, establishment.id, [p.id for p in people], form.subject.data, form.body.data, now)
-        if _store_files(form, message, now):
-            db.session.commit()
-            flash(_("Message sent."), "success")
-            return redirect(url_for("conversations.thread", public_id=thread.public_id))
+        thread, _message = services.start_staff_thread(
+            current_user, establishment.id, [p.id for p in people], form.subject.data, form.body.data, now,
+            files=files)
+        db.session.commit()
+        flash(_("Message sent."), "success")
+        return redirect(url_for("conversations.thread", public_id=thread.public_id))
     return _render_start(form, "colleagues", colleagues=colleagues)
 
 
@@ -186,6 +184,8 @@ def _render_thread(thread: Thread, form: ReplyForm, status: int = 200):
 
 
 @bp.post("/messages/<public_id>/reply")
+@throttling.messages_per_account
+@throttling.files_per_account
 def reply(public_id: str):
     thread = _load_thread(public_id)
     if not rules.can_write_in(current_user, thread):
@@ -194,10 +194,11 @@ def reply(public_id: str):
     form = ReplyForm()
     if not form.validate_on_submit():
         return _render_thread(thread, form)
+    files = _prepared_files(form)
+    if files is None:
+        return _render_thread(thread, form, form.upload_status)
     now = utcnow()
-    message = services.add_message(thread, current_user, form.body.data, now)
-    if not _store_files(form, message, now):
-        return _render_thread(_load_thread(public_id), form, form.upload_status)
+    message = services.add_message(thread, current_user, form.body.data, now, files)
     services.mark_read(thread, current_user, now)
     db.session.commit()
     return redirect(url_for("conversations.thread", public_id=thread.public_id, _anchor=f"m-{message.public_id}"))

@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 
-from flask import render_template
+from flask import render_template, request
+from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from ent_lite.extensions import limiter
 
 ERROR_TEXTS = {
     400: (_l("Bad request"), _l("The form could not be accepted. Please go back, reload the page and try again.")),
@@ -20,6 +24,9 @@ ERROR_TEXTS = {
     500: (_l("Something went wrong"), _l("An unexpected error occurred. What you sent may not have been saved; please try again later.")),
 }
 
+# Typed text shown back on a "too many" page, so that a refused message is not lost.
+KEPT_FIELDS = {"subject": _l("Subject"), "title": _l("Title"), "body": _l("Message")}
+
 
 def render_error(status: int):
     title, text = ERROR_TEXTS.get(status, ERROR_TEXTS[500])
@@ -30,7 +37,20 @@ def handle_http_exception(error: HTTPException):
     status = error.code or 500
     if status not in ERROR_TEXTS:
         return error
+    limit = getattr(error, "limit", None)
+    if status == 429 and limit is not None and limit.error_message:
+        return render_limit_reached(error.description)
     return render_error(status)
+
+
+def render_limit_reached(text: str):
+    """A limit that names its own reason: the reason, when sending works again, and what was typed."""
+    breached = limiter.current_limit
+    retry = datetime.fromtimestamp(breached.reset_at, UTC) if breached is not None else None
+    kept = [(label, request.form[name]) for name, label in KEPT_FIELDS.items()
+            if request.method == "POST" and request.form.get(name, "").strip()]
+    return render_template("error.html", status=429, title=ERROR_TEXTS[429][0], text=text,
+                           retry=format_datetime(retry, "short") if retry else None, kept=kept), 429
 
 
 def handle_csrf_error(error: CSRFError):

@@ -1,12 +1,16 @@
-"""A file input other features put in their forms; the checks happen in services.store_uploads.
+"""A file input other features put in their forms; the checks happen in services.prepare_uploads.
 
-Usage in a view (the form's template needs ``enctype="multipart/form-data"``)::
+Usage in a view (the form's template needs ``enctype="multipart/form-data"``). The files are
+processed BEFORE the request's first database write, so the seconds a batch of photos takes
+never hold the write lock::
 
     try:
-        attachments = files_services.store_uploads(form.files.data, current_user, now)
+        files = files_services.prepare_uploads(form.files.data)
     except UploadRefused as refused:
         form.files.refuse(refused.message)
         return render_template(..., form=form), refused.status
+    ...write the post or message, then...
+    files_services.store_processed(files, current_user, now, post_id=post.id)
 
 and in the template: ``{{ field(form.files, hint=form.files.hint) }}``.
 """

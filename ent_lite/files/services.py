@@ -20,12 +20,13 @@ from werkzeug.datastructures import FileStorage
 
 from ent_lite.extensions import db
 from ent_lite.files.models import Attachment
-from ent_lite.files.processing import Limits, Processed, UploadRefused, check_and_process
+from ent_lite.files.processing import Checked, Limits, Processed, UploadRefused, check, process
 from ent_lite.files.storage import Storage, get_storage, new_key
 
 __all__ = [
-    "UploadRefused", "store_upload", "store_uploads", "delete_attachment", "delete_attachments_of",
-    "delete_after_commit", "attachments_by_owner", "MAX_FILES_PER_REQUEST",
+    "UploadRefused", "prepare_uploads", "store_processed", "store_upload", "store_uploads", "chosen_files",
+    "delete_attachment", "delete_attachments_of", "delete_after_commit", "attachments_by_owner",
+    "MAX_FILES_PER_REQUEST",
 ]
 
 log = logging.getLogger(__name__)
@@ -35,7 +36,9 @@ _PENDING = "ent_lite.files.pending"
 
 
 def current_limits() -> Limits:
-    return Limits(current_app.config["MAX_FILE_BYTES"], current_app.config["MAX_IMAGE_PIXELS"])
+    config = current_app.config
+    return Limits(config["MAX_FILE_BYTES"], config["MAX_IMAGE_PIXELS"], config["MAX_IMAGE_DECODED_BYTES"],
+                  config["MAX_REQUEST_DECODED_BYTES"])
 
 
 def _is_blank(file_storage) -> bool:
@@ -43,10 +46,40 @@ def _is_blank(file_storage) -> bool:
     return not isinstance(file_storage, FileStorage) or not file_storage.filename
 
 
-def _process(file_storage: FileStorage, limits: Limits) -> Processed:
+def chosen_files(files: Iterable) -> list[FileStorage]:
+    """The files actually chosen among a form's file inputs."""
+    return [f for f in files or () if not _is_blank(f)]
+
+
+def _checked(file_storage: FileStorage, limits: Limits) -> Checked:
     # One byte past the limit is enough to know the file is too large.
     data = file_storage.stream.read(limits.max_bytes + 1)
-    return check_and_process(data, file_storage.filename, limits)
+    return check(data, file_storage.filename, limits)
+
+
+def prepare_uploads(files: Iterable) -> list[Processed]:
+    """Check and process every file chosen, before anything is written: no database, no storage.
+
+    Call it before the first write of the request, so the seconds a batch of photos may take
+    never hold the database's write lock. Every file is checked, and the request's photos
+    weighed together, before any is decoded: the first refused one (its name is in the
+    message) raises UploadRefused.
+    """
+    chosen = chosen_files(files)
+    if len(chosen) > MAX_FILES_PER_REQUEST:
+        raise UploadRefused(413, _("You can send at most %(n)s files at once.", n=MAX_FILES_PER_REQUEST))
+    limits = current_limits()
+    checked = [_checked(f, limits) for f in chosen]
+    if sum(c.decoded_bytes for c in checked) > limits.max_request_decoded_bytes:
+        raise UploadRefused(413, _("These photos are too large to be processed together. Send fewer at a "
+                                   "time, or save them as JPEG."))
+    return [process(c, limits) for c in checked]
+
+
+def store_processed(processed: Iterable[Processed], uploader, now: datetime, **owner) -> list[Attachment]:
+    """Store what prepare_uploads returned; the new Attachments are flushed, linked to
+    ``post_id=`` or ``message_id=`` when given."""
+    return [_store(item, uploader, now, **owner) for item in processed]
 
 
 def store_upload(file_storage: FileStorage, uploader, now: datetime) -> Attachment:
@@ -56,24 +89,16 @@ def store_upload(file_storage: FileStorage, uploader, now: datetime) -> Attachme
     """
     if _is_blank(file_storage):
         raise UploadRefused(400, _("Choose a file to send."))
-    return _store(_process(file_storage, current_limits()), uploader, now)
+    return store_processed(prepare_uploads([file_storage]), uploader, now)[0]
 
 
 def store_uploads(files: Iterable, uploader, now: datetime) -> list[Attachment]:
-    """Like store_upload for every file chosen, skipping empty inputs.
-
-    All files are checked before any is stored: the first refused one (its name is in the
-    message) raises UploadRefused and nothing is kept.
-    """
-    chosen = [f for f in files or () if not _is_blank(f)]
-    if len(chosen) > MAX_FILES_PER_REQUEST:
-        raise UploadRefused(413, _("You can send at most %(n)s files at once.", n=MAX_FILES_PER_REQUEST))
-    limits = current_limits()
-    processed = [_process(f, limits) for f in chosen]
-    return [_store(item, uploader, now) for item in processed]
+    """prepare_uploads then store_processed: for callers that have written nothing yet."""
+    return store_processed(prepare_uploads(files), uploader, now)
 
 
-def _store(processed: Processed, uploader, now: datetime) -> Attachment:
+def _store(processed: Processed, uploader, now: datetime, post_id: int | None = None,
+           message_id: int | None = None) -> Attachment:
     storage = get_storage()
     key = new_key(processed.file_type.extension)
     thumbnail_key = new_key("webp") if processed.thumbnail is not None else None
@@ -82,6 +107,8 @@ def _store(processed: Processed, uploader, now: datetime) -> Attachment:
             _pending(db.session)["written"].append((storage, stored_key))
             storage.save(stored_key, data)
     attachment = Attachment(
+        post_id=post_id,
+        message_id=message_id,
         uploader_id=getattr(uploader, "id", None),
         kind=processed.file_type.kind,
         content_type=processed.file_type.content_type,

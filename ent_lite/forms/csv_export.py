@@ -8,26 +8,41 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from decimal import Decimal
 
-from flask_babel import format_datetime
+from flask_babel import format_datetime, format_decimal
 from flask_babel import gettext as _
 
 from ent_lite.forms import answering
+from ent_lite.forms.models import Question, QuestionKind
 from ent_lite.forms.results import ResultRow, Results
 
 BOM = "\ufeff"
 # A cell starting with one of these is a formula to Excel or LibreOffice (OWASP CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A plain number ("-3", "-2,5", "-0.75") stays a number: nothing else than a minus sign, digits
+# and one decimal separator can be in it, so no formula can hide there ("-1+cmd|..." has more).
+PLAIN_NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
 
 
 def neutralise(value) -> str:
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    if text.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def _cell(question: Question, value: str | None) -> str:
+    """An answer as a cell: numbers without thousands separators, which spreadsheets read as text."""
+    if question.kind == QuestionKind.NUMBER and value is not None:
+        return format_decimal(Decimal(value), format="0.##########")
+    return answering.display_value(question, value)
 
 
 def _answers(results: Results, row: ResultRow | None) -> list[str]:
     values = row.values if row else {}
-    return [answering.display_value(q, values.get(q.id)) for q in results.form.questions]
+    return [_cell(q, values.get(q.id)) for q in results.form.questions]
 
 
 def _when(row: ResultRow | None) -> str:

@@ -153,9 +153,12 @@ def send_reminders(post: Post, now: datetime) -> int:
 
     The mail is generic (PRIVACY.md 18): no child name, no text of the post, a link that
     requires login, in the guardian's language. At most one reminder per
-    ``REMINDER_INTERVAL``: the slot is claimed by one conditional UPDATE first, so two
-    clicks send one round. Raises ``ReminderRefused``; the caller then rolls back,
-    otherwise commits.
+    ``REMINDER_INTERVAL``: the slot is claimed by one conditional UPDATE, so two clicks send
+    one round. The claim is COMMITTED before the first mail leaves (unlike other services,
+    this one commits): a school-wide round takes seconds of SMTP, and holding the write
+    transaction that long would make every other write wait, or fail on SQLite. If no mail
+    could be sent, the slot is given back (committed too) so the author may try again.
+    Raises ``ReminderRefused``.
     """
     live = post.published_dt <= now and (post.expires_dt is None or post.expires_dt > now)
     if not post.requires_ack or not live:
@@ -163,6 +166,7 @@ def send_reminders(post: Post, now: datetime) -> int:
     recipients = db.session.scalars(reminder_recipients(post)).all()
     if not recipients:
         return 0
+    previous = post.reminded_dt
     claimed = db.session.execute(
         update(Post)
         .where(Post.id == post.id, or_(Post.reminded_dt.is_(None), Post.reminded_dt <= now - REMINDER_INTERVAL))
@@ -170,15 +174,16 @@ def send_reminders(post: Post, now: datetime) -> int:
         .execution_options(synchronize_session=False)
     ).rowcount
     if not claimed:
+        db.session.rollback()
         db.session.refresh(post, ["reminded_dt"])
         raise ReminderRefused("too_soon", post.reminded_dt + REMINDER_INTERVAL if post.reminded_dt else None)
-    post.reminded_dt = now
     link = external_url("posts.detail", public_id=post.public_id)
     mails = []
     for user in recipients:
         with force_locale(user_language(user)):
             mails.append((user.email, _("A message from the school is waiting for your signature"),
                           render_template("posts/email/reminder.txt", link=link)))
+    db.session.commit()
     # One SMTP connection for the whole round (a school-wide post reaches hundreds of families).
     try:
         sent = send_many(mails)
@@ -186,6 +191,8 @@ def send_reminders(post: Post, now: datetime) -> int:
         current_app.logger.error("signature reminders for post %s could not be sent", post.public_id)
         sent = 0
     if not sent:
-        # Nothing went out: the caller rolls back, so the author may try again.
+        db.session.execute(update(Post).where(Post.id == post.id, Post.reminded_dt == now)
+                           .values(reminded_dt=previous).execution_options(synchronize_session=False))
+        db.session.commit()
         raise ReminderRefused("failed")
     return sent

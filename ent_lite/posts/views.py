@@ -13,12 +13,19 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms.validators import ValidationError
 
+from ent_lite.accounts import throttling
 from ent_lite.accounts.forms import ROLE_LABELS
 from ent_lite.accounts.models import Role
 from ent_lite.audience import rules
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
-from ent_lite.files.services import UploadRefused, attachments_by_owner, delete_attachment, store_uploads
+from ent_lite.files.services import (
+    UploadRefused,
+    attachments_by_owner,
+    delete_attachment,
+    prepare_uploads,
+    store_processed,
+)
 from ent_lite.forms.services import attach_form, form_panel
 from ent_lite.posts import photo_tags, services, signatures
 from ent_lite.posts.forms import PostForm, prefill
@@ -179,12 +186,12 @@ def _offer_optional_info(form: PostForm) -> None:
         del form.optional_info
 
 
-def _store_files(form: PostForm, now):
-    """The uploads of the form, stored; None after showing the refusal next to the field."""
+def _prepared_files(form: PostForm):
+    """The uploads of the form, processed before anything is written (no write lock is held
+    meanwhile); None after showing the refusal next to the field."""
     try:
-        return store_uploads(form.files.data, current_user, now)
+        return prepare_uploads(form.files.data)
     except UploadRefused as refused:
-        db.session.rollback()
         form.files.refuse(refused.message)
         form.upload_status = refused.status
         return None
@@ -195,6 +202,7 @@ def _render_form(form: PostForm, post: Post | None = None, **context):
 
 
 @bp.route("/news/new", methods=["GET", "POST"])
+@throttling.files_per_account
 def compose():
     if not rules.may_post(current_user):
         abort(404)
@@ -217,15 +225,14 @@ def compose():
         return _render_form(form, has_targets=True, families=_preview(form), optional_info=form.is_optional_info)
     now = utcnow()
     if request.method == "POST" and form.check(now):
-        uploads = _store_files(form, now)
-        if uploads is not None:
+        files = _prepared_files(form)
+        if files is not None:
             chosen = form.chosen_targets()
             try:
                 post = services.create_post(current_user, form.title.data, form.body.data, chosen, now,
                                             form.options(), submission_token=form.submission_token())
                 photo_tags.set_tags(post, form.tagged())
-                for attachment in uploads:
-                    attachment.post_id = post.id
+                store_processed(files, current_user, now, post_id=post.id)
                 attach_form(post, form.poll.data, now)
                 db.session.commit()
             except IntegrityError:
@@ -259,6 +266,7 @@ def _flash_published(post: Post, families: int, now) -> None:
 
 
 @bp.route("/news/<public_id>/edit", methods=["GET", "POST"])
+@throttling.files_per_account
 def edit(public_id: str):
     now = utcnow()
     post = load_post(public_id)
@@ -290,8 +298,8 @@ def edit(public_id: str):
     if request.method == "POST" and "preview" in request.form and not published:
         return _render_form(form, post, families=_preview(form), optional_info=form.is_optional_info, **context)
     if request.method == "POST" and form.check(now):
-        uploads = _store_files(form, now)
-        if uploads is not None:
+        files = _prepared_files(form)
+        if files is not None:
             removed = set(request.form.getlist("remove_file"))
             for attachment in attachments:
                 if attachment.public_id in removed:
@@ -300,8 +308,7 @@ def edit(public_id: str):
                                  targets=None if published else form.chosen_targets())
             # Tags of children the author no longer sees (another class now) stay on the post.
             photo_tags.set_tags(post, form.tagged() + [c for c in tagged if c.id not in offered])
-            for attachment in uploads:
-                attachment.post_id = post.id
+            store_processed(files, current_user, now, post_id=post.id)
             db.session.commit()
             flash(_("Your changes are saved."), "success")
             return redirect(url_for("posts.detail", public_id=post.public_id))

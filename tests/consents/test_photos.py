@@ -18,9 +18,9 @@ from ent_lite.files.models import Attachment
 from ent_lite.posts import photo_tags
 from ent_lite.posts.models import Post, PostPhotoChild
 from tests import factories
+from tests.files.images import PDF
 from tests.queries import recorded_statements
 
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 
 def jpeg() -> bytes:

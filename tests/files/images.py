@@ -71,9 +71,33 @@ def png_claiming(width: int, height: int) -> bytes:
     return bytes(data)
 
 
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n" \
-      b"trailer<</Root 1 0 R>>\n%%EOF\n"
+# One blank page, written by hand (no cross-reference table: readers rebuild it, as qpdf does).
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n" \
+      b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 SVG = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
 HTML = b"<!doctype html><html><body><script>alert(document.cookie)</script></body></html>"
 ELF = b"\x7fELF\x02\x01\x01" + b"\x00" * 57
 WINDOWS_EXE = b"MZ\x90\x00\x03" + b"\x00" * 59
+
+
+def pdf_of_size(size: int) -> bytes:
+    """A one-page PDF of about ``size`` bytes: a long uncompressed page (the rewrite keeps streams as they are)."""
+    text = b"BT /F1 10 Tf 20 20 Td (" + b"x" * max(0, size - 420) + b") Tj ET"
+    return (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+            b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]/Contents 4 0 R>>endobj\n"
+            b"4 0 obj<</Length " + str(len(text)).encode() + b">>stream\n" + text + b"\nendstream endobj\n"
+            b"trailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+PNG_COLOUR_TYPES = {"L": 0, "RGB": 2, "RGBA": 6}
+
+
+def png_header(width: int, height: int, mode: str = "RGBA") -> bytes:
+    """A PNG that says it has width × height pixels of ``mode`` but carries almost no data:
+    refused from its header alone, or else reported as damaged once decoding starts."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, PNG_COLOUR_TYPES[mode], 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+            + chunk(b"IEND", b""))

@@ -10,7 +10,7 @@ TEMPLATE = '{% from "files/_attachments.html" import attachment_list %}{{ attach
 
 def test_photos_and_documents_are_listed(app, world, store, class_post):
     photo = store(images.camera_jpeg(), "IMG_2041.jpg", post=class_post)
-    document = store(images.PDF * 400, "Menu <img src=x onerror=alert(1)>.pdf", post=class_post)
+    document = store(images.pdf_of_size(50_000), "Menu <img src=x onerror=alert(1)>.pdf", post=class_post)
     with app.test_request_context(headers={"Accept-Language": "en"}):
         html = render_template_string(TEMPLATE, attachments=[photo, document])
 
@@ -23,7 +23,7 @@ def test_photos_and_documents_are_listed(app, world, store, class_post):
 
 
 def test_sizes_read_naturally_in_french(app, world, store, class_post):
-    document = store(b"%PDF-1.7\n" + b"0" * (2_500_000), "gros.pdf", post=class_post)
+    document = store(images.pdf_of_size(2_500_000), "gros.pdf", post=class_post)
     with app.test_request_context(headers={"Accept-Language": "fr"}):
         from flask_babel import refresh
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 
+import pikepdf
 import pytest
 from PIL import Image
 
@@ -100,9 +101,10 @@ def test_small_images_are_not_enlarged(request_ctx):
     assert reopen(processed.thumbnail).size == (64, 48)
 
 
-def test_pdf_is_stored_as_it_is(request_ctx):
+def test_pdf_is_rewritten_with_its_pages(request_ctx):
     processed = check_and_process(images.PDF, "Menu de la cantine.pdf", LIMITS)
-    assert processed.data == images.PDF
+    with pikepdf.open(io.BytesIO(processed.data)) as pdf:
+        assert len(pdf.pages) == 1
     assert processed.file_type is PDF and processed.thumbnail is None
     assert processed.display_name == "Menu de la cantine.pdf"
 

@@ -70,7 +70,7 @@ def test_a_pdf_is_downloaded_with_a_safe_non_ascii_name(world, document, login_a
     assert "filename*=UTF-8''Sortie%20%C3%A0%20l%27%C3%A9cole.pdf" in disposition
     assert all(ord(c) < 128 for c in disposition)
     assert_safe_headers(response)
-    assert response.data == images.PDF
+    assert response.data.startswith(b"%PDF-") and len(response.data) == document.size_bytes
     assert client.get(url(document, thumb=True)).status_code == 404  # a PDF has no thumbnail
 
 

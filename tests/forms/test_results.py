@@ -180,6 +180,20 @@ def test_the_csv_neutralises_formulas(world, make_form, login_as):
     raw = download(login_as(world.teacher_a), form).data.decode("utf-8-sig")
     header, row = list(csv.reader(io.StringIO(raw), delimiter=";"))
     assert header[2] == "'=HYPERLINK(\"http://evil\")"
-    assert row[2] == "'@SUM(A1:A9)" and row[3] == "'-3"
+    assert row[2] == "'@SUM(A1:A9)" and row[3] == "-3"  # a real number stays a number
     for line in (header, row):
-        assert not any(cell.startswith(("=", "+", "-", "@")) for cell in line)
+        assert not any(cell.startswith(("=", "+", "@")) for cell in line)
+
+
+@pytest.mark.parametrize("language, typed, cell", [
+    ("fr", "-2.5", "-2,5"), ("en", "-2.5", "-2.5"), ("fr", "-1234567.25", "-1234567,25"), ("en", "-0.75", "-0.75"),
+])
+def test_negative_numbers_stay_numbers_in_the_csv(world, make_form, login_as, language, typed, cell):
+    _, form = make_form(world.teacher_a, [keys.group_key(world.class_a.id)], kind="poll",
+                        questions=[{"text": "Balance", "kind": "number"}, {"text": "Comment", "kind": "text"}])
+    answer(login_as, world.parent_a, form, world.child_a, q1=typed, q2="-1+cmd|' /C calc'!A0")
+    raw = download(login_as(world.teacher_a), form, language).data.decode("utf-8-sig")
+    row = list(csv.reader(io.StringIO(raw), delimiter=";"))[1]
+    # The spreadsheet reads a number it can add up; the command typed as text stays text.
+    assert row[2] == cell
+    assert row[3] == "'-1+cmd|' /C calc'!A0"

@@ -15,7 +15,8 @@ from ent_lite.forms.models import PostForm as AttachedForm
 from ent_lite.posts import services
 from ent_lite.posts.models import Post
 
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+from tests.files.images import PDF
+
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
 
 

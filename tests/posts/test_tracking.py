@@ -1,6 +1,7 @@
 """The author's tracking page and the signature reminder by email."""
 from __future__ import annotations
 
+import socket
 from datetime import timedelta
 
 import pytest
@@ -178,3 +179,36 @@ def test_the_tracking_page_costs_the_same_for_1_or_30_children(world, ack_post, 
     page = client.get(url).get_data(as_text=True)
     assert "Enfant28" in page and "Read by 10 of 30 families" in page
     assert len(thirty) == len(one), "\n".join(thirty)
+
+
+def test_the_reminder_slot_is_committed_before_any_mail_leaves(world, ack_post, login_as, mailbox, monkeypatch):
+    """A school-wide round takes seconds of SMTP: meanwhile nobody else's write may wait on it."""
+    post = ack_post()
+    post_id, engine = post.id, db.engine
+    seen_by_others = []
+
+    def receive(message):
+        # Runs in the mail server's thread while the app waits for the server's answer.
+        with engine.connect() as connection:
+            seen_by_others.append(connection.scalar(select(Post.reminded_dt).where(Post.id == post_id)))
+        list.append(mailbox, message)
+
+    monkeypatch.setattr(mailbox, "append", receive)
+    login_as(world.teacher_a).post(f"/news/{post.public_id}/remind")
+    assert len(seen_by_others) == 2 and all(seen is not None for seen in seen_by_others)
+
+
+def test_a_reminder_that_could_not_be_sent_gives_its_slot_back(world, ack_post, login_as, mailbox, english, app,
+                                                               monkeypatch):
+    post = ack_post()
+    client = login_as(world.teacher_a)
+    with socket.socket() as closed:  # a port nothing listens on: the mail server is down
+        closed.bind(("127.0.0.1", 0))
+        monkeypatch.setitem(app.config, "MAIL_PORT", closed.getsockname()[1])
+        response = client.post(f"/news/{post.public_id}/remind", follow_redirects=True)
+    assert "The reminder could not be sent." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Post, post.id).reminded_dt is None
+    monkeypatch.undo()
+    response = client.post(f"/news/{post.public_id}/remind", follow_redirects=True)
+    assert "A reminder was sent to 2 guardians." in response.get_data(as_text=True) and len(mailbox) == 2

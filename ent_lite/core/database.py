@@ -1,0 +1,26 @@
+"""SQLite settings that keep one slow writer from turning other requests into errors.
+
+SQLite has one writer at a time. In its default journal mode a writer also blocks readers
+while it commits, and a request that finds the database busy fails at once with "database is
+locked" unless it is told to wait. With write-ahead logging, readers never wait for the
+writer; with a busy timeout, a writer waits its turn (each of ours is short: uploads are
+processed before the first write) instead of failing. PostgreSQL needs none of this.
+"""
+from __future__ import annotations
+
+from sqlalchemy import Engine, event
+
+
+def configure_sqlite(engine: Engine, busy_timeout_seconds: float) -> None:
+    """Every new connection of a SQLite ``engine`` gets WAL and the busy timeout; others are left alone."""
+    if engine.dialect.name != "sqlite":
+        return
+    milliseconds = int(busy_timeout_seconds * 1000)
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection, _record) -> None:
+        cursor = dbapi_connection.cursor()
+        # WAL is kept in the database file: later connections find it set already.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={milliseconds}")
+        cursor.close()
