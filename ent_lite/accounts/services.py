@@ -4,14 +4,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ent_lite.accounts import email_change, emails
 from ent_lite.accounts.email_change import address_taken, find_user_for_login
 from ent_lite.accounts.models import AccountToken, ActivationCode, Role, User
 from ent_lite.accounts.password_policy import PasswordContext, context_words_for, place_words
 from ent_lite.accounts.passwords import hash_password, needs_rehash, verify_password
-from ent_lite.accounts.tokens import issue_token, revoke_tokens, use_token
+from ent_lite.accounts.tokens import TokenAlreadyUsed, issue_token, revoke_tokens, use_token
 from ent_lite.audit.services import record
 from ent_lite.core.text import fold_joined, normalise_email
 from ent_lite.extensions import db
@@ -137,8 +137,14 @@ def activate_guardian(code: ActivationCode, email: str, password: str, now: date
     """Activate the code's account; returns the token confirming the typed address, or None when
     it is the address the school gave. Raises EmailTaken before changing anything."""
     user = code.user
-    token = email_change.request_change(user, email, now)
+    # Once only, even for two requests that both passed code_problem() at the same moment.
+    used = db.session.execute(update(ActivationCode).where(ActivationCode.id == code.id,
+                                                           ActivationCode.used_dt.is_(None))
+                              .values(used_dt=now).execution_options(synchronize_session=False))
+    if used.rowcount != 1:
+        raise TokenAlreadyUsed()
     code.used_dt = now
+    token = email_change.request_change(user, email, now)
     user.activated_dt = now
     set_password(user, password, now)
     return token

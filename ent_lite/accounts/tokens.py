@@ -61,5 +61,17 @@ def find_token(token: str, purpose: str, now: datetime) -> tuple[TokenState, Acc
     return TokenState.VALID, row
 
 
+class TokenAlreadyUsed(Exception):
+    """Another request used the link between its check and this use."""
+
+
 def use_token(row: AccountToken, now: datetime) -> None:
+    """Mark the link used, once: two requests carrying the same link at the same moment both
+    pass find_token, and only the conditional update tells which one came first."""
+    used = db.session.execute(
+        update(AccountToken).where(AccountToken.id == row.id, AccountToken.used_dt.is_(None))
+        .values(used_dt=now).execution_options(synchronize_session=False)
+    )
+    if used.rowcount != 1:
+        raise TokenAlreadyUsed()
     row.used_dt = now

@@ -16,6 +16,7 @@ from ent_lite.accounts.email_change import EmailTaken
 from ent_lite.accounts.forms import ActivationAccountForm, ActivationCodeForm, ActivationNameForm, ConfirmForm
 from ent_lite.accounts.models import ActivationCode
 from ent_lite.accounts.sessions import start_session
+from ent_lite.accounts.tokens import TokenAlreadyUsed
 from ent_lite.accounts.views import bp
 from ent_lite.core.auth import public
 from ent_lite.core.db_types import utcnow
@@ -108,6 +109,11 @@ def activate_account():
                 db.session.rollback()
                 flash(_("This email address is already used by another account."), "error")
                 return redirect(url_for("accounts.activate_account"))
+            except TokenAlreadyUsed:  # the same code, sent from another tab a moment ago
+                db.session.rollback()
+                session.pop(CODE_KEY, None)
+                flash(_code_messages()["used"], "error")
+                return redirect(url_for("accounts.activate"))
             start_session(user)
             services.record_login(user, utcnow())
             db.session.commit()

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ent_lite.accounts import email_change, emails
 from ent_lite.accounts.forms import ConfirmForm
-from ent_lite.accounts.tokens import TokenState, find_token
+from ent_lite.accounts.tokens import TokenAlreadyUsed, TokenState, find_token
 from ent_lite.accounts.views import bp
 from ent_lite.accounts.views_tokens import invalid_link, no_store
 from ent_lite.core.auth import public
@@ -33,6 +33,9 @@ def confirm_email(token: str):
         try:
             email_change.confirm(row, now)
             db.session.commit()
+        except TokenAlreadyUsed:
+            db.session.rollback()
+            return invalid_link(TokenState.USED, "confirm")
         except (email_change.EmailTaken, IntegrityError):
             db.session.rollback()
             flash(_("Another account uses this address now: it cannot be confirmed. "

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from ent_lite.accounts import invitations, services, throttling, two_factor
 from ent_lite.accounts.forms import NewPasswordForm, ResetRequestForm
 from ent_lite.accounts.sessions import start_session
-from ent_lite.accounts.tokens import TokenState, find_token
+from ent_lite.accounts.tokens import TokenAlreadyUsed, TokenState, find_token
 from ent_lite.accounts.views import bp
 from ent_lite.core.auth import public
 from ent_lite.core.db_types import utcnow
@@ -58,7 +58,11 @@ def reset_password(token: str):
         return invalid_link(state, "reset")
     form = NewPasswordForm()
     if form.validate_on_submit() and form.check_policy(services.context_words(row.user)):
-        services.reset_password(row, form.password.data, now)
+        try:
+            services.reset_password(row, form.password.data, now)
+        except TokenAlreadyUsed:  # the same link, sent from another tab a moment ago
+            db.session.rollback()
+            return invalid_link(TokenState.USED, "reset")
         db.session.commit()
         flash(_("Your password has been changed. You can now log in with it."), "success")
         return redirect(url_for("accounts.login"))
@@ -75,7 +79,11 @@ def accept_invitation(token: str):
     user = row.user
     form = NewPasswordForm()
     if form.validate_on_submit() and form.check_policy(services.context_words(user)):
-        invitations.accept_invitation(row, form.password.data, now)
+        try:
+            invitations.accept_invitation(row, form.password.data, now)
+        except TokenAlreadyUsed:
+            db.session.rollback()
+            return invalid_link(TokenState.USED, "invite")
         start_session(user)
         if not two_factor.required_for(user):
             services.record_login(user, now)
