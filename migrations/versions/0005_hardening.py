@@ -1,6 +1,7 @@
-"""hardening: device logins, roster review, hashed activation codes, confirmed emails,
-one export per day, optional city information, health questions, one post per form,
-requests to the DPO per city
+"""hardening: hashed activation codes, confirmed emails, device logins, roster review, and more
+
+Also: one export per day, optional city information, health questions, one post per form,
+requests to the DPO per city.
 
 Existing rows are carried over: activation codes already printed keep working (their keyed
 hash replaces the clear code), each export and request gets its day and city, and the new
