@@ -49,6 +49,10 @@ MESSAGES_PER_ACCOUNT = "20/10 minutes;200/day"
 FILES_PER_ACCOUNT = "60/10 minutes;300/day"
 MESSAGES_REFUSED = _l("You have sent many messages in a short time. Nothing was sent: please wait a little "
                       "before sending this one.")
+# Each change of address or new link mails an address the person typed: not a way to flood someone.
+CONFIRMATION_MAILS_PER_ACCOUNT = "5/hour;20/day"
+CONFIRMATION_MAILS_REFUSED = _l("You have asked for many confirmation emails in a short time. Nothing was sent: "
+                                "please wait a little, then check your mailbox and your spam folder.")
 FILES_REFUSED = _l("You have sent many files in a short time. Nothing was sent: please wait a little before "
                    "sending these files, or send the text without them.")
 
@@ -182,6 +186,19 @@ def messages_per_account(view):
     """One budget of new threads and replies per account, whichever page they are sent from."""
     return limiter.shared_limit(MESSAGES_PER_ACCOUNT, scope="messages", key_func=_account_key, methods=["POST"],
                                 exempt_when=_anonymous, error_message=MESSAGES_REFUSED)(view)
+
+
+def _address_kept() -> bool:
+    """A contact form that keeps the address (a new phone number) sends no mail."""
+    typed = request.form.get("email")
+    return typed is not None and normalise_email(typed) in (current_user.pending_email, current_user.email)
+
+
+def confirmation_mails_per_account(view):
+    """One budget of address changes and new confirmation links per account (each one sends mail)."""
+    return limiter.shared_limit(CONFIRMATION_MAILS_PER_ACCOUNT, scope="confirmation_mails", key_func=_account_key,
+                                methods=["POST"], exempt_when=lambda: _anonymous() or _address_kept(),
+                                error_message=CONFIRMATION_MAILS_REFUSED)(view)
 
 
 def files_per_account(view):

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from ent_lite.accounts import email_change, emails
+from ent_lite.accounts import email_change, emails, throttling
 from ent_lite.accounts.forms import ConfirmForm
 from ent_lite.accounts.tokens import TokenAlreadyUsed, TokenState, find_token
 from ent_lite.accounts.views import bp
@@ -48,6 +48,7 @@ def confirm_email(token: str):
 
 
 @bp.post("/account/email/resend")
+@throttling.confirmation_mails_per_account
 def resend_email_confirmation():
     if ConfirmForm().validate_on_submit():
         user = current_user._get_current_object()

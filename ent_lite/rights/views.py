@@ -37,6 +37,7 @@ def my_data():
 @roles_required(Role.GUARDIAN)
 # Wrong passwords count, so the form cannot be used to guess the password of an open session.
 @throttling.failures_per_user(throttling.PASSWORD_CHANGE_PER_USER)
+@throttling.confirmation_mails_per_account
 def contact():
     # The address last chosen: a pending one is shown (and kept) rather than silently dropped.
     form = ContactForm(data={"email": target_address(current_user), "phone": current_user.phone})

@@ -186,3 +186,23 @@ def test_activation_with_the_roster_address_needs_no_link(client, world, db, mai
     db.session.refresh(user)
     assert user.email == "roster@example.org" and user.pending_email is None
     assert not mailbox
+
+
+def test_confirmation_mails_cannot_flood_an_address(client, other_client, world, mailbox, login_as):
+    """Each change of address and each new link mails the typed address: five an hour per account."""
+    login_as(world.parent_a)
+    ask_change(client)
+    for _ in range(4):
+        assert client.post("/account/email/resend").status_code == 302
+    refused = client.post("/account/email/resend", headers={"Accept-Language": "en"})
+    assert refused.status_code == 429
+    assert "many confirmation emails" in refused.get_data(as_text=True)
+    assert ask_change(client, "autre.adresse@example.org").status_code == 429
+    assert len(mailbox.to(NEW)) == 5 and not mailbox.to("autre.adresse@example.org")
+    # A new phone number, keeping the address, sends nothing and is not refused.
+    kept = client.post(CONTACT, data={"email": NEW, "phone": "0611223344", "current_password": factories.PASSWORD})
+    assert kept.status_code == 302
+    # Another family is not held back by this one.
+    login_as(world.parent_b, target=other_client)
+    assert other_client.post(CONTACT, data={"email": "b.nouvelle@example.org", "phone": "",
+                                            "current_password": factories.PASSWORD}).status_code == 302
