@@ -15,7 +15,8 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
 
-from ent_lite.accounts import emails, services
+from ent_lite.accounts import emails
+from ent_lite.accounts.email_change import find_user_for_login
 from ent_lite.accounts.models import Role, User
 from ent_lite.accounts.tokens import issue_token
 from ent_lite.audit.services import record
@@ -49,7 +50,7 @@ def create_admin(email: str, first_name: str, last_name: str, city_name: str | N
     city = get_city()
     if city is not None and city_name and fold(city_name) != fold(city.name):
         raise SetupError(_("This database already serves the city “%(name)s”.", name=city.name))
-    user = services.find_user_by_email(address)
+    user = find_user_for_login(address)  # a confirmed or a waiting address
     if user is not None and not (user.role == Role.ADMIN and user.password_hash is None and user.is_enabled):
         raise SetupError(_("This email address is already used by another account."))
     created_city = city is None

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ent_lite.accounts.activation import issue_activation_code
+from ent_lite.accounts.email_change import find_user_for_login
 from ent_lite.accounts.models import Role, User
 from ent_lite.audit.services import record
 from ent_lite.core.text import fold
@@ -107,7 +108,8 @@ def _by_email(review: RosterReview, email: str | None, now: datetime, valid_days
         address = validate_email((email or "").strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError:
         raise ReviewProblem(_("Enter an email address such as name@example.org.")) from None
-    owner = db.session.scalar(select(User).where(User.email == address))
+    # An address waiting for its confirmation already logs its account in: it is that account's.
+    owner = find_user_for_login(address)
     if owner is None:
         return _new_guardian(review, address, now, valid_days), True
     if owner.role != Role.GUARDIAN or owner.city_id != review.city_id:

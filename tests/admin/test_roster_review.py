@@ -149,3 +149,26 @@ def test_the_command_line_import_says_what_was_held(runner, tmp_text_file):
     assert "3 guardians without an email address may be namesakes" in result.output
     assert "/admin/roster/review" in result.output
     assert len(db.session.scalars(select(Child)).all()) == 8
+
+
+def test_an_address_waiting_for_its_confirmation_is_its_accounts(admin, login_as):
+    """Sophie typed her address when she activated; it waits for its confirmation but already logs
+    her in: the admin who types it links Sophie's account, never makes a second one."""
+    client = login_as(admin)
+    upload(client, CITY_FILE)
+    sophie = next(u for u in guardians_of("Lou") if u.first_name == "Sophie")
+    sophie.pending_email = "sophie.roux@example.org"
+    db.session.commit()
+    client.post(f"/admin/roster/review/{review_of('Jade').public_id}",
+                data={"decision": "email", "email": "sophie.roux@example.org"})
+    assert sophie in guardians_of("Jade")
+    assert db.session.scalar(select(User).where(User.email == "sophie.roux@example.org")) is None
+
+
+def test_create_admin_refuses_an_address_waiting_for_its_confirmation(runner, world, mailbox):
+    world.parent_a.pending_email = "ada.royer@example.org"
+    db.session.commit()
+    result = runner.invoke(args=["ent-lite", "create-admin", "ada.royer@example.org", "--first-name", "Ada",
+                                 "--last-name", "Royer", "--lang", "en"])
+    assert result.exit_code == 1 and "already used by another account" in result.output
+    assert db.session.scalar(select(User).where(User.email == "ada.royer@example.org")) is None
