@@ -6,6 +6,7 @@ keeps city-wide audiences apart.
 """
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -20,10 +21,11 @@ from ent_lite.dpo import services as dpo
 from ent_lite.extensions import db
 from ent_lite.posts import services
 from ent_lite.posts.models import Post
-from ent_lite.school.models import RosterReview
+from ent_lite.school.models import Child, Establishment, RosterReview
 from ent_lite.school.services import current_school_year
 
 from tests import factories
+from tests.school.conftest import HEADER
 from tests.posts.helpers import add_city_service
 
 CITY_WIDE = [keys.ALL_KEY, keys.district_key("Nord"), keys.level_key("CP")]
@@ -120,3 +122,21 @@ def test_the_admin_figures_and_staff_lists_are_their_citys(world):
     far_staff = {person.id for _place, people in rules.colleagues_of(world.far.teacher) for person in people}
     assert far_staff == {world.far.director.id}
     assert db.session.scalar(select(Post.id)) is None
+
+
+def test_an_administrator_imports_a_roster_into_their_own_city(world, login_as):
+    """Pupils, guardians and held namesakes land in the importing administrator's city."""
+    roster = "\r\n".join([
+        HEADER,
+        "École Victor Hugo;CP;CP;Girard;Inès;04/05/2019;Girard;Nora;mère;oui;;;;;;;;",
+        "École Victor Hugo;CP;CP;Roux;Lou;12/01/2019;Roux;Sophie;mère;oui;;;;;;;;",
+        "École Victor Hugo;CP;CP;Blanc;Jade;12/01/2019;Roux;Sophie;mère;oui;;;;;;;;",
+    ]) + "\r\n"
+    client = login_as(world.far.admin)
+    form = {"school_year": current_school_year(utcnow()), "roster": (io.BytesIO(roster.encode()), "ville.csv")}
+    assert client.post("/admin/roster", data=form, content_type="multipart/form-data").status_code in (200, 302)
+    lou = db.session.scalar(select(Child).where(Child.first_name == "Lou"))
+    assert lou.city_id == world.far.city.id
+    assert {review.city_id for review in db.session.scalars(select(RosterReview))} == {world.far.city.id}
+    assert db.session.scalar(select(Establishment).where(Establishment.name == "École Victor Hugo",
+                                                         Establishment.city_id == world.city.id)) is None

@@ -12,6 +12,7 @@ from ent_lite.audit.services import record
 from ent_lite.core.auth import roles_required
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
+from ent_lite.school.models import City
 from ent_lite.school.roster_apply import SUMMARY_LABELS, import_roster
 from ent_lite.school.services import current_school_year
 
@@ -37,7 +38,8 @@ def roster():
         school_year = form.school_year.data.strip()
         result = import_roster(form.roster.data.read(), school_year=school_year, now=now,
                                city_name=current_app.config["CITY_NAME"],
-                               valid_days=current_app.config["ACTIVATION_CODE_DAYS"])
+                               valid_days=current_app.config["ACTIVATION_CODE_DAYS"],
+                               city=db.session.get(City, current_user.city_id))
         if not result.ok:
             db.session.rollback()
             errors = result.errors

@@ -72,16 +72,18 @@ class ImportResult:
 
 
 def import_roster(data: bytes, *, school_year: str, now: datetime, city_name: str,
-                  valid_days: int) -> ImportResult:
+                  valid_days: int, city: City | None = None) -> ImportResult:
+    """Into ``city`` (the importing administrator's), else the instance's city, created under
+    ``city_name`` when the database holds none (the command line on an empty database)."""
     roster = read_roster(data, now.date())
     if not roster.ok:
         return ImportResult(errors=roster.errors)
     people, held = find_people(roster.entries)
-    state = RosterState.load(get_city(), school_year)
+    state = RosterState.load(city or get_city(), school_year)
     errors = check_against_database(roster.entries, state)
     if errors:
         return ImportResult(errors=sorted(errors, key=lambda error: error.line or 0))
-    state.city = get_or_create_city(city_name)
+    state.city = city or get_or_create_city(city_name)
     return ImportResult(summary=apply_roster(roster.entries, people, held, state, now, valid_days))
 
 
