@@ -31,6 +31,10 @@ def roster_review_decide(public_id: str):
     try:
         reviews.decide(current_user, review, form.decision.data, form.email.data, utcnow(),
                              current_app.config["ACTIVATION_CODE_DAYS"])
+    except reviews.AlreadyDecided as decided:
+        db.session.rollback()
+        flash(str(decided), "error")
+        return redirect(url_for(".roster_review"))
     except reviews.ReviewProblem as problem:
         db.session.rollback()
         return _page(failed=public_id, problem=str(problem), typed=form.email.data)

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
 from ent_lite.accounts.activation import issue_activation_code
@@ -29,6 +29,10 @@ DECISIONS = ("same", "different", "email")
 
 class ReviewProblem(Exception):
     """A translated reason why the decision was not applied."""
+
+
+class AlreadyDecided(ReviewProblem):
+    """The review was decided by someone else meanwhile: there is nothing left to decide."""
 
 
 @dataclass
@@ -64,16 +68,21 @@ def find_review(admin: User, public_id: str) -> RosterReview | None:
 
 def decide(admin: User, review: RosterReview, decision: str, email: str | None, now: datetime,
            valid_days: int) -> User:
-    """Apply ``decision``; raises ReviewProblem (nothing changed) when it cannot be. Flushes."""
+    """Apply ``decision``; raises ReviewProblem (roll back: nothing changed) when it cannot be. Flushes."""
+    if decision not in ("same", "different", "email"):
+        raise ReviewProblem(_("Choose one of the answers."))
+    # Claimed first: two administrators deciding at once must not both link or create an account.
+    claimed = db.session.execute(delete(RosterReview).where(RosterReview.id == review.id)
+                                 .execution_options(synchronize_session=False))
+    if claimed.rowcount != 1:
+        raise AlreadyDecided(_("Another administrator has just decided for this guardian."))
     created = decision == "different"
     if decision == "same":
         user = _candidate(review)
     elif decision == "different":
         user = _new_guardian(review, None, now, valid_days)
-    elif decision == "email":
-        user, created = _by_email(review, email, now, valid_days)
     else:
-        raise ReviewProblem(_("Choose one of the answers."))
+        user, created = _by_email(review, email, now, valid_days)
     already = db.session.scalar(select(GuardianLink).where(GuardianLink.child_id == review.child_id,
                                                            GuardianLink.user_id == user.id))
     if already is None:
@@ -81,7 +90,7 @@ def decide(admin: User, review: RosterReview, decision: str, email: str | None, 
                                     relation=review.relation, legal_authority=review.legal_authority))
     record("admin.roster_review", actor=admin, target=review.child, now=now,
            details={"decision": decision, "new_account": created})
-    db.session.delete(review)
+    db.session.expunge(review)  # its row is gone (claimed above)
     db.session.flush()
     return user
 

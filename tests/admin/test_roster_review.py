@@ -5,11 +5,12 @@ import io
 import json
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 
 from ent_lite.accounts.models import ActivationCode, Role, User
 from ent_lite.audit.models import AuditEntry
 from ent_lite.extensions import db
+from ent_lite.school import roster_review as reviews
 from ent_lite.school.models import Child, RosterReview
 
 from tests import factories
@@ -172,3 +173,29 @@ def test_create_admin_refuses_an_address_waiting_for_its_confirmation(runner, wo
                                  "--last-name", "Royer", "--lang", "en"])
     assert result.exit_code == 1 and "already used by another account" in result.output
     assert db.session.scalar(select(User).where(User.email == "ada.royer@example.org")) is None
+
+
+def test_a_review_decided_meanwhile_by_another_administrator_changes_nothing(admin, login_as):
+    """Both administrators loaded the review; the one who comes second creates no account."""
+    client = login_as(admin)
+    upload(client, CITY_FILE)
+    review = review_of("Noé")
+    public_id = review.public_id
+    real_find = reviews.find_review
+
+    def found_then_decided_elsewhere(user, wanted):
+        found = real_find(user, wanted)
+        with db.engine.begin() as connection:  # the other administrator's decision, committed first
+            connection.execute(delete(RosterReview).where(RosterReview.public_id == wanted))
+        return found
+
+    guardians_before = db.session.scalar(select(func.count(User.id)).where(User.role == Role.GUARDIAN))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(reviews, "find_review", found_then_decided_elsewhere)
+        response = client.post(f"/admin/roster/review/{public_id}", data={"decision": "different"},
+                               headers=ENGLISH, follow_redirects=True)
+    assert response.status_code == 200
+    assert "Another administrator has just decided for this guardian." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(User.id)).where(User.role == Role.GUARDIAN)) == guardians_before
+    assert guardians_of("Noé") == []
