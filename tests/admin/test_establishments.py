@@ -35,7 +35,8 @@ def test_a_service_and_a_periscolaire_site_with_a_group_are_created(world, login
 
     listing = client.get("/admin/establishments", headers=ENGLISH).get_data(as_text=True)
     assert "Service Éducation" in listing and "Accueil Jaurès" in listing and "École Jules Ferry" in listing
-    actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.action.like("admin.%"))).all()
+    actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.action.like("admin.%"))
+                                 .order_by(AuditEntry.id)).all()
     assert actions == ["admin.establishment_create", "admin.establishment_create", "admin.group_create"]
 
 
