@@ -13,6 +13,7 @@ import pytest
 
 from ent_lite.accounts import services
 from tests import factories
+from tests.concurrency import at_once
 
 ATTEMPTS = 10
 LIMIT = 5  # LOGIN_PER_ACCOUNT's first window
@@ -35,24 +36,12 @@ def checked_passwords(monkeypatch):
 def wrong_passwords_at_once(app, email: str) -> list[int]:
     clients = [app.test_client() for _ in range(ATTEMPTS)]
     tokens = [client.csrf_token() for client in clients]
-    start, statuses, errors = threading.Barrier(ATTEMPTS), [], []
 
-    def attempt(client, token, n):
-        try:
-            start.wait()
-            response = client.post("/login", data={"email": email, "password": f"wrong password {n:02d}!",
-                                                   "csrf_token": token})
-            statuses.append(response.status_code)
-        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
-            errors.append(error)
+    def attempt(client, token, n) -> int:
+        return client.post("/login", data={"email": email, "password": f"wrong password {n:02d}!",
+                                           "csrf_token": token}).status_code
 
-    threads = [threading.Thread(target=attempt, args=(c, t, n)) for n, (c, t) in enumerate(zip(clients, tokens))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    return statuses
+    return at_once([lambda c=c, t=t, n=n: attempt(c, t, n) for n, (c, t) in enumerate(zip(clients, tokens))])
 
 
 @pytest.mark.parametrize("known", [True, False], ids=["known account", "unknown account"])

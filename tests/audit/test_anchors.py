@@ -6,26 +6,16 @@ import json
 import logging
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import text
-
-from ent_lite.audit.services import purge_audit, record
-from ent_lite.extensions import db
+from ent_lite.audit.services import purge_audit
 from ent_lite.privacy.purge import run_purge
+
+from tests.audit.helpers import log as audit_log, raw
 
 NOW = datetime(2026, 11, 3, 9, 30, tzinfo=timezone.utc)
 
 
 def log(count: int, start: datetime = NOW) -> list[int]:
-    ids = [record("login.success", now=start + timedelta(minutes=i), details={"n": i}).id for i in range(count)]
-    db.session.commit()
-    return ids
-
-
-def raw(sql: str, **params) -> None:
-    """Change the table behind the application's back, as someone with database access could."""
-    db.session.execute(text(sql), params)
-    db.session.commit()
-    db.session.expire_all()
+    return audit_log(count, start, step=timedelta(minutes=1))
 
 
 def anchor(runner):

@@ -5,27 +5,16 @@ import hashlib
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from ent_lite.audit.models import AuditCheckpoint, AuditEntry
 from ent_lite.audit.services import canonical_json, purge_audit, record, verify_chain
 from ent_lite.extensions import db
 
+from tests.audit.helpers import log, raw
+
 NOW = datetime(2026, 11, 3, 9, 30, tzinfo=timezone.utc)
 YEAR = timedelta(days=365)
-
-
-def log(count: int, start: datetime, step: timedelta = timedelta(days=1)) -> list[int]:
-    ids = [record("login.success", now=start + i * step, details={"n": i}).id for i in range(count)]
-    db.session.commit()
-    return ids
-
-
-def raw(sql: str, **params) -> None:
-    """Change the table behind the application's back, as someone with database access could."""
-    db.session.execute(text(sql), params)
-    db.session.commit()
-    db.session.expire_all()
 
 
 def verify(runner):

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import io
 import re
-import threading
 
 import pytest
 from sqlalchemy import func, select
@@ -14,6 +13,7 @@ from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
 from ent_lite.posts import services
 from ent_lite.posts.models import Post
+from tests.concurrency import at_once
 from tests.files.images import small_jpeg
 
 
@@ -89,23 +89,8 @@ def test_concurrent_submits_of_one_form_publish_one_post(app, world, login_as):
     clients = [login_as(world.teacher_a, target=app.test_client()) for _ in range(taps)]
     token = composer_token(clients[0])
     data = filled_form(world, token)
-    start = threading.Barrier(taps)
-    responses, errors = [], []
-
-    def tap(client) -> None:
-        try:
-            start.wait()
-            responses.append(client.post("/news/new", data=data))
-        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
-            errors.append(error)
-
-    threads = [threading.Thread(target=tap, args=(c,)) for c in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    responses = at_once([lambda c=c: c.post("/news/new", data=data) for c in clients])
     db.session.rollback()  # see the other connections' commits
-    assert errors == []
     (post,) = db.session.scalars(select(Post))
     assert [r.status_code for r in responses] == [302] * taps
     assert {r.headers["Location"] for r in responses} == {f"/news/{post.public_id}"}

@@ -1,35 +1,19 @@
 """Requests for an export racing each other make one export: the day is claimed atomically."""
 from __future__ import annotations
 
-import threading
-
 from sqlalchemy import func, select
 
 from ent_lite.audit.models import AuditEntry
 from ent_lite.extensions import db
 from ent_lite.rights.models import DataExport
+from tests.concurrency import at_once
 
 REQUESTS = 4
 
 
 def run_together(clients, path: str) -> list:
     """POST ``path`` from every client at the same moment, each in its own thread and connection."""
-    start = threading.Barrier(len(clients))
-    responses, errors = [], []
-
-    def send(client) -> None:
-        try:
-            start.wait()
-            responses.append(client.post(path))
-        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
-            errors.append(error)
-
-    threads = [threading.Thread(target=send, args=(c,)) for c in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    responses = at_once([lambda c=c: c.post(path) for c in clients])
     db.session.rollback()  # read what the other connections committed
     return responses
 
