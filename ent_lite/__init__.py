@@ -76,12 +76,14 @@ def _register_blueprints(app: Flask) -> None:
     from ent_lite.dpo.views import bp as dpo_bp
     from ent_lite.files.views import bp as files_bp
     from ent_lite.forms.views import bp as forms_bp
+    from ent_lite.notifications.views import bp as notifications_bp
     from ent_lite.posts.views import bp as posts_bp
     from ent_lite.privacy.views import bp as privacy_bp
     from ent_lite.rights.views import bp as rights_bp
     from ent_lite.school.views import bp as school_bp
 
-    for blueprint in (core_bp, accounts_bp, school_bp, posts_bp, files_bp, forms_bp, conversations_bp, privacy_bp, consents_bp, admin_bp, dpo_bp, rights_bp):
+    for blueprint in (core_bp, accounts_bp, school_bp, posts_bp, files_bp, forms_bp, conversations_bp, privacy_bp, consents_bp, admin_bp, dpo_bp, rights_bp,
+                      notifications_bp):
         app.register_blueprint(blueprint)
 
 

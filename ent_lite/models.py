@@ -6,6 +6,15 @@ from ent_lite.conversations.models import Message, Thread, ThreadMember, ThreadR
 from ent_lite.dpo.models import RightsRequest  # noqa: F401
 from ent_lite.files.models import Attachment  # noqa: F401
 from ent_lite.forms.models import Answer, PostForm, Question, Response  # noqa: F401
+from ent_lite.notifications.models import (  # noqa: F401
+    Delivery,
+    EmailProblem,
+    Notification,
+    NotificationEvent,
+    NotificationPreferences,
+    PushSubscription,
+    VapidKey,
+)
 from ent_lite.posts.models import Post, PostAudience, PostPhotoChild, PostRead, PostSignature  # noqa: F401
 from ent_lite.school.models import (  # noqa: F401
     Child,
