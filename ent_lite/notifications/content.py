@@ -46,6 +46,16 @@ def gather(deliveries: list[Delivery]) -> list[Send]:
     return [Send(d, users[d.user_id], items[d.id]) for d in deliveries]
 
 
+def still_to_tell(send: Send) -> list[Notification]:
+    """The items not yet seen in the app (a digest leaves out what was read meanwhile)."""
+    return send.items
+
+
+def item_line(item: Notification) -> str:
+    """One generic line for an item, in the current locale ("New post — Jules Ferry school")."""
+    return item.category
+
+
 def message_id(delivery: Delivery) -> str:
     """Stable per delivery: a retry after a crash repeats it, so a repeat can be recognised."""
     domain = current_app.config["MAIL_FROM"].rpartition("@")[2] or "ent-lite.invalid"

@@ -1,9 +1,11 @@
 """The ways a person is told, each a sender registered with ``@sender(channel)``.
 
-A sender takes a batch of due deliveries of its channel, each with its person and the items
-still worth telling (``content.Batch``), sends them (one SMTP connection per batch for email)
-and returns one ``Outcome`` per delivery, in order. It never raises for one bad address or
-endpoint; a connection failure gives ``RETRY`` outcomes so the rows stay due.
+A sender is a generator ``sender(sends: list[content.Send], now)`` for a batch of due
+deliveries of its channel, each with its person and the items still worth telling. It sends
+them (one SMTP connection per batch for email) and yields ``(send, Outcome)`` after each one,
+so the worker records each outcome at once: a crash then repeats at most the one send in
+flight. It never raises for one bad address or endpoint; a connection failure yields
+``RETRY`` for the sends left, so their rows stay due.
 """
 from __future__ import annotations
 
