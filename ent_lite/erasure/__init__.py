@@ -20,6 +20,8 @@ Per table, when a GUARDIAN is erased:
 | thread.started_by_id, closed_by_id | set to null; the subject of a thread the guardian started is blanked first (shown as "Subject removed") | the thread is about the child and stays for the staff; its subject is the guardian's words |
 | thread_member.user_id, post.author_id | deleted / set to null | staff rows; a guardian has none, cleared for safety |
 | data_export.user_id | deleted with the ZIP files | a copy of the guardian's data |
+| notification, notification_delivery, notification_preferences, push_subscription, email_problem (user_id) | deleted, those still to send included | what was sent to the guardian and how to reach them |
+| notification_event.actor_id | set to null | the post or message it announces stays for its other readers; who caused it is no longer said |
 | rights_request.requester_id | set to null and the request's text blanked; a request still open is closed as done with a fixed note (ent_lite/dpo/erasure.py) | proof the request was answered in time (rights_requests retention); no one is left to answer, and an open request without a requester would only turn overdue |
 | rights_request.answer | LEGAL HOLD: kept | the DPO's answer is the city's own proof of the action taken on the request and of the reasons of a refusal (GDPR art. 12(3)-(4), accountability art. 5(2)), needed if the person complains to the CNIL; it is the city's text, not the guardian's, and goes with the request at the end of the rights_requests retention |
 | consent_record.guardian_id | LEGAL HOLD: kept; the account becomes a tombstone (role "erased", no name, email, phone, password or second factor, a new session nonce) | proof of what was agreed, kept for the 5-year limitation period (retention category consent_records); it no longer counts for any child since the links are gone |
@@ -50,6 +52,7 @@ from ent_lite.conversations import erasure as _conversations  # noqa: F401
 from ent_lite.dpo import erasure as _dpo  # noqa: F401
 from ent_lite.files import erasure as _files  # noqa: F401
 from ent_lite.forms import erasure as _forms  # noqa: F401
+from ent_lite.notifications import erasure as _notifications  # noqa: F401
 from ent_lite.posts import erasure as _posts  # noqa: F401
 from ent_lite.rights import erasure as _rights  # noqa: F401
 from ent_lite.school import erasure as _school  # noqa: F401

@@ -27,6 +27,7 @@ from ent_lite.dpo.models import RequestStatus, RightsRequest
 from ent_lite.extensions import db
 from ent_lite.files.models import Attachment
 from ent_lite.forms.models import Answer, PostForm, Question, Response
+from ent_lite.notifications import retention as notifications
 from ent_lite.posts.models import Post, PostRead, PostSignature
 from ent_lite.privacy import retention
 from ent_lite.school.models import Child, GuardianLink
@@ -195,6 +196,8 @@ def due_queries(key: str, cutoff: datetime) -> list:
             select(AccountToken.id).where(or_(AccountToken.used_dt < cutoff, AccountToken.expires_dt < cutoff)),
         ],
         "consent_records": [select(ConsentRecord.id).where(_consent_ended(cutoff))],
+        # Never what is still to send (ent_lite.notifications.retention).
+        "notifications": notifications.due_queries(cutoff),
         # Open requests are never due: they wait for an answer.
         "rights_requests": [select(RightsRequest.id).where(RightsRequest.status.in_(RequestStatus.CLOSED),
                                                            RightsRequest.handled_dt < cutoff)],
@@ -210,7 +213,7 @@ def _query_table(query) -> Table:
 # Categories in the order they run: a child's departure before its family's account, which
 # may leave a tombstone holding consent records, deleted once those are.
 PURGE_ORDER = ("class_content", "conversations", "form_answers", "health_answers", "read_receipts",
-               "pupil_records", "accounts", "consent_records", "rights_requests",
+               "notifications", "pupil_records", "accounts", "consent_records", "rights_requests",
                "security_tokens", "audit_log")
 
 

@@ -58,6 +58,12 @@ CATEGORIES: dict[str, Category] = {c.key: c for c in (
     Category("data_exports", EVENT, 2, 1, 7, purged=False),
     # Proof that a request was answered, for the same limitation period as consents.
     Category("rights_requests", EVENT, 5 * 365, 365, 5 * 365),
+    # What notification was sent to whom, when, by which channel and with what result; never
+    # what it said. Counted from when each record was written (an item's creation, a send,
+    # an event's fan-out). Long enough to answer "I never got the mail about the outing" and
+    # to watch refused addresses; 7 days at least, so a weekly digest is never older than its
+    # record; 90 days at most, since it only repeats what the app itself shows.
+    Category("notifications", EVENT, 30, 7, 90),
 )}
 
 
@@ -131,6 +137,31 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     "audit_checkpoint": {NOT_PERSONAL: _cols("id created_dt through_id through_hash")},
     "retention_override": {NOT_PERSONAL: _cols("category days updated_dt")},
     "data_export": {"data_exports": _cols("id public_id user_id created_dt export_day expires_dt storage_key size")},
+    # Preferences, devices and a refused address live as long as the account they serve.
+    # Push keys and endpoint are the device's, encrypting what only it can read.
+    "notification_preferences": {
+        "accounts": _cols("user_id news_email news_push todo_email todo_push messages_email messages_push "
+                          "digest_minute weekly_day quiet_start_minute quiet_end_minute quiet_weekends updated_dt"),
+    },
+    "push_subscription": {
+        "accounts": _cols("id public_id user_id endpoint p256dh auth device_label created_dt last_success_dt"),
+    },
+    "email_problem": {"accounts": _cols("id user_id address smtp_code detail recorded_dt shown_dt")},
+    # The record of what was sent: no content, only kinds, dates, channels and outcomes.
+    "notification_event": {
+        "notifications": _cols("id post_id message_id actor_id due_dt created_dt not_before_dt fanout_cursor "
+                               "fanned_out_dt lease_until"),
+        NOT_PERSONAL: _cols("kind category"),
+    },
+    "notification": {
+        "notifications": _cols("id event_id user_id category created_dt email_delivery_id push_delivery_id"),
+    },
+    "notification_delivery": {
+        "notifications": _cols("id public_id user_id channel digest_slot_dt is_urgent status due_dt attempts "
+                               "lease_until created_dt done_dt last_error"),
+    },
+    # The instance's own signing key: it identifies the server to push services, no person.
+    "vapid_key": {NOT_PERSONAL: _cols("id private_pem created_dt")},
     "rights_request": {
         "rights_requests": _cols("id public_id kind requester_id child_id message received_dt due_dt status "
                                  "handled_dt handled_by_id answer"),

@@ -31,6 +31,7 @@ from ent_lite.files.storage import get_storage, new_key
 from ent_lite.rights.models import DataExport
 from ent_lite.school.models import RosterReview
 from tests.forms.conftest import builder_data
+from tests.notifications.privacy_rows import add_notification_rows
 
 
 def png() -> bytes:
@@ -134,6 +135,8 @@ def family(app, world):
                                 first_name="Fatou", candidate_id=guardian.id, school_year="2026-2027"))
     written = posts.create_post(teacher, "Mot des parents", "Merci.", class_a, now)
     written.author_id = guardian.id
+    # The post told to the guardian, their message told to others, their settings and device.
+    add_notification_rows(guardian, post, guardian_message, now)
     db.session.commit()
 
     def keys_of(*attachments):
