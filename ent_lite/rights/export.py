@@ -28,6 +28,7 @@ from ent_lite.core.localtime import local_to_utc, to_local
 from ent_lite.extensions import db
 from ent_lite.files.services import delete_after_commit
 from ent_lite.files.storage import get_storage, new_key
+from ent_lite.notifications import exporters as _notifications  # noqa: F401  (registers them)
 from ent_lite.privacy import retention
 from ent_lite.rights.exporters import file_path, sent_files  # importing it registers the exporters
 from ent_lite.rights.models import DataExport
@@ -79,7 +80,8 @@ def _csv_cell(value) -> str:
 READING_ORDER = ("user_account", "child", "guardian_link", "enrolment", "consent_record", "rights_request",
                  "thread", "message", "attachment", "thread_member", "thread_read", "post", "post_read",
                  "post_signature", "post_photo_child", "post_form", "form_question", "form_response",
-                 "form_answer", "data_export", "activation_code", "account_token")
+                 "form_answer", "notification_preferences", "push_subscription", "email_problem", "notification",
+                 "notification_delivery", "notification_event", "data_export", "activation_code", "account_token")
 
 
 def _reading_position(name: str) -> tuple[int, str]:

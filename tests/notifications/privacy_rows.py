@@ -24,7 +24,7 @@ from ent_lite.notifications.models import (
 
 # What a browser hands over when a person turns push on: the endpoint and keys are secrets
 # of that device, never to be shown back (the export lists the device by its label).
-ENDPOINT = "https://push.example.test/send/3f9c-secret-endpoint"
+ENDPOINT = "https://push.example.test/send/3f9c-secret-endpoint-"  # + the person's public id
 P256DH = "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM"
 AUTH = "tBHItJI5svbpez7KI4CCXg"
 
@@ -54,7 +54,7 @@ def add_notification_rows(guardian, post, message, now: datetime) -> Notificatio
     db.session.flush()
     item = Notification(event_id=post_event.id, user_id=guardian.id, category=Category.NEWS, created_dt=now,
                         email_delivery_id=email.id, push_delivery_id=push.id)
-    device = PushSubscription(user_id=guardian.id, endpoint=ENDPOINT, p256dh=P256DH, auth=AUTH,
+    device = PushSubscription(user_id=guardian.id, endpoint=ENDPOINT + guardian.public_id, p256dh=P256DH, auth=AUTH,
                               device_label="Firefox on Android", created_dt=now)
     problem = EmailProblem(user_id=guardian.id, address=guardian.email, smtp_code=550,
                            detail="5.1.1 mailbox unavailable", recorded_dt=now)

@@ -30,6 +30,7 @@ from ent_lite.privacy import retention
 from ent_lite.rights.registry import EXCLUDED, EXPORTERS
 from ent_lite.school.models import RosterReview
 from tests.conversations.helpers import png_bytes
+from tests.notifications.privacy_rows import add_notification_rows
 
 
 def personal_tables() -> list[str]:
@@ -86,6 +87,8 @@ def family_rows(app, world) -> dict[str, str]:
     review = RosterReview(city_id=world.city.id, child_id=child.id, rank=2, last_name="Diallo", first_name="Moussa",
                           school_year="2026-2027")
     db.session.add(review)
+    notified = add_notification_rows(parent, post, message, now)
+    made["push_subscription"], made["notification_delivery"] = notified.device.public_id, notified.email.public_id
 
     if "rights_request" in db.metadata.tables:
         from ent_lite.dpo.models import RightsRequest
