@@ -62,3 +62,22 @@ def add_notification_rows(guardian, post, message, now: datetime) -> Notificatio
                         NotificationPreferences(user_id=guardian.id, news_email="weekly", updated_dt=now)])
     db.session.flush()
     return NotificationRows(post_event, own_event, item, email, push, device, problem)
+
+
+def told_of(guardian, post, when: datetime, *, email: str = DeliveryStatus.SENT, push: str = DeliveryStatus.SENT,
+            fanned_out: bool = True) -> tuple[int, int, int, int]:
+    """``guardian`` told of ``post`` at ``when`` by mail and push, each with the status given
+    (done ones done at ``when``); committed. Returns the ids of (event, item, mail, push)."""
+    event = events.post_published(post)
+    event.created_dt = event.not_before_dt = when
+    event.fanned_out_dt = when if fanned_out else None
+    deliveries = [Delivery(user_id=guardian.id, channel=channel, status=status, due_dt=when, created_dt=when,
+                           done_dt=when if status in DeliveryStatus.DONE else None)
+                  for channel, status in ((Channel.EMAIL, email), (Channel.PUSH, push))]
+    db.session.add_all(deliveries)
+    db.session.flush()
+    item = Notification(event_id=event.id, user_id=guardian.id, category=Category.NEWS, created_dt=when,
+                        email_delivery_id=deliveries[0].id, push_delivery_id=deliveries[1].id)
+    db.session.add(item)
+    db.session.commit()
+    return event.id, item.id, deliveries[0].id, deliveries[1].id

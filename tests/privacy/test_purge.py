@@ -18,12 +18,14 @@ from ent_lite.dpo.services import close_request, create_request
 from ent_lite.erasure.services import erase_guardian
 from ent_lite.extensions import db
 from ent_lite.files.models import Attachment
+from ent_lite.notifications.models import Delivery, DeliveryStatus, Notification
 from ent_lite.posts.models import Post, PostAudience, PostRead, PostSignature
 from ent_lite.posts.services import record_read
 from ent_lite.privacy import retention
 from ent_lite.privacy.purge import purge_category, run_purge
 from ent_lite.school.models import Child, GuardianLink
 from tests import factories
+from tests.notifications.privacy_rows import told_of
 from tests.privacy.conftest import file_listing, utc
 
 DAY = timedelta(days=1)
@@ -112,8 +114,14 @@ def rights_requests(world, make_post, make_thread):
     return RightsRequest, request.id, utc(2026, 1, 20) + 5 * 365 * DAY
 
 
+def notifications(world, make_post, make_thread):
+    # The item (its event and sends are checked in tests/privacy/test_purge_notifications.py).
+    _event, item_id, _mail, _push = told_of(world.parent_a, make_post(utc(2026, 3, 1)), utc(2026, 3, 2))
+    return Notification, item_id, utc(2026, 3, 2) + 30 * DAY
+
+
 BUILDERS = [class_content, conversations, read_receipts, form_answers, pupil_records, accounts,
-            security_tokens, consent_records, audit_log, rights_requests]
+            security_tokens, consent_records, audit_log, rights_requests, notifications]
 
 
 @pytest.mark.parametrize("build", BUILDERS, ids=[b.__name__ for b in BUILDERS])
@@ -216,8 +224,11 @@ def _snapshot(files_folder):
 
 def _build_old_data(world, make_post, make_thread):
     make_post(utc(2025, 10, 10), photo=True)
-    make_post(utc(2026, 10, 1), photo=True, title="Rentrée")
+    recent = make_post(utc(2026, 10, 1), photo=True, title="Rentrée")
     make_thread(utc(2025, 11, 3))
+    # Told on 2 October: the event and both sends are due; a second push still to send is not.
+    told_of(world.parent_a, recent, utc(2026, 10, 2))
+    told_of(world.parent_a, recent, utc(2026, 10, 2), push=DeliveryStatus.PENDING)
     world.child_b.left_dt = utc(2025, 12, 1)
     world.parent_b.created_dt = utc(2024, 9, 1)
     db.session.add(ActivationCode(user_id=world.parent_b.id, code_hash="b" * 64, created_dt=utc(2025, 1, 1),
@@ -256,6 +267,8 @@ def test_the_dry_run_changes_no_row_and_no_file_and_says_what_it_would_delete(
     assert "consent_records: would delete 2 rows, 0 files\n    consent_record: 2\n    user_account: 1\n" \
         in result.output
     assert "rights_requests: would delete 1 rows" in result.output
+    assert "notifications: would delete 4 rows, 0 files\n    notification: 1\n    notification_delivery: 3\n" \
+        "    notification_event: 1\n" in result.output
     assert "not purged" not in result.output
 
 
@@ -282,6 +295,8 @@ def test_the_real_run_deletes_audits_each_category_with_counts_and_can_run_again
     assert details["pupil_records"]["rows"] == 1 and details["accounts"]["rows"] == 1
     assert details["consent_records"] == {"category": "consent_records", "rows": 2, "files": 0, "tombstones": 1}
     assert details["rights_requests"] == {"category": "rights_requests", "rows": 1, "files": 0}
+    assert details["notifications"] == {"category": "notifications", "rows": 4, "files": 0}
+    assert count(Notification) == 1 and count(Delivery) == 1  # the push still to send and its item
     assert "not purged" not in result.output
 
     again = runner.invoke(args=["ent-lite", "purge", "--now", "2026-12-01"])
@@ -289,6 +304,7 @@ def test_the_real_run_deletes_audits_each_category_with_counts_and_can_run_again
     assert "class_content: deleted 0 rows, 0 files" in again.output
     assert "consent_records: deleted 0 rows" in again.output and "rights_requests: deleted 0 rows" in again.output
     assert count(Post) == 1 and count(ConsentRecord) == 1 and count(RightsRequest) == 1
+    assert "notifications: deleted 0 rows" in again.output and count(Notification) == 1
 
 
 def test_a_bad_date_is_refused(runner):
