@@ -6,6 +6,7 @@ import logging
 from datetime import timedelta
 
 import sqlalchemy as sa
+from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table, Text
 from sqlalchemy.exc import DBAPIError
 
 from ent_lite.core.db_types import utcnow
@@ -22,6 +23,43 @@ CHILD_COLUMNS = {"id", "public_id", "city_id", "first_name", "last_name", "birth
 
 def test_the_child_record_holds_only_the_agreed_fields():
     assert {column.name for column in Child.__table__.columns} == CHILD_COLUMNS
+
+
+# PRIVACY.md 18: a notification says only that something waits. Its tables keep kinds, dates,
+# channels and outcomes and point at the post or message they announce; none may copy what a
+# post or a message says, name a child or hold an image, so that neither a mail nor a push nor
+# a leak of these tables can carry it.
+NOTIFICATION_TABLES = ("notification_event", "notification", "notification_delivery", "notification_preferences",
+                       "push_subscription", "email_problem")
+CONTENT_WORDS = ("title", "subject", "body", "text", "content", "summary", "excerpt", "preview", "payload",
+                 "html", "name", "photo", "image")
+NO_REFERENCE_TO = ("child", "attachment")
+
+
+def content_columns(metadata: MetaData) -> list[str]:
+    """Columns of the notification tables that could hold content or point at a child or a file."""
+    found = []
+    for name in NOTIFICATION_TABLES:
+        for column in metadata.tables[name].columns:
+            words = column.name.split("_")
+            if (any(word in CONTENT_WORDS for word in words) or isinstance(column.type, Text)
+                    or any(fk.column.table.name in NO_REFERENCE_TO for fk in column.foreign_keys)):
+                found.append(f"{name}.{column.name}")
+    return found
+
+
+def test_the_notification_tables_hold_no_content():
+    assert content_columns(db.metadata) == []
+
+
+def test_a_notification_column_copying_content_is_reported():
+    metadata = MetaData()
+    Table("child", metadata, Column("id", Integer, primary_key=True))
+    for name in NOTIFICATION_TABLES:
+        Table(name, metadata, Column("id", Integer, primary_key=True))
+    Table("notification", metadata, Column("post_title", String(200)), Column("excerpt", Text),
+          Column("child_id", ForeignKey("child.id")), extend_existing=True)
+    assert content_columns(metadata) == ["notification.post_title", "notification.excerpt", "notification.child_id"]
 
 
 def test_passwords_are_stored_as_argon2id_hashes(world):
