@@ -36,6 +36,7 @@ Per table, when a CHILD is erased:
 | post_signature, form_response (+ form_answer) | deleted | about the child |
 | post_photo_child | deleted, with the image attachments of the tagged posts (their files too) | without the tag the photos would no longer wait for the child's consent; the post's text stays |
 | thread.child_id | the threads about the child deleted with their messages, members, reads and files | about the child |
+| notification_event.message_id (no child column) | the events telling of those messages deleted with their items | they announced messages that are gone (SQLite enforces no foreign keys) |
 | rights_request.child_id | set to null | as for the requester |
 | consent_record.child_id | deleted | the consents existed for the child's photos, which are gone with the child |
 | child | deleted | |

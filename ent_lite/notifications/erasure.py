@@ -1,13 +1,22 @@
-"""Erasure of a guardian's notifications: what was sent to them, their settings and devices.
+"""Erasure and notifications: a guardian's own record, and what told of a child's threads.
 
+A guardian: what was sent to them, their choices, devices and refused address are deleted.
 Events they caused (a message they wrote) stay for the other readers, who may still be told,
 but no longer say who caused them. The person's items go before their deliveries, which the
 items point at.
+
+A child: their threads and messages are deleted (ent_lite.conversations.erasure), so the
+events and items telling of those messages go too. SQLite enforces no foreign keys, and an
+item left pointing at a deleted message could later point at another message given its id.
 """
 from __future__ import annotations
 
+from sqlalchemy import exists, or_, select
+
+from ent_lite.conversations.models import Message, Thread
 from ent_lite.erasure.helpers import counts, delete_where, set_null
-from ent_lite.erasure.signals import on_erasing_user
+from ent_lite.erasure.signals import on_erasing_child, on_erasing_user
+from ent_lite.extensions import db
 from ent_lite.notifications.models import (
     Delivery,
     EmailProblem,
@@ -33,3 +42,16 @@ def erase_notifications(user, **_) -> dict[str, int]:
         push_subscription=delete_where(PushSubscription, PushSubscription.user_id == user.id),
         email_problem=delete_where(EmailProblem, EmailProblem.user_id == user.id),
     )
+
+
+@on_erasing_child()
+def forget_child_threads(child, **_) -> dict[str, int]:
+    # Handlers run in no fixed order: the messages may be gone already, leaving their events orphaned.
+    about_child = select(Message.id).join(Thread, Thread.id == Message.thread_id).where(Thread.child_id == child.id)
+    orphaned = NotificationEvent.message_id.is_not(None) & ~exists().where(Message.id == NotificationEvent.message_id)
+    ids = list(db.session.scalars(select(NotificationEvent.id).where(
+        or_(NotificationEvent.message_id.in_(about_child), orphaned))))
+    if not ids:
+        return {}
+    return counts(notification=delete_where(Notification, Notification.event_id.in_(ids)),
+                  notification_event=delete_where(NotificationEvent, NotificationEvent.id.in_(ids)))
