@@ -21,6 +21,7 @@ from ent_lite.core.text import normalise_email
 from ent_lite.extensions import db
 from ent_lite.files.models import Attachment
 from ent_lite.forms.models import Response
+from ent_lite.notifications.models import Notification, PushSubscription
 from ent_lite.posts.models import PostPhotoChild, PostRead, PostSignature
 from ent_lite.privacy import register, retention
 from ent_lite.rights.models import DataExport
@@ -70,6 +71,8 @@ def guardian_counts(user: User) -> dict[str, int]:
         "tokens": union_all(select(ActivationCode.id).where(ActivationCode.user_id == uid),
                             select(AccountToken.id).where(AccountToken.user_id == uid)),
         "exports": select(DataExport.id).where(DataExport.user_id == uid),
+        "devices": select(PushSubscription.id).where(PushSubscription.user_id == uid),
+        "notifications": select(Notification.id).where(Notification.user_id == uid),
     }
     row = db.session.execute(select(*(_count(q).label(k) for k, q in parts.items()))).one()
     return dict(row._mapping)
@@ -106,7 +109,8 @@ def child_counts(child_ids: list[int]) -> dict[tuple[int, str], int]:
 def my_data(user: User) -> tuple[list[CategoryLine], list[ChildData]]:
     own = guardian_counts(user)
     lines = [
-        CategoryLine("accounts", [(_("Your account and contact details"), 1)]),
+        CategoryLine("accounts", [(_("Your account and contact details"), 1),
+                                  (_("Devices where you turned notifications on"), own["devices"])]),
         CategoryLine("read_receipts", [(_("News you opened"), own["posts_read"]),
                                        (_("Conversations you opened"), own["threads_read"])]),
         CategoryLine("form_answers", [(_("Signatures you gave"), own["signatures"]),
@@ -117,6 +121,7 @@ def my_data(user: User) -> tuple[list[CategoryLine], list[ChildData]]:
         CategoryLine("consent_records", [(_("Consents you gave or withdrew"), own["consents"])]),
         CategoryLine("security_tokens", [(_("Activation codes and reset links"), own["tokens"])]),
         CategoryLine("data_exports", [(_("Exports of your data"), own["exports"])]),
+        CategoryLine("notifications", [(_("Notifications sent to you"), own["notifications"])]),
     ]
     children = guardian_children(user.id)
     counts = child_counts([c.id for c in children])

@@ -64,3 +64,11 @@ def test_the_export_keeps_device_secrets_and_other_people_out(world, login_as, e
     for name, text in texts.items():
         for value in forbidden:
             assert value not in text, f"{value!r} in {name}"
+
+
+def test_the_my_data_page_counts_the_notifications_and_devices_and_says_how_long(world, login_as, english):
+    _notified_family(world)
+    page = login_as(world.parent_a, target=english).get("/privacy/my-data").get_data(as_text=True)
+    assert "Notifications sent to you: 1" in page
+    assert "Devices where you turned notifications on: 1" in page
+    assert "Deleted 30 days after being sent; never before they have gone" in page
