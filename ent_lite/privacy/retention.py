@@ -138,7 +138,7 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     "retention_override": {NOT_PERSONAL: _cols("category days updated_dt")},
     "data_export": {"data_exports": _cols("id public_id user_id created_dt export_day expires_dt storage_key size")},
     # Preferences, devices and a refused address live as long as the account they serve.
-    # Push keys and endpoint are the device's, encrypting what only it can read.
+    # A device's push endpoint and keys go with its subscription.
     "notification_preferences": {
         "accounts": _cols("user_id news_email news_push todo_email todo_push messages_email messages_push "
                           "digest_minute weekly_day quiet_start_minute quiet_end_minute quiet_weekends updated_dt"),
