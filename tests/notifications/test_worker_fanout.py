@@ -1,13 +1,17 @@
 """Fan-out: an event becomes one item per person told, in batches the worker commits."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func, select
 
+from ent_lite.accounts.models import User
 from ent_lite.audience import keys as audience_keys
+from ent_lite.audience.rules import message_recipients
+from ent_lite.consents import services as consents
+from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
-from ent_lite.notifications import fanout
+from ent_lite.notifications import events, fanout
 from ent_lite.notifications.models import (
     Channel,
     Delivery,
@@ -17,6 +21,9 @@ from ent_lite.notifications.models import (
     NotificationEvent,
     PushSubscription,
 )
+from ent_lite.posts.models import PostSignature
+from tests.conversations.helpers import start_child
+from tests.posts.helpers import add_city_service
 from tests.notifications.worker_helpers import TUESDAY_10H, add_families, class_key, later, make_post
 
 # 18:00 in Paris that Tuesday: the default daily digest.
@@ -194,3 +201,41 @@ def test_a_digest_a_worker_already_holds_takes_no_new_item(world):
     # A digest nobody holds yet takes the item (parent_b's first item, today).
     item_b = db.session.scalar(select(Notification).where(Notification.user_id == world.parent_b.id))
     assert item_b.email_delivery_id == digest_of(world.parent_b, DIGEST_18H).id
+
+
+def test_a_message_tells_the_threads_other_readers(world):
+    thread, message = start_child(world)  # parent_a writes to the team of class A about child_a
+    event = events.message_posted(message, TUESDAY_10H)
+    db.session.commit()
+
+    fanout.fan_out(TUESDAY_10H)
+
+    readers = set(db.session.scalars(message_recipients(thread).with_only_columns(User.id)))
+    assert world.parent_a.id in readers
+    assert told(event) == readers - {world.parent_a.id}
+    assert {world.parent_a2.id, world.teacher_a.id} <= told(event)
+
+
+def test_a_reminder_tells_only_the_guardians_who_still_have_to_sign(world):
+    post, _ = make_post(world.director, world.school, [audience_keys.establishment_key(world.school.id)],
+                        requires_ack=True, ack_due_dt=later(TUESDAY_10H, days=3))
+    db.session.add(PostSignature(post_id=post.id, child_id=world.child_b.id, user_id=world.parent_b.id))
+    fanout.fan_out(TUESDAY_10H)
+    event = events.reminder_requested(post, world.director, later(TUESDAY_10H, hours=1))
+    db.session.commit()
+
+    fanout.fan_out(later(TUESDAY_10H, hours=1))
+
+    assert told(event) == {world.parent_a.id, world.parent_a2.id}
+
+
+def test_optional_city_information_tells_only_the_guardians_who_agreed(world):
+    service = add_city_service(world)
+    consents.set_consent(world.parent_a, consents.CITY_INFORMATION, True, utcnow() - timedelta(minutes=5))
+    db.session.commit()
+    now = utcnow()
+    _, event = make_post(world.city_agent, service, [audience_keys.ALL_KEY], now=now, is_optional_info=True)
+
+    fanout.fan_out(now)
+
+    assert told(event) == {world.parent_a.id}
