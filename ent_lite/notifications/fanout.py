@@ -33,7 +33,7 @@ from ent_lite.notifications.models import (
     NotificationPreferences,
     PushSubscription,
 )
-from ent_lite.notifications.recipients import next_batch
+from ent_lite.notifications.recipients import next_batch, published_later
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +91,11 @@ def fan_out(now: datetime, batch_size: int = BATCH_SIZE, lease: timedelta = LEAS
 
 def fan_out_batch(event: NotificationEvent, now: datetime, batch_size: int, lease: timedelta = LEASE) -> tuple[int, bool]:
     """One batch of ``event``'s recipients, committed with the cursor; (written, finished)."""
+    later = published_later(event, now)
+    if later is not None:  # rescheduled after the event was written: wait for the new time
+        event.not_before_dt, event.lease_until = later, None
+        db.session.commit()
+        return 0, True
     user_ids = next_batch(event, now, event.fanout_cursor, batch_size)
     if not user_ids:
         event.fanned_out_dt = now

@@ -63,6 +63,14 @@ def _base(event: NotificationEvent, now: datetime) -> Select:
     return NOBODY
 
 
+def published_later(event: NotificationEvent, now: datetime) -> datetime | None:
+    """When the event's post was moved to a later publication: its readers are told then."""
+    if event.kind != EventKind.POST or event.post_id is None:
+        return None
+    post = db.session.get(Post, event.post_id)
+    return post.published_dt if post is not None and post.published_dt > now else None
+
+
 def recipients(event: NotificationEvent, now: datetime) -> Select:
     """SELECT of the ids of the users to tell about ``event`` (unordered), the actor left out."""
     query = _base(event, now)

@@ -55,11 +55,15 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 def run_once(now: datetime, batch_size: int = BATCH_SIZE, worker_name: str = "worker",
-             lease: timedelta = LEASE, max_batches: int | None = None) -> Figures:
-    """Fan out what is due, then send every due delivery, a batch at a time, until none is left."""
+             lease: timedelta = LEASE, max_batches: int | None = None,
+             fanout_batch_size: int = fanout.BATCH_SIZE) -> Figures:
+    """Fan out what is due, then send every due delivery, a batch at a time, until none is left.
+
+    ``max_batches`` bounds the sending batches of this call (None: until nothing is due).
+    """
     figures = Figures()
     try:
-        figures.notified = fanout.fan_out(now, batch_size=batch_size)
+        figures.notified = fanout.fan_out(now, batch_size=fanout_batch_size)
     except Exception:  # noqa: BLE001 - the sends must go on; the event's lease lets it be retried
         db.session.rollback()
         log.exception("%s: fan-out failed", worker_name)
@@ -95,7 +99,9 @@ def claim_deliveries(now: datetime, limit: int, lease: timedelta = LEASE) -> lis
     db.session.commit()
     if not claimed:
         return []
-    return list(db.session.scalars(select(Delivery).where(Delivery.id.in_(claimed)).order_by(Delivery.id)))
+    # populate_existing: rows of an earlier batch in this session must show the new attempt count.
+    return list(db.session.scalars(select(Delivery).where(Delivery.id.in_(claimed)).order_by(Delivery.id)
+                                   .execution_options(populate_existing=True)))
 
 
 def send_batch(deliveries: list[Delivery], now: datetime) -> Figures:

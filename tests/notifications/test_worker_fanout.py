@@ -239,3 +239,15 @@ def test_optional_city_information_tells_only_the_guardians_who_agreed(world):
     fanout.fan_out(now)
 
     assert told(event) == {world.parent_a.id}
+
+
+def test_a_post_moved_to_a_later_time_tells_its_readers_then(world):
+    post, event = make_post(world.director, world.school, class_key(world.class_a))
+    post.published_dt = later(TUESDAY_10H, days=1)
+    db.session.commit()
+
+    fanout.fan_out(TUESDAY_10H)
+    assert told(event) == set()
+
+    fanout.fan_out(later(TUESDAY_10H, days=1))
+    assert len(told(event)) == 3
