@@ -49,7 +49,8 @@ def worker_command(once: bool, interval: float, batch_size: int, worker_name: st
     click.echo(f"{worker_name}: sending notifications every {interval:g} s (Ctrl+C to stop)")
     while not stop.is_set():
         try:
-            figures = worker.run_once(fixed_now or utcnow(), batch_size=batch_size, worker_name=worker_name)
+            figures = worker.run_once(fixed_now or utcnow(), batch_size=batch_size, worker_name=worker_name,
+                                      should_stop=stop.is_set)
             if figures.claimed or figures.notified:
                 click.echo(f"{worker_name}: {_summary(figures)}")
         except Exception:  # noqa: BLE001 - a database hiccup must not end the worker

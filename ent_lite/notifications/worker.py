@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -56,10 +57,11 @@ def retry_delay(attempts: int) -> timedelta:
 
 def run_once(now: datetime, batch_size: int = BATCH_SIZE, worker_name: str = "worker",
              lease: timedelta = LEASE, max_batches: int | None = None,
-             fanout_batch_size: int = fanout.BATCH_SIZE) -> Figures:
+             fanout_batch_size: int = fanout.BATCH_SIZE, should_stop: Callable[[], bool] = lambda: False) -> Figures:
     """Fan out what is due, then send every due delivery, a batch at a time, until none is left.
 
-    ``max_batches`` bounds the sending batches of this call (None: until nothing is due).
+    ``max_batches`` bounds the sending batches of this call (None: until nothing is due);
+    ``should_stop`` is asked between batches (a stopping worker leaves the rest to the next).
     """
     figures = Figures()
     try:
@@ -68,7 +70,7 @@ def run_once(now: datetime, batch_size: int = BATCH_SIZE, worker_name: str = "wo
         db.session.rollback()
         log.exception("%s: fan-out failed", worker_name)
     batches = 0
-    while max_batches is None or batches < max_batches:
+    while (max_batches is None or batches < max_batches) and not should_stop():
         deliveries = claim_deliveries(now, batch_size, lease)
         if not deliveries:
             break

@@ -106,3 +106,21 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_repeats_at_most_the_mail_in
     db.session.expire_all()
     assert statuses() == {DeliveryStatus.SENT: TOTAL}
     assert db.session.scalar(select(db.func.max(Delivery.attempts))) <= 2
+
+
+def test_the_long_running_worker_sends_as_it_polls_and_stops_cleanly_on_sigterm(app, world, mailbox, tmp_path):
+    people = add_families(world.city, world.class_b, 5)
+    expected = {f"<{p}@localhost>" for p in add_due_mails(people, 1, utcnow() - timedelta(minutes=1))}
+    command = [sys.executable, "-m", "flask", "--app", "ent_lite", "ent-lite", "worker", "--interval", "0.2"]
+    process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=worker_env(app, tmp_path), stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while len(mailbox) < len(expected) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert process.poll() is None, "the worker ended by itself"
+    process.send_signal(signal.SIGTERM)
+    out, err = process.communicate(timeout=20)
+
+    assert process.returncode == 0, err
+    assert out.strip().endswith("worker: stopped")
+    assert {m["Message-ID"] for m in mailbox} == expected
