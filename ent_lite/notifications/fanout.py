@@ -114,7 +114,7 @@ def _write_batch(event: NotificationEvent, user_ids: list[int], now: datetime) -
     rows = [{"event_id": event.id, "user_id": uid, "category": event.category, "created_dt": now} for uid in user_ids]
     inserted = db.session.execute(
         insert(Notification).on_conflict_do_nothing(index_elements=["event_id", "user_id"])
-        .returning(Notification.id, Notification.user_id, sort_by_parameter_order=True),
+        .returning(Notification.id, Notification.user_id),
         rows,
     ).all()
     if not inserted:

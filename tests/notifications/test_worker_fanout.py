@@ -162,6 +162,14 @@ def test_a_batch_written_twice_writes_nothing_twice(world):
     assert fanout.fan_out(later(TUESDAY_10H, minutes=1)) == 0
     assert count(Notification) == 3 and count(Delivery) == 3
 
+    # Only the missing row is written (one of three, in the middle of the batch).
+    db.session.execute(Notification.__table__.delete().where(Notification.user_id == world.parent_a2.id))
+    event.fanout_cursor, event.fanned_out_dt = 0, None
+    db.session.commit()
+    assert fanout.fan_out(later(TUESDAY_10H, minutes=2)) == 1
+    assert told(event) == {world.parent_a.id, world.parent_a2.id, world.teacher_a.id}
+    assert count(Delivery) == 4
+
 
 def digest_of(user, slot):
     return db.session.scalar(select(Delivery).where(Delivery.user_id == user.id, Delivery.channel == Channel.EMAIL,

@@ -100,7 +100,7 @@ def test_a_send_fails_for_good_after_the_last_attempt(app, world, mailbox):
 
 
 def test_a_refused_address_fails_for_good_and_is_recorded(app, world):
-    handler = RefusingHandler({world.parent_a.email})
+    handler = RefusingHandler({world.parent_a.email}, deferred={world.parent_a2.email})
     server = Controller(handler, hostname="127.0.0.1", port=_free_port())
     server.start()
     port = app.config["MAIL_PORT"]
@@ -112,8 +112,11 @@ def test_a_refused_address_fails_for_good_and_is_recorded(app, world):
         app.config["MAIL_PORT"] = port
         server.stop()
 
-    assert (figures.sent, figures.failed, figures.retried) == (2, 1, 0)
-    assert sorted(m["To"] for m in handler.received) == sorted([world.parent_a2.email, world.teacher_a.email])
+    assert (figures.sent, figures.failed, figures.retried) == (1, 1, 1)
+    assert [m["To"] for m in handler.received] == [world.teacher_a.email]
+    deferred = db.session.scalar(select(Delivery).where(Delivery.user_id == world.parent_a2.id))
+    assert (deferred.status, deferred.last_error) == (DeliveryStatus.PENDING, "SMTP 450")
+    assert deferred.due_dt == later(TUESDAY_10H, minutes=1)
     refused = db.session.scalar(select(Delivery).where(Delivery.user_id == world.parent_a.id))
     assert (refused.status, refused.last_error) == (DeliveryStatus.FAILED, "SMTP 550")
     problem = db.session.scalar(select(EmailProblem))
@@ -125,6 +128,17 @@ def test_a_refused_address_fails_for_good_and_is_recorded(app, world):
     fanout.fan_out(TUESDAY_10H)
     assert db.session.scalar(select(func.count()).select_from(Delivery).where(
         Delivery.user_id == world.parent_a.id, Delivery.channel == Channel.EMAIL)) == 1
+
+
+def test_a_send_with_nothing_left_to_tell_is_skipped(world, mailbox):
+    db.session.add(Delivery(user_id=world.parent_a.id, channel=Channel.EMAIL, due_dt=TUESDAY_10H,
+                            digest_slot_dt=TUESDAY_10H))
+    db.session.commit()
+
+    figures = worker.run_once(TUESDAY_10H)
+
+    assert (figures.claimed, figures.skipped, figures.sent) == (1, 1, 0)
+    assert statuses() == {DeliveryStatus.SKIPPED: 1} and len(mailbox) == 0
 
 
 def test_rows_of_a_worker_that_died_are_claimed_again_when_its_lease_expires(world, mailbox):

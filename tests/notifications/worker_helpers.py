@@ -88,16 +88,19 @@ def statuses() -> dict[str, int]:
 
 
 class RefusingHandler:
-    """An SMTP server refusing some recipients for good (550), accepting the others."""
+    """An SMTP server refusing some recipients for good (550), others for now (450)."""
 
-    def __init__(self, refused: set[str]):
+    def __init__(self, refused: set[str], deferred: set[str] = frozenset()):
         self.refused = {a.lower() for a in refused}
+        self.deferred = {a.lower() for a in deferred}
         self.received = []
         self.lock = threading.Lock()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.lower() in self.refused:
             return "550 5.1.1 No such user"
+        if address.lower() in self.deferred:
+            return "450 4.2.1 Mailbox busy, try later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
