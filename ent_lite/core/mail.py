@@ -20,7 +20,8 @@ def _message(to: str, subject: str, body: str) -> EmailMessage:
     return message
 
 
-def _connect() -> smtplib.SMTP:
+def connect() -> smtplib.SMTP:
+    """An SMTP connection as configured (STARTTLS, login); the caller closes it (``with``)."""
     config = current_app.config
     smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10)
     if config["MAIL_STARTTLS"]:
@@ -28,6 +29,15 @@ def _connect() -> smtplib.SMTP:
     if config["MAIL_USERNAME"]:
         smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
     return smtp
+
+
+def is_suppressed() -> bool:
+    """Demo mode: mail goes to the console (so links can be followed), not to a server."""
+    return bool(current_app.config["MAIL_SUPPRESS"])
+
+
+def log_suppressed(message: EmailMessage) -> None:
+    current_app.logger.warning("mail not sent (demo):\n%s", message.as_string())
 
 
 def send_mail(to: str, subject: str, body: str) -> None:
@@ -41,13 +51,12 @@ def send_many(mails: list[tuple[str, str, str]], stop_on_error: bool = False) ->
     ``stop_on_error``; a connection failure raises.
     """
     messages = [_message(*mail) for mail in mails]
-    if current_app.config["MAIL_SUPPRESS"]:
-        # Demo mode: show the mails in the console so links can be followed.
+    if is_suppressed():
         for message in messages:
-            current_app.logger.warning("mail not sent (demo):\n%s", message.as_string())
+            log_suppressed(message)
         return len(messages)
     sent = 0
-    with _connect() as smtp:
+    with connect() as smtp:
         for position, message in enumerate(messages):
             try:
                 smtp.send_message(message)

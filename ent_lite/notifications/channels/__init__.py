@@ -34,3 +34,7 @@ def sender(channel: str) -> Callable:
         return function
 
     return decorator
+
+
+# Each channel module registers its sender on import: importing the package fills SENDERS.
+from ent_lite.notifications.channels import email  # noqa: E402,F401
