@@ -1,7 +1,9 @@
 """Builders for the mail-content tests: items and deliveries written directly, as the worker would."""
 from __future__ import annotations
 
+import email
 from datetime import datetime, timedelta, timezone
+from email import policy
 
 from ent_lite.conversations import services as conversations
 from ent_lite.extensions import db
@@ -61,3 +63,8 @@ def reminder_event(item: Post, actor):
     event = events.reminder_requested(item, actor, NOW - timedelta(minutes=30))
     db.session.flush()
     return event
+
+
+def received(message) -> email.message.EmailMessage:
+    """The mail as a receiving server reads it: flattened to bytes, parsed with the modern policy."""
+    return email.message_from_bytes(message.as_bytes(), policy=policy.default)

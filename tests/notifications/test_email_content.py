@@ -35,7 +35,7 @@ def test_a_digest_merges_school_city_and_messages_into_one_mail(world):
     world.parent_a.locale = "fr"
     db.session.commit()
 
-    mail = content.email_message(build(delivery), h.NOW)
+    mail = h.received(content.email_message(build(delivery), h.NOW))
 
     text, html = text_and_html(mail)
     for part in (text, html):
@@ -52,7 +52,7 @@ def test_headers_date_stable_message_id_and_one_click_unsubscribe(world):
     delivery = h.deliver(world.parent_a, h.post_event(h.post(world.teacher_a, world.class_a)), digest=False)
     db.session.commit()
 
-    first = content.email_message(build(delivery), h.NOW)
+    first = h.received(content.email_message(build(delivery), h.NOW))
     again = content.email_message(build(delivery), h.NOW + timedelta(minutes=5))  # a retry after a crash
 
     assert first["Message-ID"] == again["Message-ID"] == f"<{delivery.public_id}@localhost>"
@@ -69,7 +69,7 @@ def test_an_urgent_post_sent_at_once_says_so_in_the_subject_in_english(world):
     world.parent_b.locale = "en"
     db.session.commit()
 
-    mail = content.email_message(build(delivery), h.NOW)
+    mail = h.received(content.email_message(build(delivery), h.NOW))
 
     assert mail["Subject"] == "Urgent message — École Jules Ferry"
     assert "Log in to ent_lite to read it" in text_and_html(mail)[0]
@@ -133,7 +133,7 @@ def test_a_batch_costs_the_same_queries_for_two_people_or_forty(world):
         with recorded_statements() as statements:
             sends = content.gather(loaded)
             for send in sends:  # as the sender calls it: one send at a time
-                content.email_message(send, h.NOW)
+                h.received(content.email_message(send, h.NOW))
         assert all(len(s.remaining) == len(events) for s in sends)
         return len(statements)
 

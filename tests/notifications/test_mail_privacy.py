@@ -95,8 +95,8 @@ def test_notification_mails_immediate_and_digest_carry_no_content(world, secrets
     deliveries += [h.deliver(world.parent_a2, event, digest=False) for event in secrets["events"]]
     db.session.commit()
 
-    mails = [content.email_message(send, h.NOW) for send in content.gather(deliveries)]
-    again = [content.email_message(send, h.NOW) for send in content.gather(deliveries)]  # a retry
+    mails = [h.received(content.email_message(send, h.NOW)) for send in content.gather(deliveries)]
+    again = [h.received(content.email_message(send, h.NOW)) for send in content.gather(deliveries)]  # a retry
 
     assert len(mails) == 6
     assert len(mails[0].get_body(("plain",)).get_content().split("http://localhost/messages/")) == 2
