@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from email.charset import QP, Charset
 from email.header import Header
-from email.message import Message
-from email.policy import compat32
+from email.message import Message as MailMessage
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
+from email.policy import compat32
 
 from flask import current_app
 from flask_babel import force_locale
@@ -31,15 +31,12 @@ from sqlalchemy.orm import joinedload
 
 from ent_lite.accounts.emails import external_url, user_language
 from ent_lite.accounts.models import User
-from ent_lite.conversations.models import Message, Thread, ThreadRead
+from ent_lite.conversations.models import Message, Thread
 from ent_lite.core.mail import date_header, mail_domain
 from ent_lite.extensions import db
-from ent_lite.notifications import unsubscribe
-from ent_lite.notifications.models import (
-    Category, Delivery, EventKind, Mode, Notification, NotificationPreferences)
-from ent_lite.notifications.preferences import defaults
-from ent_lite.posts.models import Post, PostRead
-from ent_lite.posts.tracking import reminder_recipients
+from ent_lite.notifications import seen, unsubscribe
+from ent_lite.notifications.models import Category, Delivery, EventKind, Notification
+from ent_lite.posts.models import Post
 from ent_lite.school.models import Establishment
 
 _UTF8 = Charset("utf-8")
@@ -159,70 +156,20 @@ def still_to_tell(send: Send) -> list[Notification]:
 def still_to_tell_many(sends: list[Send]) -> dict[int, list[Notification]]:
     """{delivery id: items still worth telling} for a batch; also fills each ``send.remaining``.
 
-    Left out: a post the person opened; a message in a thread they opened since it was
-    written, or withdrawn; a signature reminder once they have nothing left to sign; an item
-    of a category the person has turned off for this channel since it was planned (an
-    unsubscribe takes effect on tonight's digest too). Urgent items are never turned off.
-    Four queries, plus one per post reminded in the batch.
+    What was seen or done in the app meanwhile is left out (``seen.worth_telling``). Three
+    queries, plus one per post reminded in the batch.
     """
     sends = [s for s in sends if s.remaining is None]
-    every_item = [(s, item) for s in sends for item in s.items]
-    user_ids = {s.user.id for s in sends}
-    abouts = {item.id: _about(item) for _, item in every_item}
-    read_posts = _read_posts(user_ids, {a.post_id for a in abouts.values() if a and a.post_id})
-    thread_reads = _thread_reads(user_ids, {a.thread_id for a in abouts.values() if a and a.thread_id})
-    reminded = {item.event.post_id for _, item in every_item if item.event.kind == EventKind.REMINDER}
-    still_to_sign = {post_id: _still_to_sign(post_id, user_ids) for post_id in reminded}
-    preferences = {p.user_id: p for p in db.session.scalars(
-        select(NotificationPreferences).where(NotificationPreferences.user_id.in_(user_ids)))} if user_ids else {}
+    every_item = [item for s in sends for item in s.items]
+    abouts = {item.id: _about(item) for item in every_item}
+    known = [a for a in abouts.values() if a is not None]
+    facts = seen.seen_in_app({s.user.id for s in sends}, {a.post_id for a in known if a.post_id},
+                             {a.thread_id for a in known if a.thread_id},
+                             {i.event.post_id for i in every_item if i.event.kind == EventKind.REMINDER})
     for send in sends:
-        prefs = preferences.get(send.user.id) or defaults(send.user.id)
-        send.remaining = [
-            item for item in send.items
-            if _worth_telling(item, abouts[item.id], send, prefs, read_posts, thread_reads, still_to_sign)]
+        send.remaining = [item for item in send.items
+                          if seen.worth_telling(item, abouts[item.id], send.user.id, send.delivery.channel, facts)]
     return {s.delivery.id: s.remaining for s in sends}
-
-
-def _worth_telling(item, about, send, prefs, read_posts, thread_reads, still_to_sign) -> bool:
-    user_id = send.user.id
-    if about is None:
-        return False
-    if item.category != Category.URGENT and prefs.mode(item.category, send.delivery.channel) == Mode.OFF:
-        return False
-    kind = item.event.kind
-    if kind == EventKind.REMINDER:
-        return user_id in still_to_sign.get(about.post_id, ())
-    if kind == EventKind.POST:
-        return (user_id, about.post_id) not in read_posts
-    if about.withdrawn:
-        return False
-    last_read = thread_reads.get((user_id, about.thread_id))
-    return last_read is None or last_read < about.message_dt
-
-
-def _read_posts(user_ids: set[int], post_ids: set[int]) -> set[tuple[int, int]]:
-    if not user_ids or not post_ids:
-        return set()
-    return {(user_id, post_id) for user_id, post_id in db.session.execute(
-        select(PostRead.user_id, PostRead.post_id)
-        .where(PostRead.user_id.in_(user_ids), PostRead.post_id.in_(post_ids)))}
-
-
-def _thread_reads(user_ids: set[int], thread_ids: set[int]) -> dict[tuple[int, int], datetime]:
-    if not user_ids or not thread_ids:
-        return {}
-    return {(user_id, thread_id): last_read for user_id, thread_id, last_read in db.session.execute(
-        select(ThreadRead.user_id, ThreadRead.thread_id, ThreadRead.last_read_dt)
-        .where(ThreadRead.user_id.in_(user_ids), ThreadRead.thread_id.in_(thread_ids)))}
-
-
-def _still_to_sign(post_id: int, user_ids: set[int]) -> set[int]:
-    """Which of these people still have a signature to give for the post (the reminder's rule)."""
-    post = db.session.get(Post, post_id)
-    if post is None or not post.requires_ack:
-        return set()
-    return set(db.session.scalars(
-        reminder_recipients(post).with_only_columns(User.id).where(User.id.in_(user_ids))))
 
 
 # --- the words -----------------------------------------------------------------------------
@@ -257,7 +204,7 @@ def message_id(delivery: Delivery) -> str:
     return f"<{delivery.public_id}@{mail_domain()}>"
 
 
-def email_message(send: Send, now: datetime) -> Message:
+def email_message(send: Send, now: datetime) -> MailMessage:
     """The mail for one delivery, in the person's language: plain text and simple HTML.
 
     One item sent at once gets its own mail; a digest lists every item still to tell, school,

@@ -19,7 +19,6 @@ from ent_lite.core.mail import send_mail
 from ent_lite.extensions import db
 from ent_lite.files.models import Attachment
 from ent_lite.notifications import content
-from ent_lite.notifications.models import Delivery
 from ent_lite.posts import tracking
 from tests.notifications import mail_helpers as h
 
