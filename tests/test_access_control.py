@@ -27,6 +27,7 @@ PUBLIC_ALLOWLIST = {
     "accounts.reset_password",
     "accounts.accept_invitation",
     "accounts.confirm_email",  # the emailed link, often opened on a phone that is not logged in
+    "notifications.unsubscribe",  # RFC 8058 one-click: posted by mail providers, no login, no cookie
     "i18n.switch_language",
     "privacy.notice",
 }

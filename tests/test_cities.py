@@ -19,6 +19,7 @@ from ent_lite.consents import services as consents
 from ent_lite.core.db_types import utcnow
 from ent_lite.dpo import services as dpo
 from ent_lite.extensions import db
+from ent_lite.notifications.models import EmailProblem
 from ent_lite.posts import services
 from ent_lite.posts.models import Post
 from ent_lite.school.models import Child, Establishment, RosterReview
@@ -108,11 +109,14 @@ def test_the_admin_figures_and_staff_lists_are_their_citys(world):
     # A namesake held for review in this city is not counted in the other city's figures.
     db.session.add(RosterReview(city_id=world.city.id, child_id=world.child_a.id, rank=2, last_name="Diallo",
                                 first_name="Fatou", school_year=year))
+    # And a refused address here is not one there.
+    db.session.add(EmailProblem(user_id=world.parent_a.id, address=world.parent_a.email, smtp_code=550))
     db.session.commit()
     assert overview(year, world.city.id)["guardians_held"] == 1
     assert overview(year, world.city.id)["children"] == 3
+    assert overview(year, world.city.id)["email_problems"] == 1
     assert overview(year, world.far.city.id) == {"schools": 1, "classes": 1, "children": 1, "guardians": 1,
-                                                 "guardians_active": 1, "guardians_held": 0}
+                                                 "guardians_active": 1, "guardians_held": 0, "email_problems": 0}
     newcomer = factories.make_user(world.city, "teacher", activated=False)
     db.session.commit()
     assert newcomer in invitations.pending_invitations(world.admin)

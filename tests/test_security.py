@@ -31,6 +31,7 @@ from ent_lite.dpo import services as dpo_services
 from ent_lite.extensions import db, limiter
 from ent_lite.files import services as file_services
 from ent_lite.forms import services as form_services
+from ent_lite.notifications import unsubscribe
 from ent_lite.posts import services as post_services
 from ent_lite.rights.models import DataExport
 
@@ -173,6 +174,8 @@ def objects(app, world, client, login_as, mailbox):
         "accounts.accept_invitation": [{"token": invitation}],
         "accounts.reset_password": [{"token": reset}],
         "accounts.confirm_email": [{"token": confirm}],
+        # The one-click unsubscribe link of a notification mail: opening it must change nothing.
+        "notifications.unsubscribe": [{"token": unsubscribe.token(world.parent_a)}],
     }
 
 

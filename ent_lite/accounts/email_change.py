@@ -23,6 +23,7 @@ from ent_lite.accounts.tokens import issue_token, revoke_tokens, use_token
 from ent_lite.audit.services import record
 from ent_lite.core.text import normalise_email
 from ent_lite.extensions import db
+from ent_lite.notifications import problems
 
 CONFIRM_TOKEN_DAYS = 7
 
@@ -59,13 +60,15 @@ def request_change(user: User, email: str, now: datetime) -> str | None:
     the address is already the account's (then any pending change is withdrawn).
 
     Reset links die either way: one asked for before must not outlive a change of address.
+    The account's own address typed again while the mail server refuses it is sent a link
+    too: following it confirms the address again and ends the problem (``problems.clear``).
     Raises EmailTaken before changing anything. Flushes; the caller commits, then mails.
     """
     address = normalise_email(email)
     if address_taken(address, by_other_than=user):
         raise EmailTaken(address)
     revoke_tokens(user, "reset", now)
-    if address == user.email:
+    if address == user.email and problems.active_problem(user) is None:
         user.pending_email = None
         revoke_tokens(user, "confirm", now)
         db.session.flush()
@@ -98,6 +101,7 @@ def confirm(token_row: AccountToken, now: datetime) -> str | None:
     db.session.flush()  # the pending address is free before it becomes the address (both unique)
     user.email = address
     revoke_tokens(user, "reset", now)
+    problems.clear(user)  # mail reached the address: a refusal recorded before is over
     record("email.confirm", actor=user, target=user, now=now)
     db.session.flush()
     return old

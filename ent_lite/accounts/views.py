@@ -7,19 +7,34 @@ modules, on the same blueprint.
 """
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from ent_lite.accounts import services, throttling, two_factor
+from ent_lite.accounts.models import Role
 from ent_lite.accounts.forms import ROLE_LABELS, ChangePasswordForm, ConfirmForm, LanguageForm, LoginForm
 from ent_lite.accounts.passwords import verify_password
 from ent_lite.accounts.sessions import end_session, renew_session, start_session
 from ent_lite.core.auth import public, safe_next
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
+from ent_lite.notifications import problems
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
+
+
+def tell_at_login(user, now: datetime) -> None:
+    """What the person must hear once, right after logging in: mail to their address refused."""
+    problem = problems.login_notice(user, now)
+    if problem is not None:
+        flash(Markup('{} <a href="{}">{}</a>').format(
+            _("Emails sent to %(email)s could not be delivered: you may be missing messages from the "
+              "school. Check your address.", email=problem.address),
+            url_for("accounts.account", _anchor="email-problem"), _("Go to My account")), "error")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -41,6 +56,7 @@ def login():
                 db.session.commit()
                 return redirect(url_for("accounts.two_factor_code", next=target))
             services.record_login(user, utcnow())
+            tell_at_login(user, utcnow())
             db.session.commit()
             return redirect(target)
         services.record_login_failure(form.email.data, utcnow())
@@ -70,6 +86,9 @@ def account():
         language_form=LanguageForm(lang=str(get_locale())),
         confirm_form=ConfirmForm(),
         has_second_factor=two_factor.is_enrolled(current_user),
+        email_problem=problems.active_problem(current_user),
+        # Guardians correct their address themselves; staff addresses are the administrator's.
+        change_email_url=url_for("rights.contact") if current_user.role == Role.GUARDIAN else None,
     )
 
 

@@ -17,7 +17,7 @@ from ent_lite.accounts.forms import ActivationAccountForm, ActivationCodeForm, A
 from ent_lite.accounts.models import ActivationCode
 from ent_lite.accounts.sessions import start_session
 from ent_lite.accounts.tokens import TokenAlreadyUsed
-from ent_lite.accounts.views import bp
+from ent_lite.accounts.views import bp, tell_at_login
 from ent_lite.core.auth import public
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
@@ -116,6 +116,7 @@ def activate_account():
                 return redirect(url_for("accounts.activate"))
             start_session(user)
             services.record_login(user, utcnow())
+            tell_at_login(user, utcnow())
             db.session.commit()
             services.send_activation_mails(user, token)
             if token is not None:

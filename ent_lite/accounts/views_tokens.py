@@ -9,7 +9,7 @@ from ent_lite.accounts import invitations, services, throttling, two_factor
 from ent_lite.accounts.forms import NewPasswordForm, ResetRequestForm
 from ent_lite.accounts.sessions import start_session
 from ent_lite.accounts.tokens import TokenAlreadyUsed, TokenState, find_token
-from ent_lite.accounts.views import bp
+from ent_lite.accounts.views import bp, tell_at_login
 from ent_lite.core.auth import public
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
@@ -87,6 +87,7 @@ def accept_invitation(token: str):
         start_session(user)
         if not two_factor.required_for(user):
             services.record_login(user, now)
+            tell_at_login(user, now)
         db.session.commit()
         flash(_("Welcome to ent_lite. Your password is saved."), "success")
         # An administrator or DPO is sent on to set up the second factor first.

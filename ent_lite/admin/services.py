@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from ent_lite.accounts.models import Role, User
 from ent_lite.extensions import db
+from ent_lite.notifications import problems
 from ent_lite.school.models import Child, Establishment, EstablishmentKind, Group, GroupKind, RosterReview
 
 
@@ -24,4 +25,5 @@ def overview(school_year: str, city_id: int) -> dict[str, int]:
         "guardians": count(guardians),
         "guardians_active": count(guardians.where(User.password_hash.is_not(None))),
         "guardians_held": count(select(func.count(RosterReview.id)).where(RosterReview.city_id == city_id)),
+        "email_problems": problems.refused_count(city_id),
     }

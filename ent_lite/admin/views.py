@@ -64,4 +64,4 @@ def roster():
 
 
 # The other administration pages, on the same blueprint.
-from ent_lite.admin import views_establishments, views_review, views_staff  # noqa: E402,F401
+from ent_lite.admin import views_email_problems, views_establishments, views_review, views_staff  # noqa: E402,F401

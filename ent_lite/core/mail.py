@@ -6,16 +6,33 @@ a generic line and a link that requires login.
 from __future__ import annotations
 
 import smtplib
+from datetime import datetime, timezone
 from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid, parseaddr
 
 from flask import after_this_request, current_app, has_request_context
 
+from ent_lite.core.db_types import utcnow
+
+
+def mail_domain() -> str:
+    """The domain of the sender's address, for Message-IDs ("Name <a@b.fr>" gives "b.fr")."""
+    return parseaddr(current_app.config["MAIL_FROM"])[1].rpartition("@")[2] or "ent-lite.invalid"
+
+
+def date_header(now: datetime) -> str:
+    """RFC 5322 date in UTC ("Wed, 02 Dec 2026 19:25:18 GMT")."""
+    return format_datetime(now.astimezone(timezone.utc), usegmt=True)
+
 
 def _message(to: str, subject: str, body: str) -> EmailMessage:
+    # Date and Message-ID: without them some servers add their own and others mark the mail as spam.
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_FROM"]
     message["To"] = to
     message["Subject"] = subject
+    message["Date"] = date_header(utcnow())
+    message["Message-ID"] = make_msgid(domain=mail_domain())
     message.set_content(body)
     return message
 

@@ -21,6 +21,7 @@ from ent_lite.core.text import normalise_email
 from ent_lite.extensions import db
 from ent_lite.files.models import Attachment
 from ent_lite.forms.models import Response
+from ent_lite.notifications import problems
 from ent_lite.notifications.models import Notification, PushSubscription
 from ent_lite.posts.models import PostPhotoChild, PostRead, PostSignature
 from ent_lite.privacy import register, retention
@@ -169,8 +170,10 @@ def correct_contact(user: User, email: str, phone: str | None, now: datetime,
     email = normalise_email(email)
     phone = (phone or "").strip() or None
     change = ContactChange([])
-    if email != target_address(user):
-        if not password or not verify_password(user.password_hash, password):
+    # The current address typed again while mail to it is refused: a link to confirm it again.
+    reconfirm = email == user.email and user.pending_email is None and problems.active_problem(user) is not None
+    if email != target_address(user) or reconfirm:
+        if not reconfirm and (not password or not verify_password(user.password_hash, password)):
             raise PasswordNeeded()
         change.confirm_token = email_change.request_change(user, email, now)
         change.fields.append("email")
@@ -187,4 +190,5 @@ def send_contact_mails(user: User, change: ContactChange) -> None:
     """The link to the new address; word of the request to the address that keeps receiving."""
     if change.confirm_token is not None:
         emails.send_email_confirmation(user, change.confirm_token)
-        emails.send_email_change_requested(user, user.email)
+        if user.pending_email != user.email:  # not when the same address is confirmed again
+            emails.send_email_change_requested(user, user.email)
