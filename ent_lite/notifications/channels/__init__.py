@@ -34,3 +34,7 @@ def sender(channel: str) -> Callable:
         return function
 
     return decorator
+
+
+# Each channel registers its sender when imported: one line per channel.
+from ent_lite.notifications.channels import push  # noqa: E402,F401
