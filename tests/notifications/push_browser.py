@@ -45,7 +45,7 @@ class Browser:
 @dataclass
 class Received:
     path: str
-    headers: dict
+    headers: dict  # names in lower case
     body: bytes
 
 
@@ -63,7 +63,7 @@ def receiver():
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self):
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            state.requests.append(Received(self.path, dict(self.headers), body))
+            state.requests.append(Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body))
             self.send_response(state.status)
             self.send_header("Content-Length", "0")
             self.end_headers()
