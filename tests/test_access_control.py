@@ -29,6 +29,9 @@ PUBLIC_ALLOWLIST = {
     "accounts.confirm_email",  # the emailed link, often opened on a phone that is not logged in
     "i18n.switch_language",
     "privacy.notice",
+    # The browser fetches these on its own, without the session cookie; they name nobody.
+    "notifications.manifest",
+    "notifications.service_worker",
 }
 
 # Methods Flask answers by itself (HEAD mirrors GET, OPTIONS lists the methods).
