@@ -73,6 +73,13 @@ def allow_local() -> bool:
     return bool(current_app.config["PUSH_ALLOW_LOCAL_ENDPOINTS"])
 
 
+def is_plain_text(value) -> bool:
+    """A non-empty string short enough for the column, without control characters (a NUL
+    would make PostgreSQL fail the query instead of finding nothing)."""
+    return (isinstance(value, str) and 0 < len(value) <= MAX_ENDPOINT_LENGTH
+            and not any(ord(char) < 32 or ord(char) == 127 for char in value))
+
+
 def check_endpoint(endpoint, allow_local_hosts: bool) -> str:
     """The endpoint if a push service may live there: https, a public host, the default port."""
     if not isinstance(endpoint, str) or not endpoint or len(endpoint) > MAX_ENDPOINT_LENGTH:

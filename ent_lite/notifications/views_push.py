@@ -68,7 +68,7 @@ def service_worker():
 def push_settings() -> dict:
     """What ``notifications/_push.html`` needs, so any page can include it on its own."""
     return {
-        "devices": subscriptions.devices_of(current_user.id),
+        "devices": subscriptions.devices_of(current_user.id) if current_user.is_authenticated else [],
         "application_server_key": application_server_key(),
         "subscribe_url": url_for("notifications.push_subscribe"),
         "unsubscribe_url": url_for("notifications.push_unsubscribe"),
@@ -100,7 +100,7 @@ def push_unsubscribe():
     """"Turn off on this phone": the page names its own subscription by its endpoint."""
     data = request.get_json(silent=True)
     endpoint = data.get("endpoint") if isinstance(data, dict) else None
-    if not isinstance(endpoint, str) or not endpoint:
+    if not subscriptions.is_plain_text(endpoint):
         return _json_error(_("The subscription is not in the expected form."))
     removed = subscriptions.remove(current_user.id, endpoint=endpoint)
     db.session.commit()

@@ -75,7 +75,7 @@ def _vapid_subject() -> str:
     return base.rstrip("/") if base.startswith("https://") else "mailto:" + current_app.config["MAIL_FROM"]
 
 
-def _push_one(device: PushSubscription, data: str, session: requests.Session) -> str | int:
+def _push_one(device: PushSubscription, data: str, urgent: bool, session: requests.Session) -> str | int:
     """Send to one device: ``"ok"``, ``"retry"``, ``"gone"`` or the HTTP status that refused it."""
     if not subscriptions.allow_local() and not subscriptions.resolves_publicly(device.endpoint):
         return "private address"
@@ -83,7 +83,9 @@ def _push_one(device: PushSubscription, data: str, session: requests.Session) ->
         webpush({"endpoint": device.endpoint, "keys": {"p256dh": device.p256dh, "auth": device.auth}},
                 data=data, vapid_private_key=vapid(), vapid_claims={"sub": _vapid_subject()},
                 content_encoding="aes128gcm", ttl=current_app.config["PUSH_TTL_SECONDS"],
-                timeout=current_app.config["PUSH_TIMEOUT_SECONDS"], requests_session=session)
+                timeout=current_app.config["PUSH_TIMEOUT_SECONDS"], requests_session=session,
+                # RFC 8030: a phone saving its battery wakes up at once only for what is urgent.
+                headers={"Urgency": "high" if urgent else "normal"})
     except WebPushException as error:
         status = error.response.status_code if error.response is not None else None
         if status in GONE:
@@ -108,7 +110,7 @@ def push_send(send: Send, now: datetime, session: requests.Session) -> Outcome:
         data = json.dumps(payload(items), ensure_ascii=False)
     results = []
     for device in devices:
-        result = _push_one(device, data, session)
+        result = _push_one(device, data, send.delivery.is_urgent, session)
         if result == "ok":
             device.last_success_dt = now
         elif result == "gone":

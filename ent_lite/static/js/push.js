@@ -4,7 +4,11 @@
 (function () {
   "use strict";
   var box = document.getElementById("push-controls");
-  if (!box || !("serviceWorker" in navigator) || !("PushManager" in window) || !("Notification" in window)) {
+  if (!box) { return; }
+  if (!("serviceWorker" in navigator) || !("PushManager" in window) || !("Notification" in window)) {
+    // iPhones and iPads receive Web Push only in the app added to the home screen: say so.
+    var hint = document.getElementById("push-home-screen");
+    if (hint && /iPhone|iPad/.test(navigator.userAgent) && !navigator.standalone) { hint.hidden = false; }
     return;
   }
   var on = document.getElementById("push-on");
@@ -22,6 +26,9 @@
     return bytes;
   }
 
+  // Only our own messages reach the page: the browser's are in its own language and technical.
+  function Refusal(message) { this.message = message; }
+
   function post(url, body) {
     return fetch(url, {
       method: "POST",
@@ -30,7 +37,7 @@
       body: JSON.stringify(body)
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (data) {
-        if (!response.ok) { throw new Error(data.error || box.dataset.failed); }
+        if (!response.ok) { throw new Refusal(data.error || box.dataset.failed); }
         return data;
       });
     });
@@ -43,7 +50,7 @@
   }
 
   function failed(error) {
-    say(error && error.message && error.message.length < 300 ? error.message : box.dataset.failed);
+    say(error instanceof Refusal ? error.message : box.dataset.failed);
     on.disabled = off.disabled = false;
   }
 
@@ -51,7 +58,7 @@
     on.disabled = true;
     say("");
     Promise.resolve(Notification.requestPermission()).then(function (permission) {
-      if (permission !== "granted") { throw new Error(box.dataset.denied); }
+      if (permission !== "granted") { throw new Refusal(box.dataset.denied); }
       return registration();
     }).then(function (worker) {
       return worker.pushManager.getSubscription().then(function (existing) {
