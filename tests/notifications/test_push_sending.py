@@ -194,3 +194,13 @@ def test_the_sender_yields_each_outcome_as_soon_as_that_push_is_sent(client, wor
         assert (send.delivery.id, outcome.status, len(service.requests)) == (first.id, SENT, 1)
         assert [o.status for _, o in outcomes] == [SENT]
         assert len(service.requests) == 2
+
+
+def test_an_urgent_push_wakes_the_phone_and_an_ordinary_one_may_wait(client, world, login_as, local_push):
+    with receiver() as service:
+        subscribe(client, login_as, world.parent_a, service.url + "/push/phone")
+        ordinary, urgent = push_delivery(world, world.parent_a), push_delivery(world, world.parent_a)
+        urgent.is_urgent = True
+        db.session.commit()
+        run_sender(ordinary, urgent)
+        assert [request.headers["urgency"] for request in service.requests] == ["normal", "high"]

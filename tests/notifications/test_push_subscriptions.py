@@ -6,8 +6,11 @@ import base64
 import pytest
 from sqlalchemy import select
 
+from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
+from ent_lite.notifications import subscriptions
 from ent_lite.notifications.models import PushSubscription
+from tests.concurrency import at_once
 from tests.notifications.push_browser import Browser, b64url
 
 ANDROID_CHROME = ("Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -188,8 +191,29 @@ def test_a_device_is_removed_from_the_list_without_javascript(client, world, log
     ("", "Unknown browser"),
 ])
 def test_the_device_label_names_only_the_browser_and_the_system(app, agent, label):
-    from ent_lite.notifications.subscriptions import device_label
-
     with app.test_request_context(headers={"Accept-Language": "en"}):
-        assert device_label(agent) == label
+        assert subscriptions.device_label(agent) == label
 
+
+
+def test_a_control_character_in_an_unsubscribe_is_refused_not_a_server_error(client, world, login_as):
+    login_as(world.parent_a)
+    for endpoint in (ENDPOINT + "\x00", "", 42, "x" * 1001):
+        response = post_json(client, "/push/unsubscribe", {"endpoint": endpoint})
+        assert response.status_code == 400 and response.json["error"]
+
+
+def test_two_taps_at_once_store_one_device(app, client, world):
+    new = subscriptions.parse(Browser().subscription(ENDPOINT))
+    user_id = world.parent_a.id
+
+    def tap():
+        with app.app_context():
+            try:
+                subscriptions.subscribe(user_id, new, "Chrome", utcnow())
+                db.session.commit()
+            finally:
+                db.session.remove()
+
+    at_once([tap] * 4)
+    assert len(stored()) == 1
