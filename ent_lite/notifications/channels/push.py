@@ -21,9 +21,10 @@ from pywebpush import WebPushException, webpush
 from sqlalchemy import select
 
 from ent_lite.conversations.models import Message, Thread
+from ent_lite.core.i18n import DEFAULT_LANGUAGE
 from ent_lite.extensions import db
 from ent_lite.notifications import subscriptions
-from ent_lite.notifications.channels import RETRY, SENT, SKIPPED, FAILED, Outcome, sender
+from ent_lite.notifications.channels import FAILED, RETRY, SENT, SKIPPED, Outcome, sender
 from ent_lite.notifications.content import Send, item_line, still_to_tell
 from ent_lite.notifications.models import Channel, Notification, PushSubscription
 from ent_lite.notifications.push_keys import vapid
@@ -106,7 +107,7 @@ def push_send(send: Send, now: datetime, session: requests.Session) -> Outcome:
     devices = subscriptions.devices_of(send.user.id)
     if not devices:
         return Outcome(SKIPPED, "no device")
-    with force_locale(send.user.locale or "fr"):
+    with force_locale(send.user.locale or DEFAULT_LANGUAGE):
         data = json.dumps(payload(items), ensure_ascii=False)
     results = []
     for device in devices:

@@ -23,7 +23,6 @@ self.addEventListener("push", function (event) {
   event.waitUntil(self.registration.showNotification(String(data.title || "ent_lite"), {
     body: String(data.body || ""),
     icon: ICON,
-    badge: ICON,
     data: { url: sameOriginUrl(data.url) }
   }));
 });
