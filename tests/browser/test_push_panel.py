@@ -1,4 +1,4 @@
-"""push.js in Chromium on a phone-sized screen: the panel comes alive with JavaScript, the
+"""Web Push: push.js in Chromium on a phone-sized screen: the panel comes alive with JavaScript, the
 service worker registers at the root, and what the page posts is what the server stores.
 
 Headless Chromium has no push service to subscribe with, so ``pushManager.subscribe`` is
@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from ent_lite.extensions import db
 from ent_lite.notifications.models import PushSubscription
-from tests.browser.conftest import PHONE, axe, check_accessibility, chromium, log_in  # noqa: F401
+from tests.browser.conftest import PHONE, log_in
 from tests.notifications.push_browser import Browser
 
 PANEL = '{% extends "base.html" %}{% block content %}<h1>Notifications</h1>{% include "notifications/_push.html" %}{% endblock %}'
@@ -48,8 +48,8 @@ def stored():
     return list(db.session.scalars(select(PushSubscription)))
 
 
-def test_the_phone_turns_push_on_and_off_from_the_panel(app, chromium, live_server, world, monkeypatch,  # noqa: F811
-                                                         check_accessibility):  # noqa: F811
+def test_the_phone_turns_push_on_and_off_from_the_panel(app, chromium, live_server, world, monkeypatch,
+                                                         check_accessibility):
     monkeypatch.setitem(app.config, "PUSH_ALLOW_LOCAL_ENDPOINTS", True)
     endpoint = "http://127.0.0.1:9/push/this-phone"
     browser = Browser()
@@ -88,7 +88,7 @@ def test_the_phone_turns_push_on_and_off_from_the_panel(app, chromium, live_serv
         context.close()
 
 
-def test_a_refusal_is_said_in_the_page_and_the_button_stays_usable(app, chromium, live_server, world,  # noqa: F811
+def test_a_refusal_is_said_in_the_page_and_the_button_stays_usable(app, chromium, live_server, world,
                                                                    monkeypatch):
     """The address is refused by the server (a local one, the setting off): its message shows."""
     endpoint = "http://127.0.0.1:9/push/this-phone"
