@@ -89,6 +89,15 @@ def from_environment(instance_path: str, env: str | None = None) -> dict:
         "RESET_TOKEN_MINUTES": _env_int("RESET_TOKEN_MINUTES", 60),
         "INVITE_TOKEN_DAYS": _env_int("INVITE_TOKEN_DAYS", 7),
         "POSTS_PER_PAGE": _env_int("POSTS_PER_PAGE", 10),
+        # Web Push: how long one push service may take to answer (then the push is retried
+        # later; the mail is a separate delivery, never held up), how long the service keeps a
+        # push for a phone that is off, and how many devices one account may register.
+        "PUSH_TIMEOUT_SECONDS": float(_env("PUSH_TIMEOUT_SECONDS", "5")),
+        "PUSH_TTL_SECONDS": _env_int("PUSH_TTL_SECONDS", 24 * 3600),
+        "PUSH_MAX_DEVICES": _env_int("PUSH_MAX_DEVICES", 10),
+        # Tests only: accept http and private or loopback push addresses (a local receiver).
+        # Never in production: the server would post to any address a page gives it.
+        "PUSH_ALLOW_LOCAL_ENDPOINTS": _env_bool("PUSH_ALLOW_LOCAL_ENDPOINTS", False),
         "SESSION_COOKIE_NAME": "ent_lite_session",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

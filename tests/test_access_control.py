@@ -30,6 +30,9 @@ PUBLIC_ALLOWLIST = {
     "notifications.unsubscribe",  # RFC 8058 one-click: posted by mail providers, no login, no cookie
     "i18n.switch_language",
     "privacy.notice",
+    # The browser fetches these on its own, without the session cookie; they name nobody.
+    "notifications.manifest",
+    "notifications.service_worker",
 }
 
 # Methods Flask answers by itself (HEAD mirrors GET, OPTIONS lists the methods).

@@ -269,6 +269,7 @@ GET_MAY_ADD_ROWS = {
     "post_read": "opening a post is its read receipt, shown to the author (idempotent: one row per reader)",
     "thread_read": "opening a conversation is its read mark, for the unread count (one row per reader)",
     "audit_entry": "viewing a child's data, class codes or an export download is itself audited",
+    "vapid_key": "the instance's push key is made once, the first time a page offers push (one row ever)",
 }
 
 

@@ -9,6 +9,14 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+def sets_own_cache_control(view):
+    """Mark a public view naming no person (the service worker, the app manifest) whose own
+    ``Cache-Control`` must stay: ``no-cache`` lets the browser revalidate them, ``no-store``
+    would make phones download them again and again."""
+    view.sets_own_cache_control = True
+    return view
+
+
 def add_security_headers(response):
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
@@ -17,7 +25,8 @@ def add_security_headers(response):
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    if request.endpoint != "static":
+    view = current_app.view_functions.get(request.endpoint)
+    if request.endpoint != "static" and not getattr(view, "sets_own_cache_control", False):
         # Pages about a family (activation steps included) must not stay in a shared phone's cache.
         headers["Cache-Control"] = "no-store"
     if current_app.config["ENT_LITE_ENV"] == "production":

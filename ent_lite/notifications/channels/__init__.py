@@ -37,4 +37,4 @@ def sender(channel: str) -> Callable:
 
 
 # Each channel module registers its sender on import: importing the package fills SENDERS.
-from ent_lite.notifications.channels import email  # noqa: E402,F401
+from ent_lite.notifications.channels import email, push  # noqa: E402,F401
