@@ -61,9 +61,17 @@ def _is_clock(form, field) -> None:
         raise ValidationError(_l("Enter a time of day such as 18:00."))
 
 
-def _mode_field(category: str, channel: str) -> RadioField:
+def _mode_field(channel: str) -> RadioField:
     return RadioField(CHANNEL_LABELS[channel], choices=[SelectChoice(m, MODE_LABELS[m]) for m in Mode.ALL],
                       validate_choice=False, validators=[AnyOf(Mode.ALL, message=_choose_one)])
+
+
+def _day_number(value) -> int:
+    """A forged day ("abc") becomes -1, refused with the field's own message, not WTForms'."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
 
 
 def _spoken(minute: int) -> str:
@@ -72,14 +80,14 @@ def _spoken(minute: int) -> str:
 
 
 class PreferencesForm(FlaskForm):
-    news_email = _mode_field(Category.NEWS, Channel.EMAIL)
-    news_push = _mode_field(Category.NEWS, Channel.PUSH)
-    todo_email = _mode_field(Category.TODO, Channel.EMAIL)
-    todo_push = _mode_field(Category.TODO, Channel.PUSH)
-    messages_email = _mode_field(Category.MESSAGES, Channel.EMAIL)
-    messages_push = _mode_field(Category.MESSAGES, Channel.PUSH)
+    news_email = _mode_field(Channel.EMAIL)
+    news_push = _mode_field(Channel.PUSH)
+    todo_email = _mode_field(Channel.EMAIL)
+    todo_push = _mode_field(Channel.PUSH)
+    messages_email = _mode_field(Channel.EMAIL)
+    messages_push = _mode_field(Channel.PUSH)
     digest_time = StringField(_l("Time of the summary"), widget=TimeInput(), validators=[_is_clock])
-    weekly_day = RadioField(_l("Day of the weekly summary"), coerce=int, validate_choice=False,
+    weekly_day = RadioField(_l("Day of the weekly summary"), coerce=_day_number, validate_choice=False,
                             validators=[AnyOf(range(7), message=_choose_one)])
     quiet_start = StringField(_l("Quiet from"), widget=TimeInput(), validators=[_is_clock])
     quiet_end = StringField(_l("Until"), widget=TimeInput(), validators=[_is_clock])

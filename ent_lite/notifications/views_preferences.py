@@ -2,7 +2,7 @@
 anything (``preferences.receives_notifications``); other accounts get 404."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -19,12 +19,13 @@ bp.add_app_template_global(preferences.receives_notifications)
 def preferences_page():
     if not preferences.receives_notifications(current_user):
         abort(404)
-    form = PreferencesForm()
+    if request.method == "POST":
+        form = PreferencesForm()
+    else:
+        form = PreferencesForm.from_preferences(preferences.preferences_of(current_user.id))
     if form.validate_on_submit():
         preferences.save(current_user.id, form.choices(), utcnow())
         db.session.commit()
         flash(_("Your notification choices are saved."), "success")
         return redirect(url_for("notifications.preferences"))
-    if not form.is_submitted():
-        form = PreferencesForm.from_preferences(preferences.preferences_of(current_user.id))
     return render_template("notifications/preferences.html", form=form, categories=CATEGORY_LABELS)
