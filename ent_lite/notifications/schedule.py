@@ -60,16 +60,33 @@ def is_quiet(prefs, moment: datetime) -> bool:
     return end_of_quiet(prefs, moment) != moment
 
 
-def next_digest_slot(prefs, mode: str, now: datetime) -> datetime:
-    """The send time of the next daily or weekly digest after ``now``, out of quiet hours."""
-    local_now = now.astimezone(city_zone())
+def _first_slot(prefs, mode: str, local_now: datetime) -> datetime:
+    """The first daily or weekly slot strictly after ``local_now``, quiet or not."""
     slot = _local(local_now.date(), prefs.digest_minute)
     if mode == Mode.WEEKLY:
-        slot += timedelta(days=(prefs.weekly_day - local_now.weekday()) % 7)
-        if slot <= local_now:
-            slot += timedelta(days=7)
-    elif slot <= local_now:
-        slot = _local(local_now.date() + timedelta(days=1), prefs.digest_minute)
+        slot = _local(local_now.date() + timedelta(days=(prefs.weekly_day - local_now.weekday()) % 7),
+                      prefs.digest_minute)
+    if slot <= local_now:
+        slot = _local(slot.date() + timedelta(days=7 if mode == Mode.WEEKLY else 1), prefs.digest_minute)
+    return slot
+
+
+def next_digest_slot(prefs, mode: str, now: datetime) -> datetime:
+    """The send time of the next daily or weekly digest after ``now``, out of quiet hours.
+
+    The digest keeps the hour the person chose: a daily slot that falls on a quiet weekend
+    moves to the next day that is not quiet (Monday 18:00, not Monday 07:00, which would be a
+    second digest that day at an hour nobody chose). Only a slot that can never be out of
+    quiet hours (a weekly day on a quiet weekend) is sent when quiet hours end.
+    """
+    local_now = now.astimezone(city_zone())
+    slot = _first_slot(prefs, mode, local_now)
+    step = timedelta(days=7 if mode == Mode.WEEKLY else 1)
+    candidate = slot
+    for _ in range(3):  # Saturday, Sunday, then a day out of the weekend
+        if not is_quiet(prefs, candidate):
+            return candidate.astimezone(now.tzinfo)
+        candidate = _local(candidate.date() + step, prefs.digest_minute)
     return end_of_quiet(prefs, slot.astimezone(now.tzinfo))
 
 
@@ -77,7 +94,8 @@ def plan(prefs, category: str, channel: str, now: datetime, due_dt: datetime | N
     """When to tell this person about an item of ``category`` on ``channel``; None: not at all.
 
     Urgent posts go at once, quiet hours aside. A signature or an answer due within 24 hours
-    goes at once too, but after quiet hours.
+    goes at once too, but after quiet hours; one due later is never held in a digest past the
+    moment its deadline is 24 hours away.
     """
     if category == Category.URGENT:
         return Plan(now)
@@ -89,4 +107,7 @@ def plan(prefs, category: str, channel: str, now: datetime, due_dt: datetime | N
     if mode == Mode.IMMEDIATE:
         return Plan(end_of_quiet(prefs, now))
     slot = next_digest_slot(prefs, mode, now)
+    if category == Category.TODO and due_dt is not None and slot > due_dt - DUE_SOON:
+        # The digest would come too late to act: tell when the deadline is 24 hours away.
+        return Plan(end_of_quiet(prefs, due_dt - DUE_SOON))
     return Plan(slot, slot)

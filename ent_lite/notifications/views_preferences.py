@@ -1,15 +1,31 @@
-"""PLACEHOLDER (branch h-email only): the preferences page is written on another branch.
-
-This route exists only so that mails and pages can link to ``notifications.preferences``;
-the real page replaces this whole file when the branches are merged.
-"""
+"""The notification preferences page: one form, saved as one row, for everyone who is told
+anything (``preferences.receives_notifications``); other accounts get 404."""
 from __future__ import annotations
 
-from flask import redirect, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 
+from ent_lite.core.db_types import utcnow
+from ent_lite.extensions import db
+from ent_lite.notifications import preferences
 from ent_lite.notifications.blueprint import bp
+from ent_lite.notifications.forms_preferences import CATEGORY_LABELS, PreferencesForm
+
+bp.add_app_template_global(preferences.receives_notifications)
 
 
-@bp.get("/notifications/preferences")
-def preferences():
-    return redirect(url_for("accounts.account"))
+@bp.route("/notifications", methods=["GET", "POST"], endpoint="preferences")
+def preferences_page():
+    if not preferences.receives_notifications(current_user):
+        abort(404)
+    if request.method == "POST":
+        form = PreferencesForm()
+    else:
+        form = PreferencesForm.from_preferences(preferences.preferences_of(current_user.id))
+    if form.validate_on_submit():
+        preferences.save(current_user.id, form.choices(), utcnow())
+        db.session.commit()
+        flash(_("Your notification choices are saved."), "success")
+        return redirect(url_for("notifications.preferences"))
+    return render_template("notifications/preferences.html", form=form, categories=CATEGORY_LABELS)
