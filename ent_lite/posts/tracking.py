@@ -28,8 +28,9 @@ REMINDER_INTERVAL = timedelta(hours=24)
 
 
 class ReminderRefused(Exception):
-    """``reason``: "closed" (no signature asked, not published or expired) or "too_soon"
-    (``next_dt`` says when the next one is possible)."""
+    """``reason``: "closed" (no signature asked, not published or expired), "too_soon"
+    (``next_dt`` says when the next one is possible) or "no_account" (the guardians who have
+    not signed cannot be told: none has an active account)."""
 
     def __init__(self, reason: str, next_dt: datetime | None = None):
         super().__init__(reason)
@@ -211,6 +212,8 @@ def request_reminder(post: Post, actor, now: datetime) -> int:
         raise ReminderRefused("closed")
     families = reminder_families(post)
     if not families:
+        if db.session.scalar(select(_pending_links(post).exists())):
+            raise ReminderRefused("no_account")
         return 0
     claimed = db.session.execute(
         update(Post)

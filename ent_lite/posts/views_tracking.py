@@ -85,6 +85,9 @@ def remind(public_id: str):
         if refused.reason == "too_soon":
             flash(_("A reminder was already sent less than 24 hours ago. You can send the next one from %(date)s.",
                     date=format_datetime(refused.next_dt, "short")), "error")
+        elif refused.reason == "no_account":
+            flash(_("Nobody can be reminded: the guardians who have not signed have no active account yet. "
+                    "Give them a paper copy."), "error")
         else:
             flash(_("There is nothing to remind: this post asks for no signature, or is not visible to families."),
                   "error")
