@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from functools import cached_property
 
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, selectinload
 
 from ent_lite.accounts.models import Role
 from ent_lite.audience import rules
@@ -76,7 +76,7 @@ def to_do(user, now: datetime, reach: rules.Reach | None = None) -> ToDo:
         .outerjoin(PostForm, PostForm.post_id == Post.id)
         .where(Post.published_dt >= now - NEWS_WINDOW, or_(signature_due, open_form))
         .add_columns(signature_due, open_form, PostForm.id, PostForm.kind, PostForm.answered_per)
-        .options(selectinload(Post.audience))
+        .options(selectinload(Post.audience), defer(Post.body_markdown), defer(Post.body_html))
     ).all()
     if not rows:
         return ToDo()
