@@ -39,10 +39,13 @@ def post_published(post, form_deadline: datetime | None = None) -> NotificationE
 
 
 def _unfanned_post_event(post) -> NotificationEvent | None:
-    """The post's event while nobody has been told yet: until then it may still change."""
+    """The post's event while nobody has been told yet: until then it may still change.
+
+    Locked (PostgreSQL) so that a worker starting its fan-out skips it until this edit commits
+    instead of telling people from the old category or time."""
     return db.session.scalar(select(NotificationEvent).where(
         NotificationEvent.post_id == post.id, NotificationEvent.kind == EventKind.POST,
-        NotificationEvent.fanned_out_dt.is_(None), NotificationEvent.fanout_cursor == 0))
+        NotificationEvent.fanned_out_dt.is_(None), NotificationEvent.fanout_cursor == 0).with_for_update())
 
 
 def _earliest(*dts: datetime | None) -> datetime | None:
