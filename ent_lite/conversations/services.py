@@ -20,6 +20,7 @@ from ent_lite.core import upsert
 from ent_lite.extensions import db
 from ent_lite.files import services as file_services
 from ent_lite.files.processing import Processed
+from ent_lite.notifications import events
 from ent_lite.posts.models import Post
 from ent_lite.school.models import Child, Enrolment, Establishment, Group, GroupKind
 
@@ -86,6 +87,7 @@ def add_message(thread: Thread, author, body: str, now: datetime, files: Sequenc
     thread.last_message_dt = now
     db.session.flush()
     file_services.store_processed(files, author, now, message_id=message.id)
+    events.message_posted(message, now)  # in this transaction: a rolled-back message tells nobody
     return message
 
 

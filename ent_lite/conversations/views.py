@@ -30,12 +30,6 @@ bp = Blueprint("conversations", __name__, template_folder="templates")
 MAX_PAGE = 10_000
 
 
-@bp.app_template_global()
-def unread_thread_count(user) -> int:
-    """For the navigation: threads with unread messages (one query)."""
-    return services.unread_thread_count(user)
-
-
 def _load_thread(public_id: str) -> Thread:
     thread = db.session.scalar(
         select(Thread).where(Thread.public_id == public_id)

@@ -29,6 +29,7 @@ from ent_lite.forms.models import (
     respondent_key,
 )
 from ent_lite.forms.results import answer_summary
+from ent_lite.notifications import events
 from ent_lite.posts.models import Post
 from ent_lite.school.models import Child, GuardianLink
 
@@ -76,6 +77,7 @@ def attach_form(post: Post, builder_data: dict, now: datetime) -> PostForm | Non
                     questions=questions)
     db.session.add(form)
     db.session.flush()
+    events.form_attached(post, deadline)
     return form
 
 

@@ -25,6 +25,7 @@ from ent_lite.audience.rules import (
 from ent_lite.core import upsert
 from ent_lite.extensions import db
 from ent_lite.files.services import delete_attachments_of
+from ent_lite.notifications import events
 from ent_lite.posts.body import ALLOWED_TAGS, MAX_BODY_LENGTH, MAX_TITLE_LENGTH, render_body  # noqa: F401
 from ent_lite.posts.models import Post, PostAudience, PostPhotoChild, PostRead
 from ent_lite.school.models import Child, Enrolment, Group
@@ -33,6 +34,8 @@ from ent_lite.posts.stats import (  # noqa: F401
     audience_names,
     count_households,
     count_recipient_families,
+    ChannelReach,
+    reach_by_channel,
     read_post_ids,
     read_stats,
     read_stats_many,
@@ -128,6 +131,8 @@ def create_post(author, title: str, body: str, targets: Sequence[PostTarget | Ke
     post.audience = [PostAudience(kind=kind, value=value) for kind, value in chosen]
     db.session.add(post)
     db.session.flush()
+    # One outbox row in this transaction, whatever the audience: the worker fans it out.
+    events.post_published(post)
     return post
 
 
@@ -210,6 +215,7 @@ def update_post(post: Post, title: str, body: str, options: PostOptions, now: da
     post.body_markdown = body
     post.body_html = render_body(body)
     _apply_options(post, options)
+    events.post_updated(post)
     db.session.flush()
     return post
 

@@ -6,14 +6,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
-from sqlalchemy import case, distinct, func, or_, select
+from sqlalchemy import and_, case, distinct, func, or_, select
 
+from ent_lite.accounts.models import User
 from ent_lite.audience import keys as audience_keys
 from ent_lite.audience.keys import Key
 from ent_lite.audience.rules import PostTarget
 from ent_lite.consents import services as consents
 from ent_lite.extensions import db
+from ent_lite.notifications.models import PushSubscription
 from ent_lite.posts.models import Post, PostAudience, PostRead
 from ent_lite.school.models import Establishment, Group, GuardianLink
 
@@ -148,6 +151,52 @@ def count_households(targets: Iterable[PostTarget | Key], city_id: int | None = 
     for guardian_id, child_id in db.session.execute(query):
         children_of[guardian_id].add(child_id)
     return len({frozenset(children) for children in children_of.values()})
+
+
+@dataclass(frozen=True)
+class ChannelReach:
+    """How a post reaches its households: ``families`` in all; those where a guardian can log
+    in and so gets an email (``email``) or also has a phone with notifications on (``push``);
+    ``nothing``: no guardian has an active account yet, a paper copy is needed."""
+
+    families: int = 0
+    email: int = 0
+    push: int = 0
+    nothing: int = 0
+
+
+def reach_by_channel(targets: Iterable[PostTarget | Key], city_id: int | None = None,
+                     agreed_only: bool = False) -> ChannelReach:
+    """``count_households`` told per channel, in one query (see ``ChannelReach``)."""
+    targets = list(targets)
+    if not targets:
+        return ChannelReach()
+    child_keys, matches = _targets_matching(targets, city_id)
+    active = and_(User.password_hash.is_not(None), User.is_enabled.is_(True), User.email.is_not(None))
+    has_push = select(PushSubscription.id).where(PushSubscription.user_id == User.id).exists()
+    query = (select(GuardianLink.user_id, child_keys.c.child_id, active, has_push)
+             .join(GuardianLink, GuardianLink.child_id == child_keys.c.child_id)
+             .join(User, User.id == GuardianLink.user_id)
+             .where(matches).distinct())
+    if agreed_only:
+        query = query.where(GuardianLink.user_id.in_(consents.agreeing_guardians(consents.CITY_INFORMATION)))
+    children_of: dict[int, set[int]] = defaultdict(set)
+    channels: dict[int, tuple[bool, bool]] = {}
+    for guardian_id, child_id, is_active, pushes in db.session.execute(query):
+        children_of[guardian_id].add(child_id)
+        channels[guardian_id] = (bool(is_active), bool(is_active and pushes))
+    households: dict[frozenset[int], list[bool]] = {}
+    for guardian_id, children in children_of.items():
+        told = households.setdefault(frozenset(children), [False, False])
+        is_active, pushes = channels[guardian_id]
+        told[0] = told[0] or is_active
+        told[1] = told[1] or pushes
+    return ChannelReach(
+        families=len(households),
+        email=sum(1 for email, _ in households.values() if email),
+        push=sum(1 for _, push in households.values() if push),
+        nothing=sum(1 for email, _ in households.values() if not email),
+    )
 
 
 def _ids_of(posts: Sequence[Post], kind: str) -> list[int]:

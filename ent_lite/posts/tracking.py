@@ -5,22 +5,17 @@ so the page costs the same for a class or for a whole school.
 """
 from __future__ import annotations
 
-import smtplib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from flask import current_app, render_template
-from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, and_, case, exists, false, func, literal, not_, or_, select, update
 from sqlalchemy.orm import aliased
 
-from ent_lite.accounts.emails import external_url, user_language
 from ent_lite.accounts.models import User
 from ent_lite.audience import keys as audience_keys
-from ent_lite.core.mail import send_many
 from ent_lite.extensions import db
+from ent_lite.notifications import events
 from ent_lite.posts.models import Post, PostRead, PostSignature
 from ent_lite.posts.signatures import is_late, relation_label, signature_rows
 from ent_lite.consents import services as consents
@@ -34,7 +29,8 @@ REMINDER_INTERVAL = timedelta(hours=24)
 
 class ReminderRefused(Exception):
     """``reason``: "closed" (no signature asked, not published or expired), "too_soon"
-    (``next_dt`` says when the next one is possible), or "failed" (the mail server refused)."""
+    (``next_dt`` says when the next one is possible) or "no_account" (the guardians who have
+    not signed cannot be told: none has an active account)."""
 
     def __init__(self, reason: str, next_dt: datetime | None = None):
         super().__init__(reason)
@@ -94,18 +90,23 @@ class TrackingRow:
     signers: list[tuple[str, datetime, bool]] = field(default_factory=list)  # (relation label, when, late)
 
 
+def _class_name():
+    """SQL: the name of the correlated child's class this school year."""
+    return (
+        select(Group.name).join(Enrolment, Enrolment.group_id == Group.id)
+        .where(Enrolment.child_id == Child.id, Group.kind == GroupKind.CLASS,
+               Group.school_year == audience_keys.this_school_year())
+        .order_by(Group.name).limit(1).scalar_subquery()
+    )
+
+
 def tracking_page(post: Post, visible_child_ids, page: int, per_page: int = TRACKING_PER_PAGE):
     """One page of per-child rows, by class then name: (rows, has_next). Two queries.
 
     ``visible_child_ids``: a SELECT of the child ids the viewer may see by name
     (``rules.visible_children``); the others count in the totals only.
     """
-    class_name = (
-        select(Group.name).join(Enrolment, Enrolment.group_id == Group.id)
-        .where(Enrolment.child_id == Child.id, Group.kind == GroupKind.CLASS,
-               Group.school_year == audience_keys.this_school_year())
-        .order_by(Group.name).limit(1).scalar_subquery()
-    )
+    class_name = _class_name()
     signed = _signed(post, Child.id) if post.requires_ack else false()
     result = db.session.execute(
         select(Child.id, Child.first_name, Child.last_name, class_name, _read(post, Child.id), signed)
@@ -124,49 +125,96 @@ def tracking_page(post: Post, visible_child_ids, page: int, per_page: int = TRAC
     return rows, has_next
 
 
+# Listed by name on the tracking page; beyond this many, the page says how many more.
+WITHOUT_ACCOUNT_SHOWN = 200
+
+
+@dataclass
+class WithoutAccount:
+    """Children of the audience none of whose guardians can be told (a paper copy is needed)."""
+
+    rows: list[tuple[str, str, str | None]]  # (last name, first name, class)
+    total: int
+
+
+def children_without_account(post: Post, visible_child_ids, limit: int = WITHOUT_ACCOUNT_SHOWN) -> WithoutAccount:
+    """The reached children the viewer may see whose guardians have no account that can log in
+    (never activated, or disabled): nobody in their family gets the post. Two queries."""
+    told = (select(GuardianLink.id).join(User, User.id == GuardianLink.user_id)
+            .where(GuardianLink.child_id == Child.id, _can_log_in()).exists())
+    where = (Child.id.in_(reached_child_ids(post.id)), Child.id.in_(visible_child_ids), ~told)
+    rows = db.session.execute(
+        select(Child.last_name, Child.first_name, _class_name()).where(*where)
+        .order_by(_class_name(), Child.last_name, Child.first_name, Child.id).limit(limit)
+    ).all()
+    total = len(rows) if len(rows) < limit else db.session.scalar(select(func.count(Child.id)).where(*where))
+    return WithoutAccount([tuple(row) for row in rows], total)
+
+
 # --- reminders ---------------------------------------------------------------------------------
 
-def reminder_recipients(post: Post):
-    """SELECT of the guardians with legal authority who still have to sign for a child.
+def _pending_links(post: Post):
+    """SELECT (guardian id, child id) of the legal guardians who still have to sign for a child.
 
     With one signature per child: every legal guardian of a child nobody has signed for;
-    with every guardian's: each legal guardian who has not signed yet. Only accounts that
-    can log in are written to (the email's link requires it).
+    with every guardian's: each legal guardian who has not signed yet.
     """
     link = aliased(GuardianLink)
     same_signature = [PostSignature.post_id == post.id, PostSignature.child_id == link.child_id]
     if post.ack_every_guardian:
         same_signature.append(PostSignature.user_id == link.user_id)
     pending = (
-        select(link.user_id)
+        select(link.user_id, link.child_id)
         .where(link.legal_authority.is_(True), link.child_id.in_(reached_child_ids(post.id)),
                ~exists().where(*same_signature))
     )
     if post.is_optional_info:  # only the guardians who read it: those who agreed to receive it
         pending = pending.where(link.user_id.in_(consents.agreeing_guardians(consents.CITY_INFORMATION)))
-    return select(User).where(User.id.in_(pending), User.email.is_not(None), User.is_enabled.is_(True),
-                              User.password_hash.is_not(None)).order_by(User.id)
+    return pending
 
 
-def send_reminders(post: Post, now: datetime) -> int:
-    """Email every guardian still expected to sign; returns how many mails went out.
+def _can_log_in():
+    """Only accounts that can log in are told (every link requires it)."""
+    return and_(User.email.is_not(None), User.is_enabled.is_(True), User.password_hash.is_not(None))
 
-    The mail is generic (PRIVACY.md 18): no child name, no text of the post, a link that
-    requires login, in the guardian's language. At most one reminder per
-    ``REMINDER_INTERVAL``: the slot is claimed by one conditional UPDATE, so two clicks send
-    one round. The claim is COMMITTED before the first mail leaves (unlike other services,
-    this one commits): a school-wide round takes seconds of SMTP, and holding the write
-    transaction that long would make every other write wait, or fail on SQLite. If no mail
-    could be sent, the slot is given back (committed too) so the author may try again.
-    Raises ``ReminderRefused``.
+
+def reminder_recipients(post: Post):
+    """SELECT of the guardians with legal authority, able to log in, who still have to sign."""
+    pending = _pending_links(post).subquery()
+    return select(User).where(User.id.in_(select(pending.c.user_id)), _can_log_in()).order_by(User.id)
+
+
+def reminder_families(post: Post) -> int:
+    """How many families a reminder reaches now (one query): a family is the children still
+    to sign for that one guardian has, so two parents of the same child are one family."""
+    pending = _pending_links(post).subquery()
+    rows = db.session.execute(
+        select(pending.c.user_id, pending.c.child_id).join(User, User.id == pending.c.user_id).where(_can_log_in())
+    ).all()
+    children_of: dict[int, set[int]] = defaultdict(set)
+    for guardian_id, child_id in rows:
+        children_of[guardian_id].add(child_id)
+    return len({frozenset(children) for children in children_of.values()})
+
+
+def request_reminder(post: Post, actor, now: datetime) -> int:
+    """Ask the worker to remind every guardian still expected to sign; returns how many
+    families it will reach (0: nobody to remind, nothing recorded). The caller commits.
+
+    At most one reminder per ``REMINDER_INTERVAL``: the slot is claimed by one conditional
+    UPDATE, so two clicks record one round. The reminder itself is an outbox row written in
+    the same transaction (``events.reminder_requested``): the worker tells each guardian
+    still expected to sign when it runs, outside quiet hours, with a generic message
+    (PRIVACY.md 18), so no mail is sent while the author waits. Raises ``ReminderRefused``.
     """
     live = post.published_dt <= now and (post.expires_dt is None or post.expires_dt > now)
     if not post.requires_ack or not live:
         raise ReminderRefused("closed")
-    recipients = db.session.scalars(reminder_recipients(post)).all()
-    if not recipients:
+    families = reminder_families(post)
+    if not families:
+        if db.session.scalar(select(_pending_links(post).exists())):
+            raise ReminderRefused("no_account")
         return 0
-    previous = post.reminded_dt
     claimed = db.session.execute(
         update(Post)
         .where(Post.id == post.id, or_(Post.reminded_dt.is_(None), Post.reminded_dt <= now - REMINDER_INTERVAL))
@@ -177,22 +225,6 @@ def send_reminders(post: Post, now: datetime) -> int:
         db.session.rollback()
         db.session.refresh(post, ["reminded_dt"])
         raise ReminderRefused("too_soon", post.reminded_dt + REMINDER_INTERVAL if post.reminded_dt else None)
-    link = external_url("posts.detail", public_id=post.public_id)
-    mails = []
-    for user in recipients:
-        with force_locale(user_language(user)):
-            mails.append((user.email, _("A message from the school is waiting for your signature"),
-                          render_template("posts/email/reminder.txt", link=link)))
-    db.session.commit()
-    # One SMTP connection for the whole round (a school-wide post reaches hundreds of families).
-    try:
-        sent = send_many(mails)
-    except (smtplib.SMTPException, OSError):
-        current_app.logger.error("signature reminders for post %s could not be sent", post.public_id)
-        sent = 0
-    if not sent:
-        db.session.execute(update(Post).where(Post.id == post.id, Post.reminded_dt == now)
-                           .values(reminded_dt=previous).execution_options(synchronize_session=False))
-        db.session.commit()
-        raise ReminderRefused("failed")
-    return sent
+    events.reminder_requested(post, actor, now)
+    db.session.flush()
+    return families

@@ -163,22 +163,23 @@ def _optional_families(post: Post, reach) -> int | None:
 
 # --- writing and editing ---------------------------------------------------------------------
 
-def _preview(form: PostForm) -> int | None:
-    """The number of families the chosen audiences reach, or None (error shown by the field).
+def _preview(form: PostForm) -> dict:
+    """How the chosen audiences are reached (``families`` and ``reach``), or families None
+    (error shown by the field).
 
     Optional city information counts the households whose guardians agreed to receive it."""
     try:
         form.validate_targets(form.targets)
     except ValidationError as error:
         form.targets.errors = [str(error)]
-        return None
-    return _families_reached(form.chosen_targets(), form.is_optional_info)
+        return {"families": None}
+    reach = _families_reached(form.chosen_targets(), form.is_optional_info)
+    return {"families": reach.families, "reach": reach}
 
 
-def _families_reached(targets, optional_info: bool) -> int:
-    if optional_info:
-        return services.count_households(targets, agreed_only=True)
-    return services.count_recipient_families(targets)
+def _families_reached(targets, optional_info: bool) -> services.ChannelReach:
+    """Households, not children: two parents of one child are one family, and so is a parent of three."""
+    return services.reach_by_channel(targets, agreed_only=optional_info)
 
 
 def _offer_optional_info(form: PostForm) -> None:
@@ -222,7 +223,7 @@ def compose():
         # A second submit of a form already published (double tap, back button).
         return _already_published(already)
     if request.method == "POST" and "preview" in request.form:
-        return _render_form(form, has_targets=True, families=_preview(form), optional_info=form.is_optional_info)
+        return _render_form(form, has_targets=True, optional_info=form.is_optional_info, **_preview(form))
     now = utcnow()
     if request.method == "POST" and form.check(now):
         files = _prepared_files(form)
@@ -252,7 +253,8 @@ def _already_published(post: Post):
     return redirect(url_for("posts.detail", public_id=post.public_id))
 
 
-def _flash_published(post: Post, families: int, now) -> None:
+def _flash_published(post: Post, reach: services.ChannelReach, now) -> None:
+    families = reach.families
     if post.is_optional_info and services.is_published(post, now):
         flash(ngettext("Published as optional city information to the %(num)d family who agreed to receive it.",
                        "Published as optional city information to the %(num)d families who agreed to receive it.",
@@ -263,6 +265,18 @@ def _flash_published(post: Post, families: int, now) -> None:
         flash(ngettext("Scheduled for %(date)s: it will reach %(num)d family.",
                        "Scheduled for %(date)s: it will reach %(num)d families.", families,
                        date=format_datetime(post.published_dt, "short")), "success")
+    _flash_channels(reach)
+
+
+def _flash_channels(reach: services.ChannelReach) -> None:
+    """How the families will be told, and how many only a paper copy reaches."""
+    flash(ngettext("By email: %(num)d family.", "By email: %(num)d families.", reach.email) + " "
+          + ngettext("On their phone as well: %(num)d family.", "On their phone as well: %(num)d families.",
+                     reach.push), "success")
+    if reach.nothing:
+        flash(ngettext("%(num)d family has no active account yet and will not be told: give them a paper copy.",
+                       "%(num)d families have no active account yet and will not be told: give them a paper copy.",
+                       reach.nothing), "warning")
 
 
 @bp.route("/news/<public_id>/edit", methods=["GET", "POST"])
@@ -296,7 +310,7 @@ def edit(public_id: str):
     attachments = _attachments_of(post)
     context = {"has_targets": True, "attachments": attachments, "audience": services.audience_names([post])[post.id]}
     if request.method == "POST" and "preview" in request.form and not published:
-        return _render_form(form, post, families=_preview(form), optional_info=form.is_optional_info, **context)
+        return _render_form(form, post, optional_info=form.is_optional_info, **_preview(form), **context)
     if request.method == "POST" and form.check(now):
         files = _prepared_files(form)
         if files is not None:

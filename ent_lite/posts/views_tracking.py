@@ -66,6 +66,8 @@ def tracking_page(public_id: str):
         page=page,
         has_next=has_next,
         sees_children=reach.role in rules.CHILD_STAFF,
+        without_account=tracking.children_without_account(post, visible_ids)
+        if reach.role in rules.CHILD_STAFF else None,
         published=services.is_published(post, now),
         next_reminder=post.reminded_dt + tracking.REMINDER_INTERVAL if post.reminded_dt else None,
     )
@@ -77,21 +79,23 @@ def tracking_page(public_id: str):
 def remind(public_id: str):
     post, _reach = _trackable(public_id)
     try:
-        sent = tracking.send_reminders(post, utcnow())
+        families = tracking.request_reminder(post, current_user, utcnow())
     except tracking.ReminderRefused as refused:
         db.session.rollback()
         if refused.reason == "too_soon":
             flash(_("A reminder was already sent less than 24 hours ago. You can send the next one from %(date)s.",
                     date=format_datetime(refused.next_dt, "short")), "error")
-        elif refused.reason == "failed":
-            flash(_("The reminder could not be sent. Please try again later."), "error")
+        elif refused.reason == "no_account":
+            flash(_("Nobody can be reminded: the guardians who have not signed have no active account yet. "
+                    "Give them a paper copy."), "error")
         else:
             flash(_("There is nothing to remind: this post asks for no signature, or is not visible to families."),
                   "error")
         return redirect(url_for("posts.tracking_page", public_id=post.public_id))
     db.session.commit()
-    if sent:
-        flash(ngettext("A reminder was sent to %(num)d guardian.", "A reminder was sent to %(num)d guardians.", sent),
+    if families:
+        flash(ngettext("The reminder will be sent to %(num)d family that has not signed yet.",
+                       "The reminder will be sent to %(num)d families that have not signed yet.", families),
               "success")
     else:
         flash(_("Every family has signed: nobody needs a reminder."), "success")

@@ -1,7 +1,6 @@
-"""The author's tracking page and the signature reminder by email."""
+"""The author's tracking page and the signature reminder (recorded for the notification worker)."""
 from __future__ import annotations
 
-import socket
 from datetime import timedelta
 
 import pytest
@@ -11,6 +10,7 @@ from ent_lite.audience import keys
 from ent_lite.audience.keys import ChildPlace
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
+from ent_lite.notifications.models import Category, EventKind, NotificationEvent
 from ent_lite.posts import services, signatures, tracking
 from ent_lite.posts.models import Post
 from ent_lite.school.models import GuardianLink
@@ -77,7 +77,7 @@ def test_others_get_404_on_tracking_and_reminder(world, ack_post, login_as, mail
     mailbox.clear()  # an admin or DPO is told their second factor was just set up
     assert client.get(f"/news/{post.public_id}/tracking").status_code == 404
     assert client.post(f"/news/{post.public_id}/remind").status_code == 404
-    assert mailbox == [] and db.session.get(Post, post.id).reminded_dt is None
+    assert mailbox == [] and db.session.get(Post, post.id).reminded_dt is None and reminder_events(post) == []
 
 
 def test_a_city_agent_sees_counts_but_no_child_names(world, login_as, english, db):
@@ -90,68 +90,93 @@ def test_a_city_agent_sees_counts_but_no_child_names(world, login_as, english, d
     assert "Awa" not in page and "Diallo" not in page and "The list of children is shown" in page
 
 
+def reminder_events(post) -> list[NotificationEvent]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(NotificationEvent).where(
+        NotificationEvent.post_id == post.id, NotificationEvent.kind == EventKind.REMINDER)))
+
+
+def recipients(post) -> list[int]:
+    return [user.id for user in db.session.scalars(tracking.reminder_recipients(post))]
+
+
 def test_the_reminder_goes_to_legal_guardians_who_have_not_signed(world, ack_post, zoe, login_as, mailbox, english):
     child, mother, stepfather = zoe
-    mother.locale = "en"
-    db.session.commit()
     post = ack_post(title="Sortie secrète à la ferme")
     sign(login_as(world.parent_a), post, world.child_a)  # Awa is done: her parents get nothing
     response = login_as(world.teacher_a).post(f"/news/{post.public_id}/remind", follow_redirects=True)
-    assert "A reminder was sent to 1 guardian." in response.get_data(as_text=True)
-    assert [m["To"] for m in mailbox] == ["sofia@example.org"]
-    message = mailbox[0]
-    text = message.get_content()
-    assert message["Subject"] == "A message from the school is waiting for your signature"
-    assert f"http://localhost/news/{post.public_id}" in text
-    for secret in ("Zoé", "Garcia", "Awa", "Sortie secrète", "Merci de signer"):
-        assert secret not in text and secret not in message["Subject"]
+    assert "The reminder will be sent to 1 family that has not signed yet." in response.get_data(as_text=True)
+    # No mail while the author waits: one outbox row, the worker tells the guardians later.
+    assert mailbox == []
+    [event] = reminder_events(post)
+    assert (event.actor_id, event.category, event.fanned_out_dt) == (world.teacher_a.id, Category.TODO, None)
+    assert event.due_dt == post.ack_due_dt
+    assert recipients(post) == [mother.id]  # the stepfather has no legal authority
     assert db.session.get(Post, post.id).reminded_dt is not None
 
 
-def test_every_guardian_mode_reminds_the_guardian_who_has_not_signed(world, ack_post, login_as, mailbox):
+def test_the_reminder_counts_families_not_guardians(world, ack_post, zoe, login_as, english):
+    """Awa's two parents are one family, Zoé's mother another: 2 families, 3 guardians."""
+    post = ack_post()
+    assert len(recipients(post)) == 3 and tracking.reminder_families(post) == 2
+    response = login_as(world.teacher_a).post(f"/news/{post.public_id}/remind", follow_redirects=True)
+    assert "The reminder will be sent to 2 families that have not signed yet." in response.get_data(as_text=True)
+
+
+def test_every_guardian_mode_reminds_the_guardian_who_has_not_signed(world, ack_post, login_as):
     post = ack_post(every_guardian=True)
     sign(login_as(world.parent_a), post, world.child_a)
     login_as(world.teacher_a).post(f"/news/{post.public_id}/remind")
-    assert [m["To"] for m in mailbox] == [world.parent_a2.email]
+    assert len(reminder_events(post)) == 1 and recipients(post) == [world.parent_a2.id]
 
 
-def test_a_second_reminder_within_24_hours_is_refused(world, ack_post, login_as, mailbox, english):
+def test_a_second_reminder_within_24_hours_is_refused(world, ack_post, login_as, english):
     post = ack_post()
     client = login_as(world.teacher_a)
     client.post(f"/news/{post.public_id}/remind")
-    assert len(mailbox) == 2  # both parents of Awa
+    assert len(reminder_events(post)) == 1
     response = client.post(f"/news/{post.public_id}/remind", follow_redirects=True)
     page = response.get_data(as_text=True)
     assert "A reminder was already sent less than 24 hours ago." in page and "The next one can be sent from" in page
-    assert len(mailbox) == 2
+    assert len(reminder_events(post)) == 1
     # A day later the author may remind again (time moved through the service's ``now``).
     post = db.session.get(Post, post.id)
-    assert tracking.send_reminders(post, utcnow() + timedelta(hours=25)) == 2
-    assert len(mailbox) == 4
+    assert tracking.request_reminder(post, world.teacher_a, utcnow() + timedelta(hours=25)) == 1
+    db.session.commit()
+    assert len(reminder_events(post)) == 2
 
 
-def test_no_reminder_is_recorded_when_everyone_has_signed(world, ack_post, login_as, mailbox, english):
+def test_a_rolled_back_reminder_records_nothing(world, ack_post):
+    post = ack_post()
+    assert tracking.request_reminder(post, world.teacher_a, utcnow()) == 1
+    db.session.rollback()
+    assert reminder_events(post) == [] and db.session.get(Post, post.id).reminded_dt is None
+
+
+def test_no_reminder_is_recorded_when_everyone_has_signed(world, ack_post, login_as, english):
     post = ack_post()
     sign(login_as(world.parent_a2), post, world.child_a)
     response = login_as(world.teacher_a).post(f"/news/{post.public_id}/remind", follow_redirects=True)
     assert "Every family has signed" in response.get_data(as_text=True)
-    assert mailbox == [] and db.session.get(Post, post.id).reminded_dt is None
+    assert reminder_events(post) == [] and db.session.get(Post, post.id).reminded_dt is None
 
 
-def test_guardians_who_cannot_log_in_are_not_written_to(world, ack_post, login_as, mailbox):
+def test_guardians_who_cannot_log_in_are_not_reminded(world, ack_post, login_as, english):
     post = ack_post()
     world.parent_a2.is_enabled = False
     world.parent_a.password_hash = None  # not activated yet
     db.session.commit()
-    login_as(world.teacher_a).post(f"/news/{post.public_id}/remind")
-    assert mailbox == []
+    response = login_as(world.teacher_a).post(f"/news/{post.public_id}/remind", follow_redirects=True)
+    assert "Nobody can be reminded" in response.get_data(as_text=True) and "paper copy" in response.get_data(as_text=True)
+    assert recipients(post) == [] and reminder_events(post) == []
+    assert db.session.get(Post, post.id).reminded_dt is None
 
 
-def test_a_post_without_signature_has_no_reminder(world, class_post, login_as, mailbox, english):
+def test_a_post_without_signature_has_no_reminder(world, class_post, login_as, english):
     client = login_as(world.teacher_a)
     assert "Send a reminder" not in tracking_page(client, class_post)
     response = client.post(f"/news/{class_post.public_id}/remind", follow_redirects=True)
-    assert "There is nothing to remind" in response.get_data(as_text=True) and mailbox == []
+    assert "There is nothing to remind" in response.get_data(as_text=True) and reminder_events(class_post) == []
 
 
 def statements_of(client, url) -> list[str]:
@@ -179,36 +204,3 @@ def test_the_tracking_page_costs_the_same_for_1_or_30_children(world, ack_post, 
     page = client.get(url).get_data(as_text=True)
     assert "Enfant28" in page and "Read by 10 of 30 families" in page
     assert len(thirty) == len(one), "\n".join(thirty)
-
-
-def test_the_reminder_slot_is_committed_before_any_mail_leaves(world, ack_post, login_as, mailbox, monkeypatch):
-    """A school-wide round takes seconds of SMTP: meanwhile nobody else's write may wait on it."""
-    post = ack_post()
-    post_id, engine = post.id, db.engine
-    seen_by_others = []
-
-    def receive(message):
-        # Runs in the mail server's thread while the app waits for the server's answer.
-        with engine.connect() as connection:
-            seen_by_others.append(connection.scalar(select(Post.reminded_dt).where(Post.id == post_id)))
-        list.append(mailbox, message)
-
-    monkeypatch.setattr(mailbox, "append", receive)
-    login_as(world.teacher_a).post(f"/news/{post.public_id}/remind")
-    assert len(seen_by_others) == 2 and all(seen is not None for seen in seen_by_others)
-
-
-def test_a_reminder_that_could_not_be_sent_gives_its_slot_back(world, ack_post, login_as, mailbox, english, app,
-                                                               monkeypatch):
-    post = ack_post()
-    client = login_as(world.teacher_a)
-    with socket.socket() as closed:  # a port nothing listens on: the mail server is down
-        closed.bind(("127.0.0.1", 0))
-        monkeypatch.setitem(app.config, "MAIL_PORT", closed.getsockname()[1])
-        response = client.post(f"/news/{post.public_id}/remind", follow_redirects=True)
-    assert "The reminder could not be sent." in response.get_data(as_text=True)
-    db.session.expire_all()
-    assert db.session.get(Post, post.id).reminded_dt is None
-    monkeypatch.undo()
-    response = client.post(f"/news/{post.public_id}/remind", follow_redirects=True)
-    assert "A reminder was sent to 2 guardians." in response.get_data(as_text=True) and len(mailbox) == 2
