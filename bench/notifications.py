@@ -22,7 +22,7 @@ import socket
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta
+from datetime import date, datetime
 from email.message import EmailMessage
 from zoneinfo import ZoneInfo
 
@@ -122,7 +122,8 @@ def generate_city(guardians_wanted: int, rng: random.Random, password_hash: str)
     for family in families:
         for _ in range(2 if len(family) == 2 and rng.random() < 0.2 else 1):
             child_rows.append({"public_id": new_public_id(), "city_id": city_id, "first_name": "Enfant",
-                               "last_name": f"Banc {len(child_rows)}", "level": "CE1", "created_dt": MORNING})
+                               "last_name": f"Banc {len(child_rows)}", "level": "CE1",
+                               "birth_date": date(2018, 5, 1), "created_dt": MORNING})
             placed.append(family)
     child_ids = _bulk(Child, child_rows)
     for child_id, family in zip(child_ids, placed):
@@ -183,8 +184,8 @@ def drain(now: datetime) -> int:
     rounds = 0
     while True:
         rounds += 1
-        stats = run_once(now, batch_size=BATCH)
-        if not stats.claimed and not stats.fanned_out:
+        figures = run_once(now, batch_size=BATCH)
+        if not figures.claimed and not figures.notified:
             return rounds
 
 

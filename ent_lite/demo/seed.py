@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from ent_lite.accounts.activation import issue_activation_code
 from ent_lite.accounts.models import Membership, Role, User
@@ -20,6 +20,7 @@ from ent_lite.accounts.passwords import hash_password
 from ent_lite.audience.keys import ALL_KEY, establishment_key, group_key
 from ent_lite.demo import data
 from ent_lite.extensions import db
+from ent_lite.notifications.models import Mode, NotificationEvent, NotificationPreferences
 from ent_lite.posts.models import Post, PostRead
 from ent_lite.posts.services import create_post
 from ent_lite.privacy.notice import current_notice_version
@@ -128,8 +129,21 @@ def seed_demo(now: datetime, city_name: str = data.DEMO_CITY_NAME, seed: int = d
         if guardian.password_hash is None:
             issue_activation_code(guardian, now, valid_days=code_days)
     _posts(s, schools, children_by_class, periscolaire_group, animator, agent)
+    _notifications(guardians[0], now)
     db.session.flush()
     return city
+
+
+def _notifications(showcase: User, now: datetime) -> None:
+    """Families were told of the older posts when they appeared; the last two days are left
+    to the demo's worker. The printed parent is told of everything at once, without quiet
+    hours, so the demo's console shows a mail as soon as a teacher posts or writes to them."""
+    db.session.flush()
+    db.session.execute(update(NotificationEvent).where(NotificationEvent.not_before_dt < now - timedelta(days=2))
+                       .values(fanned_out_dt=NotificationEvent.not_before_dt))
+    db.session.add(NotificationPreferences(
+        user_id=showcase.id, news_email=Mode.IMMEDIATE, todo_email=Mode.IMMEDIATE,
+        messages_email=Mode.IMMEDIATE, quiet_start_minute=0, quiet_end_minute=0, quiet_weekends=False))
 
 
 def _structure_and_staff(s: Seeder):

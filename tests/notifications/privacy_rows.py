@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
+
 from ent_lite.extensions import db
 from ent_lite.notifications import events
 from ent_lite.notifications.models import (
@@ -16,6 +18,7 @@ from ent_lite.notifications.models import (
     Delivery,
     DeliveryStatus,
     EmailProblem,
+    EventKind,
     Notification,
     NotificationEvent,
     NotificationPreferences,
@@ -43,8 +46,11 @@ class NotificationRows:
 def add_notification_rows(guardian, post, message, now: datetime) -> NotificationRows:
     """``post`` (by staff) was told to ``guardian`` by mail (sent) and push (still due);
     ``message`` (by ``guardian``) caused an event told to others. Flushed, not committed."""
-    post_event = events.post_published(post)
-    own_event = events.message_posted(message, now)
+    # The services wrote the events already when the post and message went through them.
+    post_event = db.session.scalar(select(NotificationEvent).where(
+        NotificationEvent.post_id == post.id, NotificationEvent.kind == EventKind.POST)) or events.post_published(post)
+    own_event = db.session.scalar(select(NotificationEvent).where(
+        NotificationEvent.message_id == message.id)) or events.message_posted(message, now)
     post_event.fanned_out_dt = own_event.fanned_out_dt = now
     email = Delivery(user_id=guardian.id, channel=Channel.EMAIL, status=DeliveryStatus.SENT, due_dt=now,
                      attempts=1, created_dt=now, done_dt=now + timedelta(minutes=1))

@@ -13,7 +13,6 @@ from ent_lite.conversations.models import Message
 from ent_lite.core.db_types import utcnow
 from ent_lite.erasure.services import erase_child
 from ent_lite.extensions import db
-from ent_lite.notifications import events
 from ent_lite.notifications.erasure import forget_child_threads
 from ent_lite.notifications.models import Category, Notification, NotificationEvent
 
@@ -30,7 +29,8 @@ def _told_of_messages(world):
     _t, about_b = conversations.start_child_thread(world.parent_b, world.child_b, world.school.id, "Sortie",
                                                    "Léo sera absent.", now)
     for message, reader in ((about_a, world.parent_a2), (about_b, world.teacher_a)):
-        event = events.message_posted(message, now)
+        # Each message wrote its event; the worker fanned it out to one reader.
+        event = db.session.scalar(select(NotificationEvent).where(NotificationEvent.message_id == message.id))
         event.fanned_out_dt = now
         db.session.flush()
         db.session.add(Notification(event_id=event.id, user_id=reader.id, category=Category.MESSAGES, created_dt=now))

@@ -18,7 +18,9 @@ from ent_lite.notifications.content import gather, item_line
 from ent_lite.notifications.models import (Category, Channel, Delivery, EventKind, Notification,
                                            NotificationEvent, PushSubscription)
 from ent_lite.notifications.push_keys import application_server_key
+from ent_lite.notifications.worker import run_once
 from ent_lite.posts.models import Post
+from ent_lite.posts.services import PostOptions, create_post
 from tests.conversations.helpers import make_post
 from tests.notifications.push_browser import Browser, receiver, silent_endpoint
 
@@ -204,3 +206,19 @@ def test_an_urgent_push_wakes_the_phone_and_an_ordinary_one_may_wait(client, wor
         db.session.commit()
         run_sender(ordinary, urgent)
         assert [request.headers["urgency"] for request in service.requests] == ["normal", "high"]
+
+
+def test_an_urgent_post_reaches_the_phone_and_the_mailbox_through_the_worker(client, world, login_as, local_push,
+                                                                              mailbox):
+    """End to end: the post writes its outbox row, the worker fans it out and sends both channels."""
+    with receiver() as service:
+        browser = subscribe(client, login_as, world.parent_a, service.url + "/push/phone-a")
+        now = utcnow()
+        create_post(world.teacher_a, TITLE, "Rendez-vous devant l'école.", [("group", str(world.class_a.id))], now,
+                    PostOptions(is_urgent=True))
+        db.session.commit()
+        run_once(now)
+        assert len(service.requests) == 1
+        payload = json.loads(browser.decrypt(service.requests[0].body))
+    assert payload["url"].startswith("/news/") and TITLE not in json.dumps(payload, ensure_ascii=False)
+    assert world.parent_a.email in [message["To"] for message in mailbox]

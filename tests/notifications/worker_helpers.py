@@ -58,14 +58,21 @@ def add_families(city, group, count: int) -> list[int]:
     return user_ids
 
 
-def add_due_mails(user_ids: list[int], events_count: int, now: datetime) -> list[str]:
-    """One immediate due mail per (event, user): notifications and deliveries in bulk.
+def add_due_mails(author, group, user_ids: list[int], events_count: int, now: datetime) -> list[str]:
+    """One immediate due mail per (event, user), each event a post of ``author`` to ``group``:
+    posts, notifications and deliveries in bulk.
 
     Returns the deliveries' public ids (each mail's Message-ID is made of its own)."""
+    post_ids = list(db.session.scalars(sql_insert(Post).returning(Post.id, sort_by_parameter_order=True), [
+        {"author_id": author.id, "establishment_id": group.establishment_id, "title": "Sortie",
+         "body_markdown": "x", "body_html": "<p>x</p>", "created_dt": now, "published_dt": now}
+        for _ in range(events_count)]))
+    kind, value = audience_keys.group_key(group.id)
+    db.session.execute(sql_insert(PostAudience), [{"post_id": p, "kind": kind, "value": value} for p in post_ids])
     event_ids = list(db.session.scalars(sql_insert(NotificationEvent).returning(
         NotificationEvent.id, sort_by_parameter_order=True), [
-        {"kind": EventKind.POST, "category": Category.NEWS, "created_dt": now, "not_before_dt": now,
-         "fanned_out_dt": now, "fanout_cursor": 0} for _ in range(events_count)]))
+        {"kind": EventKind.POST, "category": Category.NEWS, "post_id": post_id, "created_dt": now,
+         "not_before_dt": now, "fanned_out_dt": now, "fanout_cursor": 0} for post_id in post_ids]))
     pairs = [(e, u) for e in event_ids for u in user_ids]
     deliveries = db.session.execute(sql_insert(Delivery).returning(
         Delivery.id, Delivery.public_id, sort_by_parameter_order=True), [
