@@ -157,8 +157,9 @@ def _record(figures: Figures, delivery_id: int, attempts: int, outcome: Outcome,
     else:  # FAILED, or a retry with no attempt left
         values |= {"status": DeliveryStatus.FAILED, "done_dt": now, "last_error": error or FAILED}
         figures.failed += 1
-    db.session.execute(update(Delivery).where(Delivery.id == delivery_id).values(**values)
-                       .execution_options(synchronize_session=False))
+    # On the table, not the ORM class: one plain UPDATE per mail, without the ORM's bulk machinery.
+    table = Delivery.__table__
+    db.session.execute(update(table).where(table.c.id == delivery_id).values(**values))
     db.session.commit()
 
 
