@@ -7,34 +7,9 @@ so the worker records each outcome at once: a crash then repeats at most the one
 flight. It never raises for one bad address or endpoint; a connection failure yields
 ``RETRY`` for the sends left, so their rows stay due.
 """
-from __future__ import annotations
-
-from collections.abc import Callable
-from dataclasses import dataclass
-
-SENT = "sent"
-RETRY = "retry"      # temporary: try again later, after a growing delay
-FAILED = "failed"    # permanent: the address or the subscription is refused for good
-SKIPPED = "skipped"  # nothing to send (every item already read, no device...)
-
-
-@dataclass(frozen=True)
-class Outcome:
-    status: str
-    # A short technical reason (SMTP code, HTTP status), never an address or any content.
-    error: str | None = None
-
-
-SENDERS: dict[str, Callable] = {}
-
-
-def sender(channel: str) -> Callable:
-    def decorator(function: Callable) -> Callable:
-        SENDERS[channel] = function
-        return function
-
-    return decorator
-
+from ent_lite.notifications.channels.registry import FAILED, RETRY, SENDERS, SENT, SKIPPED, Outcome, sender
 
 # Each channel module registers its sender on import: importing the package fills SENDERS.
-from ent_lite.notifications.channels import email, push  # noqa: E402,F401
+from ent_lite.notifications.channels import email, push  # noqa: E402
+
+__all__ = ["FAILED", "RETRY", "SENDERS", "SENT", "SKIPPED", "Outcome", "sender", "email", "push"]

@@ -12,7 +12,7 @@ import smtplib
 
 from ent_lite.core import mail
 from ent_lite.notifications import bounces, content
-from ent_lite.notifications.channels import FAILED, RETRY, SENT, SKIPPED, Outcome, sender
+from ent_lite.notifications.channels.registry import FAILED, RETRY, SENT, SKIPPED, Outcome, sender
 from ent_lite.notifications.models import Channel
 
 log = logging.getLogger(__name__)

@@ -24,7 +24,7 @@ from ent_lite.conversations.models import Message, Thread
 from ent_lite.core.i18n import DEFAULT_LANGUAGE
 from ent_lite.extensions import db
 from ent_lite.notifications import subscriptions
-from ent_lite.notifications.channels import FAILED, RETRY, SENT, SKIPPED, Outcome, sender
+from ent_lite.notifications.channels.registry import FAILED, RETRY, SENT, SKIPPED, Outcome, sender
 from ent_lite.notifications.content import Send, item_line, still_to_tell
 from ent_lite.notifications.models import Channel, Notification, PushSubscription
 from ent_lite.notifications.push_keys import vapid
