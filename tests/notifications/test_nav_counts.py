@@ -16,7 +16,6 @@ from ent_lite.notifications import counts
 from ent_lite.posts import services
 from tests import factories
 from tests.forms.conftest import answer_url, builder_data, fields
-from tests.posts.helpers import add_city_service
 from tests.queries import recorded_statements
 
 

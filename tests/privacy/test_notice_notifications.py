@@ -6,7 +6,6 @@ from __future__ import annotations
 import html as html_lib
 import json
 
-from ent_lite.extensions import db
 from ent_lite.privacy import register, retention
 
 
