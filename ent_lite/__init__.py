@@ -48,7 +48,8 @@ def _days(n: int):
 def _init_extensions(app: Flask) -> None:
     from ent_lite import models  # noqa: F401  (registers every table)
     from ent_lite.accounts import sessions
-    from ent_lite.core import auth, database, errors, i18n, security
+    from ent_lite.core import auth, branding, database, dates, errors, i18n, security
+    from ent_lite import navigation
 
     db.init_app(app)
     with app.app_context():
@@ -61,6 +62,9 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     sessions.init_app(app)
     i18n.init_app(app)
+    dates.init_app(app)
+    branding.init_app(app)
+    navigation.init_app(app)
     errors.register(app)
     app.before_request(security.refuse_nul_bytes)
     app.before_request(auth.login_wall)

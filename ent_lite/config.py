@@ -53,6 +53,7 @@ def from_environment(instance_path: str, env: str | None = None) -> dict:
         # Public address used in emailed links (reset, invitations).
         "BASE_URL": _env("BASE_URL", "http://127.0.0.1:5000"),
         "CITY_NAME": _env("CITY_NAME", "Ville"),
+        "PRODUCT_NAME": _env("PRODUCT_NAME", ""),
         # Named in the privacy notice and the register of processing (GDPR articles 13, 14, 30).
         # How to reach the city's data protection officer (an email or postal address).
         "DPO_CONTACT": _env("DPO_CONTACT"),

@@ -5,12 +5,12 @@ import logging
 from datetime import UTC, datetime
 
 from flask import render_template, request
-from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from ent_lite.core.dates import format_when
 from ent_lite.extensions import limiter
 
 ERROR_TEXTS = {
@@ -50,7 +50,7 @@ def render_limit_reached(text: str):
     kept = [(label, request.form[name]) for name, label in KEPT_FIELDS.items()
             if request.method == "POST" and request.form.get(name, "").strip()]
     return render_template("error.html", status=429, title=ERROR_TEXTS[429][0], text=text,
-                           retry=format_datetime(retry, "short") if retry else None, kept=kept), 429
+                           retry=format_when(retry) if retry else None, kept=kept), 429
 
 
 def handle_csrf_error(error: CSRFError):

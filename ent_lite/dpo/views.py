@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import time, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -18,8 +17,9 @@ from ent_lite.accounts.models import Role
 from ent_lite.audit import services as audit
 from ent_lite.audit.services import record
 from ent_lite.core.auth import roles_required
+from ent_lite.core.dates import format_day
 from ent_lite.core.db_types import utcnow
-from ent_lite.core.localtime import local_to_utc, to_local
+from ent_lite.core.localtime import local_to_utc
 from ent_lite.dpo import erasure as _erasure  # noqa: F401  (connects the erasure handlers)
 from ent_lite.dpo import export as _export  # noqa: F401  (registers the export of requests)
 from ent_lite.dpo import services
@@ -69,7 +69,7 @@ def new_request():
         db.session.commit()
         services.notify_dpo(created)
         flash(_("Your request is received. The data protection officer will answer by %(date)s.",
-                date=format_date(to_local(created.due_dt), "long")), "success")
+                date=format_day(created.due_dt)), "success")
         return redirect(url_for("dpo.my_requests", _anchor=f"request-{created.public_id}"))
     return render_template("dpo/new_request.html", form=form)
 

@@ -10,14 +10,14 @@ import json
 import re
 from decimal import Decimal
 
-from flask_babel import format_date, format_decimal
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import Form, RadioField, SelectChoice, SelectMultipleField, StringField
 from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ent_lite.core.localtime import to_local
+from ent_lite.core.dates import format_day
 from ent_lite.forms.models import NO, YES, Question, QuestionKind
 from ent_lite.privacy import retention
 
@@ -39,7 +39,7 @@ def health_note(question: Question) -> str | None:
     if not question.is_health:
         return None
     return _("Health or allergy information: the answer is deleted on %(date)s.",
-             date=format_date(to_local(retention.deletion_date(question)), "long"))
+             date=format_day(retention.deletion_date(question)))
 
 
 def field_name(question: Question) -> str:

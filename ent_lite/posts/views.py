@@ -5,7 +5,7 @@ Signatures, the tracking page and reminders are in views_tracking.py (same bluep
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime, ngettext
+from flask_babel import ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -17,6 +17,7 @@ from ent_lite.accounts import throttling
 from ent_lite.accounts.forms import ROLE_LABELS
 from ent_lite.accounts.models import Role
 from ent_lite.audience import rules
+from ent_lite.core.dates import format_when
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
 from ent_lite.files.services import (
@@ -264,7 +265,7 @@ def _flash_published(post: Post, reach: services.ChannelReach, now) -> None:
     else:
         flash(ngettext("Scheduled for %(date)s: it will reach %(num)d family.",
                        "Scheduled for %(date)s: it will reach %(num)d families.", families,
-                       date=format_datetime(post.published_dt, "short")), "success")
+                       date=format_when(post.published_dt)), "success")
     _flash_channels(reach)
 
 

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime, ngettext
+from flask_babel import ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ent_lite.accounts.models import Role
 from ent_lite.audience import rules
 from ent_lite.audit.services import record
+from ent_lite.core.dates import format_when
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
 from ent_lite.posts import services, signatures, tracking
@@ -84,7 +85,7 @@ def remind(public_id: str):
         db.session.rollback()
         if refused.reason == "too_soon":
             flash(_("A reminder was already sent less than 24 hours ago. You can send the next one from %(date)s.",
-                    date=format_datetime(refused.next_dt, "short")), "error")
+                    date=format_when(refused.next_dt)), "error")
         elif refused.reason == "no_account":
             flash(_("Nobody can be reminded: the guardians who have not signed have no active account yet. "
                     "Give them a paper copy."), "error")

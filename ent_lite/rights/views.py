@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
@@ -12,6 +11,7 @@ from ent_lite.accounts.email_change import EmailTaken, target_address
 from ent_lite.accounts.models import Role
 from ent_lite.audit.services import record
 from ent_lite.core.auth import roles_required
+from ent_lite.core.dates import format_when
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
 from ent_lite.files.storage import get_storage
@@ -82,7 +82,7 @@ def create_export():
         return redirect(url_for("rights.my_data", _anchor="export"))
     db.session.commit()
     flash(_("Your export is ready. It will be deleted on %(date)s.",
-            date=format_datetime(export.expires_dt, "short")), "success")
+            date=format_when(export.expires_dt)), "success")
     return redirect(url_for("rights.my_data", _anchor="export"))
 
 

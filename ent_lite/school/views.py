@@ -3,7 +3,6 @@ printing, which issues the codes the letters carry."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -57,7 +56,7 @@ def class_codes(public_id: str):
     # The list shows pupils' names and who has not activated: who looked is worth knowing.
     record("roster.codes_view", actor=current_user, target=group.establishment, now=now,
            details={"group": group.public_id, "letters": len(letters)})
-    page = render_template("school/class_codes.html", group=group, letters=letters, format_date=format_date)
+    page = render_template("school/class_codes.html", group=group, letters=letters)
     db.session.commit()  # after rendering, which would otherwise reload every expired letter
     return page
 
@@ -83,6 +82,6 @@ def _print_letters(group: Group, child_public_id: str | None):
         flash(_("There is no letter to print: every guardian has activated an account."), "error")
         return redirect(url_for(".class_codes", public_id=group.public_id))
     page = render_template("school/letters.html", group=group, letters=letters, activation_url=activation_url(),
-                           notice_url=notice_url(), format_date=format_date, format_code=format_code)
+                           notice_url=notice_url(), format_code=format_code)
     db.session.commit()  # after rendering, which would otherwise reload every letter
     return page

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from PIL import Image
 
-from tests.browser.conftest import PHONE, Recorder, log_in
+from tests.browser.conftest import PHONE, Recorder, log_in, log_out
 
 TITLE = "Sortie en forêt jeudi"
 CONSENT = "I authorise my child to take part"
@@ -138,7 +138,7 @@ def test_a_teacher_asks_for_a_signature_and_an_authorisation_and_collects_the_an
     parent_context.close()
 
     # --- the teacher comes back: who signed, then the answers -----------------------------------
-    phone.locator("header form[action$='/logout'] button").click()
+    log_out(phone)
     phone.wait_for_url("**/login*")
     check(phone)
     log_in(phone, world.teacher_a)

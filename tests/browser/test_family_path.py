@@ -11,6 +11,7 @@ from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
 from ent_lite.posts.services import create_post
 from tests import factories
+from tests.browser.conftest import log_out
 
 FEED_BUDGET_BYTES = 30 * 1024
 NEW_PASSWORD = "Tartines du mercredi matin"
@@ -86,7 +87,7 @@ def test_a_parent_activates_reads_the_news_in_two_languages_and_logs_out(
     assert phone.get_by_role("heading", level=1).inner_text() == "News"
     visit_checked()
 
-    phone.locator("header form[action$='/logout'] button").click()
+    log_out(phone)
     phone.wait_for_url("**/login*")
     visit_checked()
     assert phone.locator("html").get_attribute("lang") == "en"

@@ -10,22 +10,9 @@ from sqlalchemy import select
 from ent_lite.extensions import db
 from ent_lite.notifications.models import NotificationPreferences
 from tests.browser.conftest import PHONE, log_in
+from tests.browser.phone_layout import assert_phone_layout
 
 PATH = "/notifications"
-
-# Every target a finger aims at inside the page's content; a radio button or a checkbox is
-# measured by the label row that wraps it, which is what takes the tap.
-SMALL_TARGETS = """() => {
-  const targets = [...document.querySelectorAll(
-    'main a, main button, main input:not([type=hidden]), main select, main textarea, main summary')];
-  return targets.map(el => {
-    const target = (el.type === 'radio' || el.type === 'checkbox') ? (el.closest('label') || el) : el;
-    const box = target.getBoundingClientRect();
-    return {what: target.outerHTML.slice(0, 120), width: box.width, height: box.height};
-  }).filter(t => t.width > 0 && t.height > 0 && (t.width < 44 || t.height < 44));
-}"""
-OVERFLOW = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
-
 
 def _in_language(page, language: str) -> None:
     page.goto(PATH)
@@ -39,8 +26,7 @@ def _in_language(page, language: str) -> None:
 
 def _check_phone_layout(page, check_accessibility) -> None:
     check_accessibility(page)
-    assert page.evaluate(OVERFLOW) <= 0, "the page scrolls sideways at 360 px"
-    assert page.evaluate(SMALL_TARGETS) == []
+    assert_phone_layout(page)
 
 
 def test_the_preferences_page_on_a_phone_in_both_languages(phone, world, live_server, check_accessibility):

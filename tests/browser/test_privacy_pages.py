@@ -11,7 +11,7 @@ from ent_lite.core.db_types import utcnow
 from ent_lite.dpo.services import create_request
 from ent_lite.extensions import db
 from tests import factories
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, log_out
 
 
 def _both_languages(page, check_accessibility, path: str) -> None:
@@ -86,7 +86,7 @@ def test_the_dpo_and_admin_pages(phone, world, live_server, check_accessibility)
         _both_languages(phone, check_accessibility, path)
 
     # The next login asks for a code; a recovery code works instead of the app.
-    phone.locator("header form[action$='/logout'] button").click()
+    log_out(phone)
     phone.wait_for_url("**/login*")
     _log_in_staff(phone, world.dpo)
     phone.wait_for_url("**/login/two-factor**")
@@ -98,7 +98,7 @@ def test_the_dpo_and_admin_pages(phone, world, live_server, check_accessibility)
     phone.locator("main form button[type=submit]").click()
     phone.wait_for_url("**/dpo")
 
-    phone.locator("header form[action$='/logout'] button").click()
+    log_out(phone)
     phone.wait_for_url("**/login*")
     _log_in_staff(phone, world.admin)
     _pass_second_factor_setup(phone, check_accessibility)

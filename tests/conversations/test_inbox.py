@@ -69,23 +69,17 @@ def test_inbox_costs_the_same_with_1_or_20_threads(world, login_as, client, coun
     assert one.n == twenty.n
 
 
-def test_nav_item_shows_the_unread_total(world, login_as, app, english):
+def test_the_menu_shows_the_unread_total(world, client, login_as, english):
     make_threads(world, 2)
     login_as(world.teacher_a)
-    with app.test_request_context(headers={"Accept-Language": "en"}):
-        from flask_login import login_user
-
-        login_user(world.teacher_a)
-        html = render_template_string('{% include "conversations/_nav_item.html" %}')
-    assert "Messages" in html and "2" in html and "conversations with new messages" in html
+    menu = client.get("/account").get_data(as_text=True).split('<nav class="menu"')[1].split("</nav>")[0]
+    assert "Messages" in menu and "2 conversations with new messages" in menu
 
 
-def test_nav_item_is_absent_for_admin(world, app):
-    with app.test_request_context():
-        from flask_login import login_user
-
-        login_user(world.admin)
-        assert "Messages" not in render_template_string('{% include "conversations/_nav_item.html" %}')
+def test_the_menu_has_no_messages_for_admin(world, client, login_as, english):
+    login_as(world.admin)
+    menu = client.get("/account").get_data(as_text=True).split('<nav class="menu"')[1].split("</nav>")[0]
+    assert "Messages" not in menu
 
 
 def test_older_activity_stays_below(world):

@@ -5,9 +5,10 @@ import json
 import re
 
 import pytest
-from babel.dates import format_date
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
+from ent_lite.core.dates import format_day
 from ent_lite.core.localtime import to_local
 from ent_lite.dpo import services
 from ent_lite.dpo.models import RightsRequest
@@ -25,7 +26,8 @@ def only_request() -> RightsRequest:
 
 
 def long_date(moment) -> str:
-    return format_date(to_local(moment).date(), "long", locale="en")
+    with force_locale("en"):
+        return format_day(moment)
 
 
 # --- the due date ----------------------------------------------------------------------------

@@ -37,10 +37,10 @@ def test_unread_news_appear_in_the_navigation_and_go_down_when_read(world, login
     publish(world, "Classe B", targets=[keys.group_key(world.class_b.id)], author=world.teacher_b)
     client = login_as(world.parent_a)
     assert counts.unread_news_count(world.parent_a, utcnow()) == 2
-    assert '<span class="tag">2 unread</span>' in nav_of(client)
+    assert '<span class="visually-hidden">2 unread</span>' in nav_of(client)
     client.get(f"/news/{first.public_id}")
     assert counts.unread_news_count(world.parent_a, utcnow()) == 1
-    assert '<span class="tag">1 unread</span>' in nav_of(client)
+    assert '<span class="visually-hidden">1 unread</span>' in nav_of(client)
     client.get(f"/news/{second.public_id}")
     assert "unread" not in nav_of(client)
     # Each guardian has their own count: Awa's father has read nothing.
@@ -68,7 +68,7 @@ def test_a_signature_due_is_to_do_until_signed(world, login_as, english):
     publish(world, "Trop tard", requires_ack=True, ack_due_dt=utcnow() - timedelta(minutes=1), minutes_ago=60)
     assert counts.to_do(world.parent_a, utcnow()) == counts.ToDo(signatures=1)
     client = login_as(world.parent_a)
-    assert '<span class="tag tag-todo">1 to do</span>' in nav_of(client)
+    assert '<span class="visually-hidden">1 to do</span>' in nav_of(client)
     client.post(f"/news/{post.public_id}/sign", data={"child": world.child_a.public_id})
     # One signature per child: signed by one parent, nothing left for either.
     assert counts.to_do(world.parent_a, utcnow()).total == 0 == counts.to_do(world.parent_a2, utcnow()).total
@@ -93,7 +93,7 @@ def test_a_form_to_answer_is_to_do_until_answered(world, login_as, english):
     assert counts.to_do(world.parent_a, utcnow()) == counts.ToDo(forms=1)
     assert counts.to_do(world.parent_b, utcnow()).total == 0  # not their child's class
     client = login_as(world.parent_a)
-    assert '<span class="tag tag-todo">1 to do</span>' in nav_of(client)
+    assert '<span class="visually-hidden">1 to do</span>' in nav_of(client)
     assert client.post(answer_url(form), data=fields(form, world.child_a, q1="yes")).status_code == 302
     assert counts.to_do(world.parent_a, utcnow()).total == 0 == counts.to_do(world.parent_a2, utcnow()).total
     assert "to do" not in nav_of(client)
@@ -105,7 +105,7 @@ def test_staff_see_their_messages_and_no_guardian_counts(world, login_as, englis
     db.session.commit()
     client = login_as(world.teacher_a)
     nav = nav_of(client)
-    assert "1<span class=\"visually-hidden\"> conversation with new messages</span>" in nav
+    assert "<span class=\"visually-hidden\">1 conversation with new messages</span>" in nav
     assert "unread" not in nav and "to do" not in nav
     assert counts.unread_news_count(world.teacher_a, utcnow()) == 0
     assert counts.to_do(world.teacher_a, utcnow()).total == 0

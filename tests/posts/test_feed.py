@@ -65,12 +65,12 @@ def test_feed_is_paginated(app, world, make_post, login_as, english):
 
 
 def test_dates_are_localised(world, login_as, client, db):
-    moment = datetime(2026, 3, 5, 9, 30, tzinfo=timezone.utc)
+    moment = datetime(2025, 3, 5, 9, 30, tzinfo=timezone.utc)  # another year: the year is shown
     services.create_post(world.teacher_a, "Carnaval", "Déguisements", [keys.group_key(world.class_a.id)], moment)
     db.session.commit()
     login_as(world.parent_a)
-    assert "5 mars 2026" in client.get("/news", headers={"Accept-Language": "fr"}).get_data(as_text=True)
-    assert "Mar 5, 2026" in client.get("/news", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "5 mars 2025 à 10\u00a0h\u00a030" in client.get("/news", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert "Mar 5, 2025 at 10:30\u202fAM" in client.get("/news", headers={"Accept-Language": "en"}).get_data(as_text=True)
 
 
 def test_author_sees_read_by_n_of_m_families(world, class_post, login_as, english):

@@ -1,0 +1,86 @@
+"""Which sections each person sees, and which of them fit the one row a phone has room for.
+
+Three primary sections at most, so that the row never wraps at 360 px; everything else sits
+under "More" (a plain ``<details>``). Counts travel with their words ("3 unread") so that a
+screen reader says what the number counts, while the row shows only the number.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l, ngettext
+
+from ent_lite.accounts.models import Role
+from ent_lite.audience import rules
+
+PRIMARY_LIMIT = 3
+
+
+@dataclass(frozen=True)
+class Badge:
+    number: int
+    words: str  # what the number counts, read aloud: "3 unread"
+    urgent: bool = False
+
+
+@dataclass(frozen=True)
+class Entry:
+    endpoint: str
+    label: str
+    badges: tuple[Badge, ...] = ()
+
+
+@dataclass(frozen=True)
+class Menu:
+    primary: tuple[Entry, ...]
+    more: tuple[Entry, ...]
+
+
+def _news_badges(counts) -> tuple[Badge, ...]:
+    badges = []
+    if counts.to_do.total:
+        n = counts.to_do.total
+        badges.append(Badge(n, ngettext("%(num)d to do", "%(num)d to do", n), urgent=True))
+    if counts.news:
+        badges.append(Badge(counts.news, ngettext("%(num)d unread", "%(num)d unread", counts.news)))
+    return tuple(badges)
+
+
+def _message_badges(counts) -> tuple[Badge, ...]:
+    n = counts.messages
+    if not n:
+        return ()
+    return (Badge(n, ngettext("%(num)d conversation with new messages",
+                              "%(num)d conversations with new messages", n)),)
+
+
+def _entries(user, counts) -> list[Entry]:
+    role = user.role
+    entries: list[Entry] = []
+    if rules.may_use_messages(user):
+        entries.append(Entry("posts.feed", _l("News"), _news_badges(counts)))
+        entries.append(Entry("conversations.inbox", _l("Messages"), _message_badges(counts)))
+    if rules.may_post(user):
+        entries.append(Entry("posts.compose", _l("Write")))
+    if role == Role.DPO:
+        entries += [Entry("dpo.workspace", _l("Workspace")),
+                    Entry("privacy.processing_register", _l("Register of processing"))]
+    if role == Role.ADMIN:
+        entries += [Entry("admin.index", _l("Administration")),
+                    Entry("accounts.invite_staff", _l("Invite staff")),
+                    Entry("privacy.retention_settings", _l("Retention periods"))]
+    if role == Role.DIRECTOR:
+        entries += [Entry("school.activation_codes", _l("Activation codes")),
+                    Entry("accounts.invite_staff", _l("Invite staff"))]
+    if role == Role.GUARDIAN:
+        entries += [Entry("consents.index", _l("Consents")),
+                    Entry("rights.my_data", _l("My data"))]
+    if role != Role.DPO and role != Role.ADMIN:
+        entries.append(Entry("notifications.preferences", _l("Notifications")))
+    entries.append(Entry("accounts.account", _l("My account")))
+    return entries
+
+
+def main_menu(user, counts) -> Menu:
+    entries = _entries(user, counts)
+    return Menu(tuple(entries[:PRIMARY_LIMIT]), tuple(entries[PRIMARY_LIMIT:]))
