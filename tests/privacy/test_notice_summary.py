@@ -50,7 +50,7 @@ def test_the_summary_comes_first_in_plain_words_and_the_full_notice_opens_in_pla
     assert summary < details < button
     words = notice.visible_text(page[summary:details])
     for said in ("What is kept:", "Who sees it:", "Never other parents.", "For how long:",
-                 "news and photos until 90 days after the end of the school year",
+                 "news and photos, 90 days after the school year",
                  "Your rights:", "Whom to ask:", "the city's data protection officer (DPO)"):
         assert said in words, said
     # The full text is inside the details, not on another page that would leave the activation.
@@ -77,13 +77,13 @@ def test_the_version_covers_the_summary_and_the_full_text(app, english, db):
 def test_rewording_the_summary_gives_a_new_version_the_guardian_accepts(world, login_as, english, summary_reworded):
     client = login_as(world.parent_a)  # accepted the French text of the current notice
     before = {lang: notice.current_notice_version(lang) for lang in ("fr", "en")}
-    full_before = notice.visible_text(notice.notice_html("en")).split("Read the full privacy notice")[1]
+    full_before = notice.visible_text(notice.notice_html("en")).split("Read the full notice")[1]
 
     summary_reworded()
     after = {lang: notice.current_notice_version(lang) for lang in ("fr", "en")}
     assert after["en"] != before["en"]
     # Only the summary changed: the full text shown is the same, yet the version is new.
-    assert notice.visible_text(notice.notice_html("en")).split("Read the full privacy notice")[1] == full_before
+    assert notice.visible_text(notice.notice_html("en")).split("Read the full notice")[1] == full_before
     assert client.get("/news").headers["Location"] == "/welcome/privacy"
     page = client.get("/welcome/privacy").get_data(as_text=True)
     assert "Nothing is ever sold." in page and _version_on(page) == after["en"]
