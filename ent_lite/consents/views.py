@@ -1,4 +1,4 @@
-"""The guardians' consent page: one button to give, one to withdraw, each a single POST."""
+"""The guardians' consent page: one card per child, one toggle button per consent, each a single POST."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ent_lite.accounts.models import Role
-from ent_lite.consents import services
+from ent_lite.consents import page, services
 from ent_lite.core.auth import roles_required
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
@@ -33,8 +33,8 @@ def consent_audience_label(audience: str | None) -> str:
 @bp.get("/consents")
 @roles_required(Role.GUARDIAN)
 def index():
-    children, own = services.overview(current_user, utcnow())
-    return render_template("consents/index.html", children=children, own=own)
+    cards, own = page.consents_page(current_user, utcnow())
+    return render_template("consents/index.html", cards=cards, own=own)
 
 
 def _own_child(public_id: str) -> Child:
@@ -66,5 +66,4 @@ def decide():
     name = register.purpose(form["purpose"]).name
     flash(_("Your consent is recorded: %(purpose)s.", purpose=name) if decision
           else _("Your consent is withdrawn: %(purpose)s.", purpose=name), "success")
-    anchor = f"child-{child.public_id}" if child is not None else "own"
-    return redirect(url_for("consents.index", _anchor=anchor))
+    return redirect(url_for("consents.index", _anchor=page.anchor(child, form["purpose"], audience)))

@@ -1,9 +1,11 @@
 """The privacy notice and its version: a hash of the text the person reads.
 
-The version is the SHA-256 of the visible text of notice_text.html rendered in one language,
-with the durations and settings in force: whatever changes what a guardian reads (a sentence
-of the code, the register, a translation, a retention override of the administrator, the DPO's
-contact) changes the version, and nothing else does. The guardian's ``privacy_notice_version``
+A reader is shown a summary in five plain sentences and, one tap away, the full notice
+(notice_shown.html). The version is the SHA-256 of the visible text of both together, rendered
+in one language with the durations and settings in force, so the version a guardian accepts
+proves which summary and which full text they were shown: whatever changes what a guardian
+reads (a word of the summary, a sentence of the code, the register, a translation, a retention
+override of the administrator, the DPO's contact) changes the version, and nothing else does. The guardian's ``privacy_notice_version``
 and each consent record's ``notice_hash`` keep the version of the text they were shown, in
 their language. A guardian has read the current notice while their version is the current
 one in one of the languages, so switching language does not ask them again.
@@ -19,7 +21,7 @@ from flask_babel import force_locale
 
 from ent_lite.privacy import register, retention
 
-NOTICE_TEMPLATE = "privacy/notice_text.html"
+NOTICE_TEMPLATE = "privacy/notice_shown.html"  # the summary, then the full notice
 # Rendered texts already hashed, by what they depend on beyond the code (see _inputs).
 _VERSIONS: dict[tuple, str] = {}
 _CACHE_LIMIT = 64
@@ -43,7 +45,7 @@ def visible_text(html: str) -> str:
 
 
 def notice_html(lang: str) -> str:
-    """notice_text.html as a reader of ``lang`` sees it (no request needed)."""
+    """The summary and the full notice as a reader of ``lang`` sees them (no request needed)."""
     with force_locale(lang), register.texts_in(lang):
         return render_template(NOTICE_TEMPLATE)
 

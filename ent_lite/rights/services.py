@@ -53,6 +53,17 @@ class ChildData:
     lines: list[CategoryLine] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class DataSummary:
+    """The top of the page: each figure counts one thing, named next to it."""
+
+    children: list[Child]
+    opened: int  # news and conversations the guardian opened
+    answered: int  # signatures and poll or authorisation answers the guardian gave
+    messages: int  # messages the guardian wrote
+    consents: int  # consent decisions the guardian recorded
+
+
 def _count(statement):
     return select(func.count()).select_from(statement.subquery()).scalar_subquery()
 
@@ -107,7 +118,8 @@ def child_counts(child_ids: list[int]) -> dict[tuple[int, str], int]:
     return {(cid, what): n for cid, what, n in db.session.execute(statement)}
 
 
-def my_data(user: User) -> tuple[list[CategoryLine], list[ChildData]]:
+def my_data(user: User) -> tuple[list[CategoryLine], list[ChildData], DataSummary]:
+    """The categories held about the guardian, about each child, and the page's summary."""
     own = guardian_counts(user)
     lines = [
         CategoryLine("accounts", [(_("Your account and contact details"), 1),
@@ -130,7 +142,7 @@ def my_data(user: User) -> tuple[list[CategoryLine], list[ChildData]]:
     for child in children:
         n = lambda what: counts.get((child.id, what), 0)  # noqa: E731
         family.append(ChildData(child, [
-            CategoryLine("pupil_records", [(_("Record: name, birth date, level, classes and guardians"), 1)],
+            CategoryLine("pupil_records", [(_("Record: name, birth date, level, classes and parents or guardians"), 1)],
                          deletion_dt=retention.deletion_dt("pupil_records", child.left_dt) if child.left_dt else None),
             CategoryLine("class_content", [(_("Posts whose photos show this child"), n("photo_tags"))]),
             CategoryLine("form_answers", [(_("Signatures for this child"), n("signatures")),
@@ -139,7 +151,9 @@ def my_data(user: User) -> tuple[list[CategoryLine], list[ChildData]]:
                                            (_("Messages in them"), n("messages"))]),
             CategoryLine("consent_records", [(_("Consent records about this child"), n("consents"))]),
         ]))
-    return lines, family
+    summary = DataSummary(children, own["posts_read"] + own["threads_read"], own["signatures"] + own["answers"],
+                          own["messages"], own["consents"])
+    return lines, family, summary
 
 
 # --- contact data ------------------------------------------------------------------------

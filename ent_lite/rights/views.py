@@ -27,8 +27,8 @@ bp = Blueprint("rights", __name__, template_folder="templates")
 @roles_required(Role.GUARDIAN)
 def my_data():
     now = utcnow()
-    own, children = services.my_data(current_user)
-    return render_template("rights/my_data.html", own=own, children=children,
+    own, children, summary = services.my_data(current_user)
+    return render_template("rights/my_data.html", own=own, children=children, summary=summary,
                            export=exports.latest_export(current_user, now),
                            export_hours=24 * retention.effective_days("data_exports"))
 

@@ -47,11 +47,13 @@ def test_guardian_sees_each_child_audience_and_their_own_purpose_unticked(world,
     client = login_as(world.parent_a)
     page = client.get("/consents").get_data(as_text=True)
     assert "Awa Diallo" in page and "Léo" not in page  # only their own children
-    for label in ("Families of the class", "The whole school", "All families of the city",
-                  "Optional information from the city"):
-        assert label in page
+    for sentence in ("Class photos where Awa appears can be shown to the families of the same class or group.",
+                     "Photos where Awa appears can be shown to all the families of the school (École Jules Ferry).",
+                     "Photos where Awa appears can be shown to all the families of the city",
+                     "The city may send you its news about activities and services for families."):
+        assert sentence in page
     assert page.count('value="grant"') == 4 and 'value="withdraw"' not in page
-    assert "Not in effect." in page and "In effect." not in page.replace("Not in effect.", "")
+    assert page.count("Not allowed.") == 4 and "Allowed." not in page.replace("Not allowed.", "")
     # No consent is pre-ticked: there is no checkbox at all, and nothing checked or selected.
     assert not re.search(r"\bchecked\b|\bselected\b", page)
     account = client.get("/account").get_data(as_text=True)
@@ -65,15 +67,15 @@ def test_granting_and_withdrawing_take_one_post_each(world, login_as, english):
     assert response.status_code == 302 and response.headers["Location"].startswith("/consents")
     assert not services.may(world.child_a, PHOTOS, "school")  # the other guardian has not agreed
     page = client.get("/consents").get_data(as_text=True)
-    assert "Your consent is recorded" in page and "You have agreed." in page
-    assert "The other guardian has not agreed." in page and 'value="withdraw"' in page
+    assert "Your consent is recorded" in page and "You have agreed." in page and "Not allowed yet." in page
+    assert "The other parent or guardian has not agreed." in page and 'value="withdraw"' in page
 
     other = login_as(world.parent_a2)
     page = other.get("/consents").get_data(as_text=True)
-    assert "The other guardian has agreed." in page
+    assert "The other parent or guardian has agreed." in page
     decide(other, world.child_a, "grant", audience="school")
     assert services.may(world.child_a, PHOTOS, "school")
-    assert "In effect." in other.get("/consents").get_data(as_text=True)
+    assert "Allowed." in other.get("/consents").get_data(as_text=True).replace("Not allowed.", "")
 
     assert decide(other, world.child_a, "withdraw", audience="school").status_code == 302
     assert not services.may(world.child_a, PHOTOS, "school")
@@ -110,7 +112,7 @@ def test_a_guardian_without_legal_authority_cannot_decide(world, login_as, engli
     db.session.commit()
     client = login_as(world.parent_a2)
     page = client.get("/consents").get_data(as_text=True)
-    assert "Only a guardian with legal authority can decide for this child." in page
+    assert "Only a parent or guardian with parental authority can decide for this child." in page
     assert 'value="grant"' in page  # their own city information only
     assert page.count('value="grant"') == 1
     assert decide(client, world.child_a, "grant").status_code == 404
