@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
+from flask_babel import force_locale
 
 from ent_lite.audience import keys
+from ent_lite.core.dates import format_day
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
 from ent_lite.forms import services as forms
@@ -17,7 +17,8 @@ from tests.privacy.conftest import utc
 
 
 def shown(moment) -> str:
-    return format_date(moment.astimezone(ZoneInfo("Europe/Paris")).date(), "long", locale="en")
+    with force_locale("en"):
+        return format_day(moment)
 
 
 def test_deletion_dates_follow_the_school_year_and_the_policy(world, make_post, make_thread):
