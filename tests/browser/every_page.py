@@ -58,6 +58,16 @@ EXCLUDED = {
     "rights.download_export": "the zip of a person's data",
 }
 
+# Text that spills out of its target (a menu label over its neighbour) or off the left edge:
+# the box-based checks of phone_layout do not see it. (Wholly off screen is hidden on purpose:
+# the skip link; so is what a closed <details> holds.)
+SPILLS = """() => [...document.querySelectorAll('a[href], button, summary, label, h1, h2, p, td, th')]
+  .filter(el => getComputedStyle(el).display !== 'inline' && el.checkVisibility() && el.innerText.trim()
+                && el.getBoundingClientRect().width > 1)  // not visually hidden (stacked tables' heads)
+  .filter(el => el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX === 'visible'
+                || el.getBoundingClientRect().left < -1 && el.getBoundingClientRect().right > 0)
+  .map(el => `<${el.tagName.toLowerCase()}${el.className ? '.' + el.className : ''}> "${el.innerText.trim().replace(/\\s+/g, ' ').slice(0, 40)}"`)"""
+
 # Opens every <details> (parents before children, as they come in the document), as taps would.
 OPEN_DETAILS = """() => { for (const d of document.querySelectorAll('details:not([open])')) {
   const s = d.querySelector(':scope > summary'); if (s) s.click(); else d.open = true; } }"""
@@ -161,6 +171,10 @@ def page_urls(app, seeded: Seeded) -> dict[str, str]:
     return urls
 
 
+def _problems(page) -> list[str]:
+    return layout_problems(page) + [f"{what} does not fit: its text spills out" for what in page.evaluate(SPILLS)]
+
+
 @dataclass
 class Report:
     problems: list[str] = field(default_factory=list)
@@ -209,12 +223,12 @@ class Visitor:
         if status == 200 and endpoint:
             self.report.rendered.add(endpoint)
         self.report.screens.setdefault(self.role, {})[key] = round(screens(page), 1)
-        found = [f"{where}: {problem}" for problem in layout_problems(page)]
+        found = [f"{where}: {problem}" for problem in _problems(page)]
         if page.locator("html").get_attribute("lang") != "fr":  # French: the longest labels
             found.append(f"{where}: shown in {page.locator('html').get_attribute('lang')}, not in French")
         if page.locator("details:not([open])").count():
             page.evaluate(OPEN_DETAILS)
-            found += [f"{where} (sections open): {problem}" for problem in layout_problems(page)
+            found += [f"{where} (sections open): {problem}" for problem in _problems(page)
                       if f"{where}: {problem}" not in found]
         if self.axe is not None:
             for violation in self.axe.run(page).response["violations"]:
