@@ -88,6 +88,11 @@ class ReaderKeys:
     children_by_key: dict[Key, list[ChildPlace]] = field(default_factory=dict)
     # {city id: the district, level and "all" keys the children match in that city}
     city_keys: dict[int, frozenset[Key]] = field(default_factory=dict)
+    # {child id: its public id}, to name a child in a link (the feed's filter per child).
+    public_ids: dict[int, str] = field(default_factory=dict)
+    # {child id: {city id: keys}}: what city_keys holds for each child alone, so that a
+    # reader narrowed to one child does not inherit a sibling's city-wide keys.
+    city_keys_by_child: dict[int, dict[int, frozenset[Key]]] = field(default_factory=dict)
 
     @property
     def scoped_keys(self) -> frozenset[Key]:
@@ -101,6 +106,19 @@ class ReaderKeys:
             for place in self.children_by_key.get(tuple(key), ()):
                 seen.setdefault(place.child_id, place)
         return sorted(seen.values(), key=lambda p: (p.first_name, p.child_id))
+
+    def places(self) -> list[ChildPlace]:
+        """Each of the reader's current children once, by first name."""
+        return self.children_for(self.children_by_key)
+
+    def only(self, child_id: int | None) -> ReaderKeys:
+        """The same reader seeing through one child alone (nothing for a child not theirs)."""
+        by_key = {key: [p for p in places if p.child_id == child_id] for key, places in self.children_by_key.items()}
+        by_key = {key: places for key, places in by_key.items() if places}
+        cities = self.city_keys_by_child.get(child_id, {}) if child_id is not None else {}
+        return ReaderKeys(keys=frozenset(by_key), children_by_key=by_key, city_keys=dict(cities),
+                          public_ids={c: p for c, p in self.public_ids.items() if c == child_id},
+                          city_keys_by_child={child_id: dict(cities)} if cities else {})
 
 
 def this_school_year() -> str:
@@ -116,7 +134,7 @@ def reader_keys(user_id: int, school_year: str | None = None) -> ReaderKeys:
             Child.id, Child.first_name, Child.level,
             Group.id, Group.name, Group.kind, Group.school_year,
             Establishment.id, Establishment.kind, Establishment.district,
-            Child.city_id, Establishment.city_id,
+            Child.city_id, Establishment.city_id, Child.public_id,
         )
         .join(GuardianLink, GuardianLink.child_id == Child.id)
         .outerjoin(Enrolment, Enrolment.child_id == Child.id)
@@ -133,14 +151,18 @@ def reader_keys(user_id: int, school_year: str | None = None) -> ReaderKeys:
 
     by_key: dict[Key, dict[int, ChildPlace]] = {}
     city_keys: dict[int, set[Key]] = {}
+    per_child: dict[int, dict[int, set[Key]]] = {}
+    public_ids: dict[int, str] = {}
 
     def add(key: Key, child_id: int, first_name: str, group_name: str | None, city_id: int | None = None) -> None:
         by_key.setdefault(key, {}).setdefault(child_id, ChildPlace(child_id, first_name, group_name))
         if city_id is not None:
             city_keys.setdefault(city_id, set()).add(key)
+            per_child.setdefault(child_id, {}).setdefault(city_id, set()).add(key)
 
     for (child_id, first_name, level, group_id, group_name, _, _,
-         est_id, est_kind, district, child_city, est_city) in rows:
+         est_id, est_kind, district, child_city, est_city, public_id) in rows:
+        public_ids[child_id] = public_id
         in_class = class_name.get(child_id)
         add(ALL_KEY, child_id, first_name, in_class, child_city)
         if level:
@@ -154,7 +176,10 @@ def reader_keys(user_id: int, school_year: str | None = None) -> ReaderKeys:
 
     children = {key: list(places.values()) for key, places in by_key.items()}
     return ReaderKeys(keys=frozenset(children), children_by_key=children,
-                      city_keys={city: frozenset(found) for city, found in city_keys.items()})
+                      city_keys={city: frozenset(found) for city, found in city_keys.items()},
+                      public_ids=public_ids,
+                      city_keys_by_child={child: {city: frozenset(found) for city, found in cities.items()}
+                                          for child, cities in per_child.items()})
 
 
 def child_keys_subquery(school_year: str | None = None):

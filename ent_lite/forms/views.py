@@ -11,7 +11,7 @@ from ent_lite.audience import rules
 from ent_lite.audit.services import record
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
-from ent_lite.forms import answering, csv_export, services
+from ent_lite.forms import answering, batch, csv_export, services
 from ent_lite.forms.builder import QUESTION_KIND_LABELS
 from ent_lite.forms.models import QuestionKind
 from ent_lite.forms.results import form_results
@@ -52,14 +52,6 @@ def form_decimal(value) -> str:
     return format_decimal(value, format="#,##0.##")
 
 
-def _target_of(form, targets):
-    """The target named by the posted child id (per child) or the family's only target."""
-    if not form.per_child:
-        return targets[0] if targets else None
-    wanted = request.form.get("child", "")
-    return next((t for t in targets if t.child_public_id == wanted), None)
-
-
 @bp.post("/forms/<public_id>/answer")
 def answer(public_id: str):
     now = utcnow()
@@ -67,23 +59,25 @@ def answer(public_id: str):
     if form is None:
         abort(404)
     post = form.post
-    target = _target_of(form, services.answer_targets(current_user, post, form, now))
+    targets = services.answer_targets(current_user, post, form, now)
+    chosen = batch.chosen_targets(form, targets, request.form.getlist("child"))
     # Not a guardian of a child concerned, a forged child, or no legal authority: nothing to see.
-    if target is None or not target.can_answer:
+    if chosen is None:
         abort(404)
     back = url_for("posts.detail", public_id=post.public_id, _anchor="answers")
     if not form.is_open(now):
         flash(_("The deadline has passed: answers can no longer be given or changed."), "error")
         return redirect(back)
-    response = services.responses_by_key(form, [target.key]).get(target.key)
-    entry = services.panel_entry(form, target, response, current_user, True,
-                                 answering.answer_form_class(form.questions), formdata=request.form)
-    if not entry.answer_form.validate():
-        return render_template("forms/answer.html", post=post, post_form=form, entry=entry,
-                               deadline_dt=form.deadline_dt)
-    services.save_answers(form, current_user, target, services.values_from(form, entry.answer_form), now)
+    submission = batch.read(form, current_user, targets, chosen, request.form)
+    if not submission.validate():
+        return render_template("forms/answer.html", post=post, post_form=form, entries=submission.entries,
+                               errors=submission.error_links(), deadline_dt=form.deadline_dt)
+    batch.save(form, current_user, submission, now)
     db.session.commit()
-    flash(_("Your answer has been saved. You can change it until the deadline."), "success")
+    if len(chosen) > 1:
+        flash(_("Your answers have been saved. You can change them until the deadline."), "success")
+    else:
+        flash(_("Your answer has been saved. You can change it until the deadline."), "success")
     return redirect(back)
 
 

@@ -17,10 +17,16 @@ from ent_lite.notifications.counts import NavCounts
 _KEY = "ent_lite.nav_counts"
 
 
+def request_counts() -> NavCounts:
+    """This request's counts; a page that lists what it counts (the family home's "To do")
+    reads them here, so the list and the number are one computation."""
+    if _KEY not in request.environ:
+        request.environ[_KEY] = NavCounts(current_user, utcnow())
+    return request.environ[_KEY]
+
+
 @bp.app_context_processor
 def nav_counts() -> dict:
     if not has_request_context() or not getattr(current_user, "is_authenticated", False):
         return {}
-    if _KEY not in request.environ:
-        request.environ[_KEY] = NavCounts(current_user, utcnow())
-    return {"nav_counts": request.environ[_KEY]}
+    return {"nav_counts": request_counts()}

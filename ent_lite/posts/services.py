@@ -285,7 +285,7 @@ def feed_page(user, now: datetime, page: int, per_page: int, reach: Reach | None
     query = (
         visible_posts(user, now, reach)
         .options(joinedload(Post.author), joinedload(Post.establishment), selectinload(Post.audience),
-                 defer(Post.body_markdown), defer(Post.body_html),  # the feed shows titles only
+                 defer(Post.body_markdown),  # the feed shows an excerpt of the HTML only
                  with_expression(Post.has_photo_tags, select(PostPhotoChild.id)
                                  .where(PostPhotoChild.post_id == Post.id).exists()))
         .order_by(*feed_order(now))

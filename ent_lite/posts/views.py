@@ -28,7 +28,8 @@ from ent_lite.files.services import (
     store_processed,
 )
 from ent_lite.forms.services import attach_form, form_panel
-from ent_lite.posts import photo_tags, services, signatures
+from ent_lite.notifications.views_counts import request_counts
+from ent_lite.posts import home, photo_tags, services, signatures
 from ent_lite.posts.forms import PostForm, prefill
 from ent_lite.posts.models import Post
 
@@ -43,6 +44,8 @@ def role_label(role: str | None) -> str:
 
 # "Sign for Awa and Léo" in the reader's language.
 bp.add_app_template_global(signatures.names_list, "format_names")
+# Two lines of a post's body as plain text, in the feed.
+bp.add_app_template_filter(home.excerpt, "excerpt")
 
 MAX_PAGE = 10_000
 
@@ -80,14 +83,16 @@ def _without_withheld_photos(posts, attachments: dict, now) -> tuple[dict, set[i
 
 @bp.get("/news")
 def feed():
-    reach = rules.reach_of(current_user)
+    counts = request_counts()  # the menu's counts: their reach and "To do" list serve the page too
+    reach = counts.reach
     if reach.role != Role.GUARDIAN and reach.role not in rules.READING_STAFF:
         abort(404)
-    now = utcnow()
+    now = counts.now
     page = _page_number()
-    posts, has_next = services.feed_page(current_user, now, page, current_app.config["POSTS_PER_PAGE"], reach)
-    ids = [post.id for post in posts]
     is_guardian = reach.role == Role.GUARDIAN
+    seen = home.narrowed(reach, request.args.get("child") if is_guardian else None)
+    posts, has_next = services.feed_page(current_user, now, page, current_app.config["POSTS_PER_PAGE"], seen.reach)
+    ids = [post.id for post in posts]
     read_ids = services.read_post_ids(current_user.id, ids) if is_guardian else set()
     stats = {} if is_guardian else services.read_stats_many(
         [post.id for post in posts if rules.can_see_read_stats(current_user, post, reach)]
@@ -103,6 +108,9 @@ def feed():
         page=page,
         has_next=has_next,
         is_guardian=is_guardian,
+        to_do=seen.to_do(counts.to_do_items) if is_guardian else [],
+        filters=home.child_filters(reach) if is_guardian else [],
+        chosen=seen.public_id,
         unread={post.id for post in posts if post.id not in read_ids} if is_guardian else set(),
         children_by_post=children_by_post,
         audience_by_post={} if is_guardian else services.audience_names(posts),

@@ -90,7 +90,11 @@ def test_a_teacher_asks_for_a_signature_and_an_authorisation_and_collects_the_an
     log_in(parent, world.parent_a)
     _in_english(parent)
     check(parent)
-    parent.get_by_role("link", name=TITLE).click()
+    # Their home shows first what to do: sign the post, answer its authorisation.
+    to_do = parent.locator("section.todo")
+    assert to_do.get_by_role("link", name=f"Sign: {TITLE}").is_visible()
+    assert to_do.get_by_role("link", name=f"Answer the authorisation: {TITLE}").is_visible()
+    parent.get_by_role("link", name=TITLE, exact=True).click()
     parent.wait_for_url(f"**{post_path}")
     check(parent)
     signature = parent.locator("#signature")

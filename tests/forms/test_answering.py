@@ -127,7 +127,7 @@ def test_an_answer_outside_the_choices_is_refused(world, outing, login_as, engli
     client = login_as(world.parent_a)
     response = client.post(answer_url(form), data=fields(form, world.child_a, q1="maybe", q2="Caviar"))
     page = response.get_data(as_text=True)
-    assert page.count("Choose among the options listed.") == 2
+    assert page.count("Choose among the options listed.") == 4  # next to each field and in the summary
     assert counts() == (0, 0)
 
 
