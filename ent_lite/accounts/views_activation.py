@@ -19,6 +19,7 @@ from ent_lite.accounts.sessions import start_session
 from ent_lite.accounts.tokens import TokenAlreadyUsed
 from ent_lite.accounts.views import bp, tell_at_login
 from ent_lite.core.auth import public
+from ent_lite.core.branding import product_name
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
 from ent_lite.privacy import notice
@@ -120,8 +121,9 @@ def activate_account():
             db.session.commit()
             services.send_activation_mails(user, token)
             if token is not None:
-                flash(_("We have sent a link to %(email)s: follow it to receive ent_lite's messages there. "
-                        "You can already log in with this address.", email=user.pending_email), "success")
+                flash(_("We have sent a link to %(email)s: follow it to receive messages from %(product)s there. "
+                        "You can already log in with this address.", email=user.pending_email, product=product_name()),
+                      "success")
             return redirect(url_for("accounts.privacy_notice"))
     return render_template("accounts/activate_account.html", form=form, user=user)
 
@@ -137,7 +139,7 @@ def privacy_notice():
         if notice.is_current(read):
             services.accept_notice(current_user, read)
             db.session.commit()
-            flash(_("Thank you. Welcome to ent_lite."), "success")
+            flash(_("Thank you. Welcome to %(product)s.", product=product_name()), "success")
             return redirect(url_for("core.home"))
         flash(_("The privacy notice changed while you were reading it. Please read it again."), "error")
     return render_template("accounts/privacy_notice.html", form=form, notice_version=shown)
