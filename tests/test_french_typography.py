@@ -114,7 +114,7 @@ class _Text(HTMLParser):
 def visible_text(html: str) -> str:
     parser = _Text()
     parser.feed(html)
-    return re.sub(r"[ \t\r\n]+", " ", " ".join(parser.parts))
+    return re.sub(r"[ \t\r\n]+", " ", "".join(parser.parts))
 
 
 def page_problems(html: str) -> list[str]:
