@@ -12,6 +12,8 @@ from pathlib import Path
 
 ENVIRONMENTS = ("production", "demo", "development", "test")
 MIN_SECRET_LENGTH = 32
+# The demo city's name (fictional): the demo's header, mails and seeded city all use it.
+DEMO_CITY_NAME = "Valbrune"
 
 
 def _env(name: str, default: str | None = None) -> str | None:
@@ -52,7 +54,7 @@ def from_environment(instance_path: str, env: str | None = None) -> dict:
         "SQLITE_BUSY_TIMEOUT_SECONDS": float(_env("SQLITE_BUSY_TIMEOUT_SECONDS", "15")),
         # Public address used in emailed links (reset, invitations).
         "BASE_URL": _env("BASE_URL", "http://127.0.0.1:5000"),
-        "CITY_NAME": _env("CITY_NAME", "Ville"),
+        "CITY_NAME": _env("CITY_NAME", DEMO_CITY_NAME if env == "demo" else "Ville"),
         "PRODUCT_NAME": _env("PRODUCT_NAME", ""),
         # Named in the privacy notice and the register of processing (GDPR articles 13, 14, 30).
         # How to reach the city's data protection officer (an email or postal address).

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 
 from ent_lite.accounts.email_change import CONFIRM_TOKEN_DAYS
 from ent_lite.accounts.models import User
+from ent_lite.core.branding import product_name
 from ent_lite.core.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from ent_lite.core.mail import send_mail, send_mail_after_response
 
@@ -45,7 +46,7 @@ def _send(user: User, subject: str, template: str, to: str | None = None, **cont
 def send_reset_link(user: User, token: str) -> None:
     """Sent after the response: a reset request must take as long for unknown addresses."""
     with force_locale(user_language(user)):
-        subject = _("Choose a new ent_lite password")
+        subject = _("Choose a new %(product)s password", product=product_name())
         body = render_template("accounts/email/reset.txt", user=user,
                                link=external_url("accounts.reset_password", token=token),
                                minutes=min(current_app.config["RESET_TOKEN_MINUTES"], 60))
@@ -58,13 +59,13 @@ def send_reset_link(user: User, token: str) -> None:
 
 def send_password_changed(user: User) -> bool:
     with force_locale(user_language(user)):
-        return _send(user, _("Your ent_lite password was changed"), "accounts/email/password_changed.txt",
+        return _send(user, _("Your %(product)s password was changed", product=product_name()), "accounts/email/password_changed.txt",
                      link=external_url("accounts.reset_request"))
 
 
 def send_invitation(user: User, token: str) -> bool:
     with force_locale(user_language(user)):
-        return _send(user, _("Your ent_lite account is ready"), "accounts/email/invitation.txt",
+        return _send(user, _("Your %(product)s account is ready", product=product_name()), "accounts/email/invitation.txt",
                      link=external_url("accounts.accept_invitation", token=token),
                      days=current_app.config["INVITE_TOKEN_DAYS"])
 
@@ -72,20 +73,20 @@ def send_invitation(user: User, token: str) -> bool:
 def send_second_factor_enabled(user: User) -> bool:
     """Whoever knew the password could enrol their own app: the owner hears of it either way."""
     with force_locale(user_language(user)):
-        return _send(user, _("A second factor was set up on your ent_lite account"),
+        return _send(user, _("A second factor was set up on your %(product)s account", product=product_name()),
                      "accounts/email/second_factor_enabled.txt", link=external_url("accounts.reset_request"))
 
 
 def send_recovery_code_used(user: User) -> bool:
     with force_locale(user_language(user)):
-        return _send(user, _("A recovery code was used on your ent_lite account"),
+        return _send(user, _("A recovery code was used on your %(product)s account", product=product_name()),
                      "accounts/email/recovery_code_used.txt", link=external_url("accounts.reset_request"))
 
 
 def send_email_confirmation(user: User, token: str) -> bool:
     """The only mail an address gets before it is confirmed: the link that confirms it."""
     with force_locale(user_language(user)):
-        return _send(user, _("Confirm your email address for ent_lite"), "accounts/email/confirm_email.txt",
+        return _send(user, _("Confirm your email address for %(product)s", product=product_name()), "accounts/email/confirm_email.txt",
                      to=user.pending_email, link=external_url("accounts.confirm_email", token=token),
                      days=CONFIRM_TOKEN_DAYS)
 
@@ -95,6 +96,6 @@ def send_email_change_requested(user: User, old_email: str | None) -> bool:
     if not old_email:
         return False
     with force_locale(user_language(user)):
-        return _send(user, _("A new email address was given for your ent_lite account"),
+        return _send(user, _("A new email address was given for your %(product)s account", product=product_name()),
                      "accounts/email/email_change_requested.txt", to=old_email,
                      link=external_url("accounts.reset_request"))

@@ -16,6 +16,7 @@ from ent_lite.accounts.tokens import TokenAlreadyUsed, TokenState, find_token
 from ent_lite.accounts.views import bp
 from ent_lite.accounts.views_tokens import invalid_link, no_store
 from ent_lite.core.auth import public
+from ent_lite.core.branding import product_name
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
 
@@ -41,7 +42,7 @@ def confirm_email(token: str):
             flash(_("Another account uses this address now: it cannot be confirmed. "
                     "Give another address on your contact details page."), "error")
             return redirect(url_for("accounts.login"))
-        flash(_("Your email address is confirmed: ent_lite's messages now go to it."), "success")
+        flash(_("Your email address is confirmed: messages from %(product)s now go to it.", product=product_name()), "success")
         signed_in = current_user.is_authenticated and current_user.id == user.id
         return redirect(url_for("accounts.account" if signed_in else "accounts.login"))
     return no_store(render_template("accounts/confirm_email.html", form=form, address=row.user.pending_email))

@@ -11,6 +11,7 @@ from ent_lite.accounts.sessions import start_session
 from ent_lite.accounts.tokens import TokenAlreadyUsed, TokenState, find_token
 from ent_lite.accounts.views import bp, tell_at_login
 from ent_lite.core.auth import public
+from ent_lite.core.branding import product_name
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
 
@@ -89,7 +90,7 @@ def accept_invitation(token: str):
             services.record_login(user, now)
             tell_at_login(user, now)
         db.session.commit()
-        flash(_("Welcome to ent_lite. Your password is saved."), "success")
+        flash(_("Welcome to %(product)s. Your password is saved.", product=product_name()), "success")
         # An administrator or DPO is sent on to set up the second factor first.
         return redirect(url_for("core.home"))
     return no_store(render_template("accounts/accept_invitation.html", form=form, user=user))

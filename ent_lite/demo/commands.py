@@ -23,7 +23,7 @@ ROLE_ORDER = (Role.ADMIN, Role.DPO, Role.DIRECTOR, Role.TEACHER, Role.ANIMATOR, 
 
 @ent_lite_cli.command("seed-demo")
 @click.option("--city", "city_name", default=lambda: os.environ.get("ENT_LITE_CITY_NAME", data.DEMO_CITY_NAME),
-              show_default="ENT_LITE_CITY_NAME or “Ville de Démo”", help="Name of the demo city.")
+              show_default=f"ENT_LITE_CITY_NAME or “{data.DEMO_CITY_NAME}”", help="Name of the demo city.")
 @click.option("--seed", default=data.DEMO_SEED, show_default=True, help="Random seed of the names.")
 def seed_demo_command(city_name: str, seed: int) -> None:
     """Seed the demo city if it is not there yet, then print a login for each role."""

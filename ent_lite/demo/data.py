@@ -1,7 +1,8 @@
 """Names and texts of the demo city. Everyone here is fictional."""
 from __future__ import annotations
 
-DEMO_CITY_NAME = "Ville de Démo"
+from ent_lite.config import DEMO_CITY_NAME  # noqa: F401  (the configuration's default in the demo)
+
 # Long, not common, and none of the demo names, the city or "école" in it (password policy).
 DEMO_PASSWORD = "Cartable-Soleil-2026"
 DEMO_SEED = 2026

@@ -33,6 +33,7 @@ from sqlalchemy.orm import joinedload
 from ent_lite.accounts.emails import external_url, user_language
 from ent_lite.accounts.models import User
 from ent_lite.conversations.models import Message, Thread
+from ent_lite.core.branding import product_name
 from ent_lite.core.mail import date_header, mail_domain
 from ent_lite.extensions import db
 from ent_lite.notifications import seen, unsubscribe
@@ -234,11 +235,12 @@ def email_message(send: Send, now: datetime) -> MailMessage:
     user = send.user
     language = user_language(user)
     with force_locale(language):
+        product = product_name()
         lines = [_line(send, item, language) for item in items]
         digest = send.delivery.digest_slot_dt is not None or len(lines) != 1
         if digest:
-            subject = ngettext("%(num)d new item waiting for you on ent_lite",
-                               "%(num)d new items waiting for you on ent_lite", len(lines))
+            subject = ngettext("%(num)d new item waiting for you on %(product)s",
+                               "%(num)d new items waiting for you on %(product)s", len(lines), product=product)
         else:
             subject = lines[0][0]
         unsubscribe_link = unsubscribe.link(user)
@@ -248,6 +250,7 @@ def email_message(send: Send, now: datetime) -> MailMessage:
             "preferences_link": external_url("notifications.preferences"),
             "unsubscribe_link": unsubscribe_link,
             "current_language": language,
+            "product_name": product,
         }
         name = "digest" if digest else "immediate"
         # The templates need no request: rendered directly, without the page context processors.

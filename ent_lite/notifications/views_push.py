@@ -16,6 +16,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from ent_lite.core.auth import public, safe_next
+from ent_lite.core.branding import product_name
 from ent_lite.core.db_types import utcnow
 from ent_lite.core.security import sets_own_cache_control
 from ent_lite.extensions import db
@@ -34,8 +35,8 @@ THEME_COLOUR = "#0b4f9c"
 def manifest():
     data = {
         "id": "/",
-        "name": _("ent_lite: school and family"),
-        "short_name": "ent_lite",
+        "name": _("%(product)s: school and family", product=product_name()),
+        "short_name": product_name(),
         "description": _("News, messages and forms from school, after-school activities and the city."),
         "lang": str(get_locale()),
         "start_url": url_for("core.home"),

@@ -33,8 +33,9 @@ from ent_lite.school.models import Child, Enrolment, Group
 from ent_lite.posts.stats import (  # noqa: F401
     audience_names,
     count_households,
-    count_recipient_families,
+    count_reached_children,
     ChannelReach,
+    ReadStats,
     reach_by_channel,
     read_post_ids,
     read_stats,

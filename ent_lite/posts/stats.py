@@ -1,14 +1,16 @@
 """Read receipts and statistics: who opened a post, how many families a post reaches.
 
+A family is defined once, in ``school.households``; children are the second figure.
+
 Every function here is one aggregate query, whatever the number of posts or families.
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from sqlalchemy import and_, case, distinct, func, or_, select
+from sqlalchemy import and_, case, distinct, func, literal_column, or_, select
 
 from ent_lite.accounts.models import User
 from ent_lite.audience import keys as audience_keys
@@ -18,6 +20,7 @@ from ent_lite.consents import services as consents
 from ent_lite.extensions import db
 from ent_lite.notifications.models import PushSubscription
 from ent_lite.posts.models import Post, PostAudience, PostRead
+from ent_lite.school import households
 from ent_lite.school.models import Establishment, Group, GuardianLink
 
 
@@ -31,8 +34,13 @@ def _reached_guardian(child_id_column, optional_info):
     guardians = select(GuardianLink.id).where(GuardianLink.child_id == child_id_column)
     if optional_info is False:
         return guardians.exists()
+    return guardians.where(_link_reached(optional_info)).exists()
+
+
+def _link_reached(optional_info):
+    """SQL: this guardian link is one the post reaches (see ``_reached_guardian``)."""
     agreed = GuardianLink.user_id.in_(consents.agreeing_guardians(consents.CITY_INFORMATION))
-    return guardians.where(or_(optional_info.is_(False), agreed)).exists()
+    return agreed if optional_info is True else or_(optional_info.is_(False), agreed)
 
 
 def reached_child_ids(post_id: int):
@@ -59,44 +67,55 @@ def read_post_ids(user_id: int, post_ids: Iterable[int]) -> set[int]:
     ))
 
 
-def read_stats_many(post_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
-    """{post id: (families_read, families_total)} in one aggregate query.
+class ReadStats(NamedTuple):
+    """Who has read a post: families first (``school.households``), children second. A family
+    has read it when one of its guardians opened it; a child, when one of its guardians did."""
 
-    A family is the guardians of one current child in the audience; it has read the post
-    when any of those guardians opened it.
-    """
-    ids = sorted(set(post_ids))
-    if not ids:
-        return {}
+    families_read: int = 0
+    families: int = 0
+    children_read: int = 0
+    children: int = 0
+
+
+def _reached_links(post_ids: list[int]):
+    """SELECT (scope = post id, guardian_id, child_id): the guardian links each post reaches."""
     child_keys = audience_keys.child_keys_subquery()
-    reached = (
-        select(PostAudience.post_id.label("post_id"), child_keys.c.child_id.label("child_id"),
-               Post.is_optional_info.label("optional_info"))
+    return (
+        select(PostAudience.post_id.label("scope"), GuardianLink.user_id.label("guardian_id"),
+               GuardianLink.child_id.label("child_id"))
         .join(Post, Post.id == PostAudience.post_id)
         .join(child_keys, audience_keys.matches_post_key(
             child_keys, PostAudience.kind, PostAudience.value, audience_keys.sender_city(Post.establishment_id)))
-        .where(PostAudience.post_id.in_(ids))
+        .join(GuardianLink, GuardianLink.child_id == child_keys.c.child_id)
+        .where(PostAudience.post_id.in_(post_ids), _link_reached(Post.is_optional_info))
         .distinct()
-        .subquery("reached")
     )
+
+
+def read_stats_many(post_ids: Iterable[int]) -> dict[int, ReadStats]:
+    """{post id: ReadStats} in one aggregate query, whatever the number of posts and families."""
+    ids = sorted(set(post_ids))
+    if not ids:
+        return {}
+    family = households.family_of_children(_reached_links(ids))
     has_read = (
         select(PostRead.id)
         .join(GuardianLink, GuardianLink.user_id == PostRead.user_id)
-        .where(PostRead.post_id == reached.c.post_id, GuardianLink.child_id == reached.c.child_id)
+        .where(PostRead.post_id == family.c.scope, GuardianLink.child_id == family.c.child_id)
         .exists()
     )
     rows = db.session.execute(
-        select(reached.c.post_id, func.count(case((has_read, 1))), func.count())
-        .where(_reached_guardian(reached.c.child_id, reached.c.optional_info))
-        .group_by(reached.c.post_id)
+        select(family.c.scope, func.count(distinct(case((has_read, family.c.family_id)))),
+               func.count(distinct(family.c.family_id)), func.count(case((has_read, 1))), func.count())
+        .group_by(family.c.scope)
     ).all()
-    stats = dict.fromkeys(ids, (0, 0))
-    stats.update({post_id: (read, total) for post_id, read, total in rows})
+    stats = dict.fromkeys(ids, ReadStats())
+    stats.update({post_id: ReadStats(*figures) for post_id, *figures in rows})
     return stats
 
 
-def read_stats(post: Post) -> tuple[int, int]:
-    """(families_read, families_total) for one post."""
+def read_stats(post: Post) -> ReadStats:
+    """``read_stats_many`` for one post."""
     return read_stats_many([post.id])[post.id]
 
 
@@ -118,9 +137,9 @@ def _targets_matching(targets, city_id: int | None):
                              for kind, value in sorted(keys)))
 
 
-def count_recipient_families(targets: Iterable[PostTarget | Key], city_id: int | None = None) -> int:
-    """How many families (current children with a guardian) a post to these audiences reaches,
-    in one aggregate query; ``city_id``: the sender's city (see ``_targets_matching``)."""
+def count_reached_children(targets: Iterable[PostTarget | Key], city_id: int | None = None) -> int:
+    """How many current children with a guardian these audiences reach, in one aggregate query;
+    ``city_id``: the sender's city (see ``_targets_matching``)."""
     targets = list(targets)
     if not targets:
         return 0
@@ -131,33 +150,32 @@ def count_recipient_families(targets: Iterable[PostTarget | Key], city_id: int |
     ) or 0
 
 
-def count_households(targets: Iterable[PostTarget | Key], city_id: int | None = None,
-                     agreed_only: bool = False) -> int:
-    """How many households these audiences reach, each counted once however many of its
-    children are reached and however many guardians it has: a household is the children one
-    guardian has among those reached (as for polls answered per family, forms.models.family_key),
-    so two parents of the same children are one, and a parent of three is one.
-    ``agreed_only``: only guardians who agreed to receive optional city information."""
-    targets = list(targets)
-    if not targets:
-        return 0
+def _target_links(targets, city_id: int | None, agreed_only: bool):
+    """SELECT (scope = 0, guardian_id, child_id): the guardian links these audiences reach."""
     child_keys, matches = _targets_matching(targets, city_id)
-    query = (select(GuardianLink.user_id, child_keys.c.child_id)
+    query = (select(literal_column("0").label("scope"), GuardianLink.user_id.label("guardian_id"),
+                    GuardianLink.child_id.label("child_id"))
+             .select_from(child_keys)
              .join(GuardianLink, GuardianLink.child_id == child_keys.c.child_id)
              .where(matches).distinct())
     if agreed_only:
-        query = query.where(GuardianLink.user_id.in_(consents.agreeing_guardians(consents.CITY_INFORMATION)))
-    children_of: dict[int, set[int]] = defaultdict(set)
-    for guardian_id, child_id in db.session.execute(query):
-        children_of[guardian_id].add(child_id)
-    return len({frozenset(children) for children in children_of.values()})
+        query = query.where(_link_reached(True))
+    return query
+
+
+def count_households(targets: Iterable[PostTarget | Key], city_id: int | None = None,
+                     agreed_only: bool = False) -> int:
+    """How many families (``school.households``) these audiences reach, in one query.
+    ``agreed_only``: only guardians who agreed to receive optional city information."""
+    return reach_by_channel(targets, city_id, agreed_only).families
 
 
 @dataclass(frozen=True)
 class ChannelReach:
-    """How a post reaches its households: ``families`` in all; those where a guardian can log
-    in and so gets an email (``email``) or also has a phone with notifications on (``push``);
-    ``nothing``: no guardian has an active account yet, a paper copy is needed."""
+    """How a post reaches its families (``school.households``): ``families`` in all; those
+    where a guardian can log in and so gets an email (``email``) or also has a phone with
+    notifications on (``push``); ``nothing``: no guardian has an active account yet, a paper
+    copy is needed."""
 
     families: int = 0
     email: int = 0
@@ -171,32 +189,25 @@ def reach_by_channel(targets: Iterable[PostTarget | Key], city_id: int | None = 
     targets = list(targets)
     if not targets:
         return ChannelReach()
-    child_keys, matches = _targets_matching(targets, city_id)
+    links = _target_links(targets, city_id, agreed_only)
+    family = households.family_of_children(links)
+    link = links.subquery("reached_link")
     active = and_(User.password_hash.is_not(None), User.is_enabled.is_(True), User.email.is_not(None))
     has_push = select(PushSubscription.id).where(PushSubscription.user_id == User.id).exists()
-    query = (select(GuardianLink.user_id, child_keys.c.child_id, active, has_push)
-             .join(GuardianLink, GuardianLink.child_id == child_keys.c.child_id)
-             .join(User, User.id == GuardianLink.user_id)
-             .where(matches).distinct())
-    if agreed_only:
-        query = query.where(GuardianLink.user_id.in_(consents.agreeing_guardians(consents.CITY_INFORMATION)))
-    children_of: dict[int, set[int]] = defaultdict(set)
-    channels: dict[int, tuple[bool, bool]] = {}
-    for guardian_id, child_id, is_active, pushes in db.session.execute(query):
-        children_of[guardian_id].add(child_id)
-        channels[guardian_id] = (bool(is_active), bool(is_active and pushes))
-    households: dict[frozenset[int], list[bool]] = {}
-    for guardian_id, children in children_of.items():
-        told = households.setdefault(frozenset(children), [False, False])
-        is_active, pushes = channels[guardian_id]
-        told[0] = told[0] or is_active
-        told[1] = told[1] or pushes
-    return ChannelReach(
-        families=len(households),
-        email=sum(1 for email, _ in households.values() if email),
-        push=sum(1 for _, push in households.values() if push),
-        nothing=sum(1 for email, _ in households.values() if not email),
+    per_family = (
+        select(family.c.family_id,
+               func.max(case((active, 1), else_=0)).label("email"),
+               func.max(case((and_(active, has_push), 1), else_=0)).label("push"))
+        .join(link, link.c.child_id == family.c.child_id)
+        .join(User, User.id == link.c.guardian_id)
+        .group_by(family.c.family_id)
+        .subquery("per_family")
     )
+    families, email, pushed = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(per_family.c.email), 0),
+               func.coalesce(func.sum(per_family.c.push), 0))
+    ).one()
+    return ChannelReach(families=families, email=email, push=pushed, nothing=families - email)
 
 
 def _ids_of(posts: Sequence[Post], kind: str) -> list[int]:

@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, case, exists, false, func, literal, not_, or_, select, update
+from sqlalchemy import ColumnElement, and_, case, distinct, exists, false, func, literal_column, not_, or_, select, update
 from sqlalchemy.orm import aliased
 
 from ent_lite.accounts.models import User
@@ -19,7 +19,8 @@ from ent_lite.notifications import events
 from ent_lite.posts.models import Post, PostRead, PostSignature
 from ent_lite.posts.signatures import is_late, relation_label, signature_rows
 from ent_lite.consents import services as consents
-from ent_lite.posts.stats import reached_child_ids
+from ent_lite.posts.stats import read_stats, reached_child_ids
+from ent_lite.school import households
 from ent_lite.school.models import Child, Enrolment, Group, GroupKind, GuardianLink
 
 TRACKING_PER_PAGE = 100
@@ -65,19 +66,25 @@ def _signed(post: Post, child_id) -> ColumnElement[bool]:
 
 @dataclass
 class TrackingCounts:
+    """Families first (``school.households``), children second; signatures count children."""
+
+    families: int
+    families_read: int
     children: int
     read: int
     signed: int
 
 
 def tracking_counts(post: Post) -> TrackingCounts:
-    """How many children the post reaches, how many families read it, signed it (one query)."""
-    reached = reached_child_ids(post.id).subquery("reached")
-    signed = func.count(case((_signed(post, reached.c.child_id), 1))) if post.requires_ack else literal(0)
-    children, read, signed_count = db.session.execute(
-        select(func.count(), func.count(case((_read(post, reached.c.child_id), 1))), signed).select_from(reached)
-    ).one()
-    return TrackingCounts(children, read, signed_count)
+    """Who read the post, in families and in children, and for how many children it is signed
+    (two queries, whatever the audience)."""
+    stats = read_stats(post)
+    signed = 0
+    if post.requires_ack:
+        reached = reached_child_ids(post.id).subquery("reached")
+        signed = db.session.scalar(
+            select(func.count(case((_signed(post, reached.c.child_id), 1)))).select_from(reached)) or 0
+    return TrackingCounts(stats.families, stats.families_read, stats.children, stats.children_read, signed)
 
 
 @dataclass
@@ -185,16 +192,14 @@ def reminder_recipients(post: Post):
 
 
 def reminder_families(post: Post) -> int:
-    """How many families a reminder reaches now (one query): a family is the children still
-    to sign for that one guardian has, so two parents of the same child are one family."""
+    """How many families (``school.households``) a reminder reaches now, in one query: the
+    families formed by the links of the guardians still to sign who can be told."""
     pending = _pending_links(post).subquery()
-    rows = db.session.execute(
-        select(pending.c.user_id, pending.c.child_id).join(User, User.id == pending.c.user_id).where(_can_log_in())
-    ).all()
-    children_of: dict[int, set[int]] = defaultdict(set)
-    for guardian_id, child_id in rows:
-        children_of[guardian_id].add(child_id)
-    return len({frozenset(children) for children in children_of.values()})
+    links = (select(literal_column("0").label("scope"), pending.c.user_id.label("guardian_id"),
+                    pending.c.child_id.label("child_id"))
+             .join(User, User.id == pending.c.user_id).where(_can_log_in()))
+    family = households.family_of_children(links)
+    return db.session.scalar(select(func.count(distinct(family.c.family_id)))) or 0
 
 
 def request_reminder(post: Post, actor, now: datetime) -> int:

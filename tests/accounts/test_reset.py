@@ -139,7 +139,7 @@ def test_the_email_is_in_the_users_language(client, world, mailbox):
     world.parent_b.locale = None
     reset_link(client, mailbox, world.parent_a)
     reset_link(client, mailbox, world.parent_b)
-    assert "Choose a new ent_lite password" == mailbox.to(world.parent_a.email)[0]["Subject"]
+    assert "Choose a new Ville school portal password" == mailbox.to(world.parent_a.email)[0]["Subject"]
     from ent_lite.accounts.emails import user_language
 
     assert user_language(world.parent_b) == "fr"

@@ -261,7 +261,7 @@ def test_enrolment_tells_the_owner_by_email(client, world, db, mailbox):
     assert not mailbox
     give_code(client, pyotp.TOTP(secret).now(), SETUP_PAGE)
     (message,) = mailbox.to(world.admin.email)
-    assert message["Subject"] == "A second factor was set up on your ent_lite account"
+    assert message["Subject"] == "A second factor was set up on your Ville school portal account"
     body = message.get_body(("plain",)).get_content()
     assert "If it was not you" in body and "http://localhost/password/forgot" in body
     assert secret not in body and grouped(secret) not in body
@@ -381,7 +381,7 @@ def test_using_a_recovery_code_tells_the_owner_by_email(client, other_client, wo
     assert not mailbox
     assert give_code(other_client, codes[0], RECOVERY_PAGE).status_code == 302
     (message,) = mailbox.to(world.admin.email)
-    assert message["Subject"] == "A recovery code was used on your ent_lite account"
+    assert message["Subject"] == "A recovery code was used on your Ville school portal account"
     body = message.get_body(("plain",)).get_content()
     assert "If it was not you" in body and "http://localhost/password/forgot" in body
     assert codes[0] not in body

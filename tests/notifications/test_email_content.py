@@ -44,7 +44,7 @@ def test_a_digest_merges_school_city_and_messages_into_one_mail(world):
         assert "Nouveau message — École Jules Ferry" in part
         assert "http://localhost/news/" + school_post.public_id in part
         assert "http://localhost/notifications\n" in part or "http://localhost/notifications<" in part or '"http://localhost/notifications"' in part
-    assert mail["Subject"] == "3 nouveautés vous attendent sur ent_lite"
+    assert mail["Subject"] == "3 nouveautés vous attendent sur ENT de Ville"
     assert mail["To"] == world.parent_a.email
 
 
@@ -72,7 +72,7 @@ def test_an_urgent_post_sent_at_once_says_so_in_the_subject_in_english(world):
     mail = h.received(content.email_message(build(delivery), h.NOW))
 
     assert mail["Subject"] == "Urgent message — École Jules Ferry"
-    assert "Log in to ent_lite to read it" in text_and_html(mail)[0]
+    assert "Log in to Ville school portal to read it" in text_and_html(mail)[0]
 
 
 def test_what_was_seen_in_the_app_is_left_out_of_the_digest(world):

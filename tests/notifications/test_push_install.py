@@ -25,7 +25,7 @@ def test_the_manifest_makes_the_app_installable_in_the_visitors_language(client)
     assert response.mimetype == "application/manifest+json"
     assert response.headers["Cache-Control"] == "no-cache"
     manifest = response.json
-    assert manifest["name"] == "ent_lite\u00a0: l’école et les familles"
+    assert manifest["name"] == "ENT de Ville\u00a0: l’école et les familles"
     assert (manifest["start_url"], manifest["scope"], manifest["display"]) == ("/", "/", "standalone")
     assert manifest["theme_color"] == "#0b4f9c"
     assert "--accent:#0b4f9c" in client.get("/static/css/app.css").get_data(as_text=True)
@@ -36,7 +36,7 @@ def test_the_manifest_makes_the_app_installable_in_the_visitors_language(client)
         assert "%dx%d" % Image.open(io.BytesIO(image.data)).size == icon["sizes"]
     assert {icon["sizes"] for icon in manifest["icons"]} == {"192x192", "512x512"}
     english = client.get("/manifest.webmanifest", headers={"Accept-Language": "en"}).json
-    assert english["name"] == "ent_lite: school and family" and english["lang"] == "en"
+    assert english["name"] == "Ville school portal: school and family" and english["lang"] == "en"
 
 
 def test_every_page_links_the_manifest(client):

@@ -87,7 +87,7 @@ def test_a_push_arrives_encrypted_for_the_phone_and_says_only_a_generic_line(cli
         expected_line = item_line(item)
     post_id = db.session.get(NotificationEvent, item.event_id).post_id
     post = db.session.get(Post, post_id)
-    assert payload == {"title": expected_line, "body": "Touchez pour ouvrir ent_lite.",
+    assert payload == {"title": expected_line, "body": "Touchez pour ouvrir ENT de Ville.",
                        "url": f"/news/{post.public_id}"}
     text = json.dumps(payload, ensure_ascii=False)
     for secret in (TITLE, "Rodin", "Bonjour", world.child_a.first_name, world.teacher_a.last_name):
@@ -121,7 +121,7 @@ def test_several_items_are_counted_not_described_in_the_persons_language(client,
         run_sender(push_delivery(world, world.parent_a, posts=3))
         [request] = service.requests
     assert json.loads(browser.decrypt(request.body)) == {
-        "title": "3 new items are waiting for you", "body": "Tap to open ent_lite.", "url": "/"}
+        "title": "3 new items are waiting for you", "body": "Tap to open Ville school portal.", "url": "/"}
 
 
 def test_every_phone_of_the_person_gets_it_and_an_expired_one_is_forgotten(client, world, login_as, local_push):

@@ -39,7 +39,7 @@ CLASS_A = ChannelReach(families=3, email=2, push=1, nothing=1)
 
 def test_families_are_households_told_per_channel(families):
     world = families
-    assert services.count_recipient_families([keys.group_key(world.class_a.id)]) == 4  # children
+    assert services.count_reached_children([keys.group_key(world.class_a.id)]) == 4  # children
     assert reach_by_channel([keys.group_key(world.class_a.id)]) == CLASS_A
     # The whole city: Léo joins his sisters' family (parent_b's three children are one), Inès's
     # family is one more; never the other city's.

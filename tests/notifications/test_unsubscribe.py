@@ -54,7 +54,7 @@ def test_the_page_button_unsubscribes_and_says_so_with_the_preferences_link(engl
     response = english.post(path_of(world.parent_b), data=ONE_CLICK, csrf=False)
 
     page = response.get_data(as_text=True)
-    assert "Done: ent_lite will no longer email you" in page and "cannot be turned off" in page
+    assert "Done: Ville school portal will no longer email you" in page and "cannot be turned off" in page
     assert 'href="/notifications"' in page
     assert email_modes(world.parent_b)[:3] == (Mode.OFF,) * 3
     assert email_modes(world.parent_a)[:3] == (Mode.DAILY,) * 3  # nobody else

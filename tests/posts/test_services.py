@@ -74,10 +74,10 @@ def test_record_read_tolerates_a_receipt_written_concurrently(world, class_post)
 
 
 def test_read_stats_count_families_not_guardians(world, class_post):
-    assert services.read_stats(class_post) == (0, 1)
+    assert services.read_stats(class_post)[:2] == (0, 1)
     services.record_read(world.parent_a, class_post, utcnow())
     services.record_read(world.parent_a2, class_post, utcnow())  # same child: same family
-    assert services.read_stats(class_post) == (1, 1)
+    assert services.read_stats(class_post)[:2] == (1, 1)
 
 
 def test_read_stats_for_a_whole_school_post(world, make_post):
@@ -86,37 +86,39 @@ def test_read_stats_for_a_whole_school_post(world, make_post):
     left = factories.make_child(world.city, world.class_b, "Tom", guardians=[world.other_parent])
     left.left_dt = utcnow()
     post = make_post(world.director, [keys.establishment_key(world.school.id)])
-    # child_a, child_b and sibling: a family per child; no guardian or left: not counted.
-    assert services.read_stats(post) == (0, 3)
+    # child_a's family, and child_b with their sibling; no guardian or left: not counted.
+    assert services.read_stats(post) == services.ReadStats(families_read=0, families=2, children_read=0, children=3)
     services.record_read(world.parent_b, post, utcnow())
-    assert services.read_stats(post) == (2, 3)  # parent_b read for both of their children
+    # parent_b read: one family, two children
+    assert services.read_stats(post) == services.ReadStats(families_read=1, families=2, children_read=2, children=3)
 
 
 def test_read_stats_many_is_one_query_for_several_posts(world, make_post, class_post, class_b_post):
     school = make_post(world.director, [keys.establishment_key(world.school.id)])
     services.record_read(world.parent_b, school, utcnow())
     stats = services.read_stats_many([class_post.id, class_b_post.id, school.id])
-    assert stats == {class_post.id: (0, 1), class_b_post.id: (0, 1), school.id: (1, 2)}
+    assert {post_id: figures[:2] for post_id, figures in stats.items()} == {
+        class_post.id: (0, 1), class_b_post.id: (0, 1), school.id: (1, 2)}
 
 
-def test_count_recipient_families_for_each_kind_of_audience(world):
+def test_count_reached_children_for_each_kind_of_audience(world):
     add_periscolaire(world)
     world.child_b.level = "CP"
     db.session.flush()
-    assert services.count_recipient_families([keys.group_key(world.class_a.id)], city_id=world.city.id) == 1
-    assert services.count_recipient_families([keys.establishment_key(world.school.id)], city_id=world.city.id) == 2
-    assert services.count_recipient_families([keys.district_key("Nord")], city_id=world.city.id) == 2
+    assert services.count_reached_children([keys.group_key(world.class_a.id)], city_id=world.city.id) == 1
+    assert services.count_reached_children([keys.establishment_key(world.school.id)], city_id=world.city.id) == 2
+    assert services.count_reached_children([keys.district_key("Nord")], city_id=world.city.id) == 2
     # A periscolaire site's district does not pull its children into that district.
-    assert services.count_recipient_families([keys.district_key("Est")], city_id=world.city.id) == 0
-    assert services.count_recipient_families([keys.level_key("CP")], city_id=world.city.id) == 2
-    assert services.count_recipient_families([keys.ALL_KEY], city_id=world.city.id) == 3
-    assert services.count_recipient_families([keys.group_key(world.class_a.id), keys.ALL_KEY],
+    assert services.count_reached_children([keys.district_key("Est")], city_id=world.city.id) == 0
+    assert services.count_reached_children([keys.level_key("CP")], city_id=world.city.id) == 2
+    assert services.count_reached_children([keys.ALL_KEY], city_id=world.city.id) == 3
+    assert services.count_reached_children([keys.group_key(world.class_a.id), keys.ALL_KEY],
                                              city_id=world.city.id) == 3
     # The other city's CP pupil of a "Nord" district counts only for a post sent from there.
-    assert services.count_recipient_families([keys.district_key("Nord")], city_id=world.far.city.id) == 1
+    assert services.count_reached_children([keys.district_key("Nord")], city_id=world.far.city.id) == 1
     with pytest.raises(ValueError):
-        services.count_recipient_families([keys.ALL_KEY])  # a city-wide audience needs its city
-    assert services.count_recipient_families([]) == 0
+        services.count_reached_children([keys.ALL_KEY])  # a city-wide audience needs its city
+    assert services.count_reached_children([]) == 0
 
 
 def test_reader_keys_and_sql_child_keys_agree(world):

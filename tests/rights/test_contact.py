@@ -38,7 +38,7 @@ def test_guardian_corrects_email_and_phone(world, login_as, english, mailbox):
     assert "example.org" not in entry.details and "06" not in entry.details
     # The old address is told; the new one gets only its confirmation link.
     (notice,) = mailbox.to(old)
-    assert "Another email address was given for your ent_lite account" in notice.get_content()
+    assert "Another email address was given for your Ville school portal account" in notice.get_content()
     (link,) = mailbox.to("fatou.new@example.org")
     assert "/account/email/confirm/" in link.get_content()
     # The form shows the address waiting, so that saving the phone again does not withdraw it.

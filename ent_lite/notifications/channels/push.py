@@ -21,6 +21,7 @@ from pywebpush import WebPushException, webpush
 from sqlalchemy import select
 
 from ent_lite.conversations.models import Message, Thread
+from ent_lite.core.branding import product_name
 from ent_lite.core.i18n import DEFAULT_LANGUAGE
 from ent_lite.extensions import db
 from ent_lite.notifications import subscriptions
@@ -64,10 +65,10 @@ def item_path(item: Notification) -> str:
 def payload(items: list[Notification]) -> dict:
     """What the phone shows, in the current locale: a generic line and a link, no content."""
     if len(items) == 1:
-        return {"title": item_line(items[0]), "body": _("Tap to open ent_lite."), "url": item_path(items[0])}
+        return {"title": item_line(items[0]), "body": _("Tap to open %(product)s.", product=product_name()), "url": item_path(items[0])}
     return {"title": ngettext("%(num)d new item is waiting for you", "%(num)d new items are waiting for you",
                               len(items)),
-            "body": _("Tap to open ent_lite."), "url": _path("core.home")}
+            "body": _("Tap to open %(product)s.", product=product_name()), "url": _path("core.home")}
 
 
 def _vapid_subject() -> str:
