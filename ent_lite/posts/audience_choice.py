@@ -27,7 +27,7 @@ DIRECT_ORDER = (audience_keys.ALL, audience_keys.ESTABLISHMENT, audience_keys.DI
 # Narrowest first: several targets of a kind are "chosen ..." with their list to tick.
 PICK_ORDER = (audience_keys.GROUP, audience_keys.ESTABLISHMENT, audience_keys.DISTRICT, audience_keys.LEVEL)
 PICK_LABELS = {
-    audience_keys.GROUP: _l("Chosen classes or groups"),
+    audience_keys.GROUP: _l("Chosen classes"),
     audience_keys.ESTABLISHMENT: _l("Chosen schools"),
     audience_keys.DISTRICT: _l("Chosen districts"),
     audience_keys.LEVEL: _l("Chosen levels, in the whole city"),
