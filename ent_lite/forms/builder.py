@@ -1,8 +1,9 @@
 """The poll / authorisation builder shown inside the compose page.
 
 A plain ``wtforms.Form`` (the compose FlaskForm carries the CSRF token) meant to be nested as
-``poll = FormField(FormBuilderForm)``. It works without JavaScript: a fixed number of question
-slots is always shown and the empty ones are ignored.
+``poll = FormField(FormBuilderForm)``. It works without JavaScript: one empty question slot is
+shown, and the "Add a question" button (a submit, ADD_QUESTION) sends the form back with one
+more, keeping what was typed; empty slots are ignored.
 """
 from __future__ import annotations
 
@@ -19,7 +20,11 @@ from ent_lite.core.localtime import NearToday, local_to_utc
 from ent_lite.forms.models import AnsweredPer, FormKind, QuestionKind
 
 NONE = "none"
-QUESTION_SLOTS = 4
+# One empty slot to start with; more are added one at a time, up to MAX_QUESTIONS.
+QUESTION_SLOTS = 1
+MAX_QUESTIONS = 20
+# The name of the submit button that asks for one more slot.
+ADD_QUESTION = "add_question"
 MAX_LABEL_LENGTH = 300
 MAX_CHOICES = 20
 MAX_CHOICE_LENGTH = 200
@@ -139,7 +144,7 @@ class FormBuilderForm(Form):
         _l("Answer by (time)"), validators=[Optional()], format=["%H:%M", "%H:%M:%S"],
         invalid_value_message=_l("Enter the time as hours and minutes, for example 18:00."),
     )
-    questions = FieldList(FormField(QuestionSlotForm), min_entries=QUESTION_SLOTS, max_entries=QUESTION_SLOTS)
+    questions = FieldList(FormField(QuestionSlotForm), min_entries=QUESTION_SLOTS, max_entries=MAX_QUESTIONS)
 
     # Tests may pin the clock; the deadline must lie after it.
     now: datetime | None = None
@@ -191,6 +196,22 @@ class FormBuilderForm(Form):
             self.deadline_date.errors = [_("The deadline must come before the post is hidden from families.")]
             return False
         return True
+
+    def add_slot(self) -> bool:
+        """One more empty question slot (the "Add a question" button); False at the maximum."""
+        if len(self.questions) >= MAX_QUESTIONS:
+            return False
+        self.questions.append_entry()
+        return True
+
+    @property
+    def may_add_slot(self) -> bool:
+        return len(self.questions) < MAX_QUESTIONS
+
+    @property
+    def is_open(self) -> bool:
+        """Whether its part of the page starts open: a kind chosen, or something to correct."""
+        return self.chosen_kind != NONE or bool(self.errors) or len(self.questions) > QUESTION_SLOTS
 
     def filled_slots(self) -> list[QuestionSlotForm]:
         return [entry.form for entry in self.questions if not entry.form.is_empty]

@@ -13,6 +13,7 @@ from wtforms import (
     DateField,
     FormField,
     HiddenField,
+    RadioField,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -26,7 +27,7 @@ from ent_lite.core.db_types import utcnow
 from ent_lite.core.localtime import NearToday, end_of_day_utc, local_to_utc, to_local
 from ent_lite.files.forms import FilesField
 from ent_lite.forms.builder import FormBuilderForm
-from ent_lite.posts import photo_tags
+from ent_lite.posts import audience_choice, photo_tags
 from ent_lite.posts.body import MAX_BODY_LENGTH, MAX_TITLE_LENGTH
 from ent_lite.posts.services import PostOptions, Taggable
 from ent_lite.posts.signatures import names_list
@@ -54,6 +55,7 @@ class PostForm(FlaskForm):
     )
     body = TextAreaField(
         _l("Message"),
+        render_kw={"rows": 5},
         validators=[
             DataRequired(message=_l("Write the message.")),
             Length(max=MAX_BODY_LENGTH, message=_l("The message can have at most %(max)d characters.")),
@@ -68,6 +70,9 @@ class PostForm(FlaskForm):
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
     )
+    # For authors with many audiences: "the whole school / chosen classes" first, the list to
+    # tick under it (ent_lite.posts.audience_choice); resolved into ``targets`` by ``offer``.
+    scope = RadioField(_l("Audience"), choices=[], validate_choice=False)
     publish_date = DateField(_l("Publish on"), validators=[Optional(), NearToday()], format=DATE_FORMATS,
                              invalid_value_message=BAD_DATE)
     publish_time = TimeField(_l("At"), default=DEFAULT_PUBLISH_TIME, invalid_value_message=BAD_TIME)
@@ -101,6 +106,9 @@ class PostForm(FlaskForm):
     start_dt: datetime | None = None  # a published post's fixed publication time
     fixed_keys: list | None = None  # a published post's audience, which no longer changes
     taggable: dict[str, Taggable] = {}
+    audience_choices: list = []
+    # Files kept from an earlier submit of this form (ent_lite.files.drafts), shown as thumbnails.
+    draft_files: list = []
     # Editing: tags already checked for the post's audience (their photos are hidden if a
     # consent was withdrawn since); checked again when the audience changes.
     already_tagged: frozenset[int] = frozenset()
@@ -119,6 +127,13 @@ class PostForm(FlaskForm):
     def offer(self, targets: list[PostTarget]) -> None:
         self.allowed = {t.token: t for t in targets}
         self.targets.choices = [(t.token, t.label) for t in targets]
+        self.audience_choices = audience_choice.short_choices(targets)
+        if not self.audience_choices:
+            del self.scope
+            return
+        self.scope.choices = [(c.value, c.label) for c in self.audience_choices]
+        self.targets.data = audience_choice.resolve(self.audience_choices, self.scope.data, self.targets.data or [])
+        self.scope.data = audience_choice.scope_of(self.audience_choices, self.targets.data) or self.scope.data
 
     def chosen_targets(self) -> list[PostTarget]:
         return [self.allowed[token] for token in dict.fromkeys(self.targets.data or [])]

@@ -125,3 +125,25 @@ def posts_with_withheld_photos(post_ids: Iterable[int], now: datetime | None = N
         keys_by_post[post_id].append((kind, value))
     items = [(post_id, keys_by_post[post_id], child) for post_id, children in tags.items() for child in children]
     return {post_id for post_id, _, _ in _lacking(items, now)}
+
+
+BREADTHS = (CLASS, SCHOOL, CITY)
+
+
+def agreed_breadths(children: Iterable[Child], now: datetime | None = None) -> dict[int, frozenset[str]]:
+    """{child id: the audiences (class, school, city) their guardians agreed to show photos to},
+    for the tagging list to say, before the author tries, whose photo may be published where.
+    One call of the consents service for all children and breadths (a fixed number of queries)."""
+    children = list(dict.fromkeys(children))
+    missing = set(consents.lacking(((child, breadth) for child in children for breadth in BREADTHS),
+                                   consents.PHOTO_PUBLICATION, now))
+    return {child.id: frozenset(b for b in BREADTHS if (child, b) not in missing) for child in children}
+
+
+def needed_breadths(post_keys: Iterable[Key], children: Iterable[Child]) -> dict[int, str]:
+    """{child id: the audience their consent must cover for a post with these keys}."""
+    post_keys = list(post_keys)
+    children = list(children)
+    groups = _groups_of(child.id for child in children)
+    establishments = _establishments_of(post_keys)
+    return {child.id: required_audience(post_keys, groups.get(child.id, set()), establishments) for child in children}

@@ -25,11 +25,12 @@ from ent_lite.files.services import (
     attachments_by_owner,
     delete_attachment,
     prepare_uploads,
-    store_processed,
 )
+from ent_lite.files import drafts as file_drafts
+from ent_lite.forms.builder import ADD_QUESTION
 from ent_lite.forms.services import attach_form, form_panel
 from ent_lite.notifications.views_counts import request_counts
-from ent_lite.posts import home, photo_tags, services, signatures
+from ent_lite.posts import drafting, home, photo_tags, services, signatures
 from ent_lite.posts.forms import PostForm, prefill
 from ent_lite.posts.models import Post
 
@@ -208,7 +209,29 @@ def _prepared_files(form: PostForm):
 
 
 def _render_form(form: PostForm, post: Post | None = None, **context):
-    return render_template("posts/compose.html", form=form, post=post, **context), getattr(form, "upload_status", 200)
+    return render_template("posts/compose.html", form=form, post=post, errors=drafting.error_items(form),
+                           photo_consents=drafting.photo_consents(form, utcnow()), **context), \
+        getattr(form, "upload_status", 200)
+
+
+def _keep_files(form: PostForm, processed, now) -> list:
+    """The form's files kept for its next submit (ent_lite.files.drafts)."""
+    return drafting.keep_files(form, current_user, request.form.getlist(file_drafts.DRAFT_FIELD),
+                               request.form.getlist(file_drafts.REMOVE_FIELD), processed, now)
+
+
+def _send_back(form: PostForm, post: Post | None = None, refused: bool = False, **context):
+    """A submit that publishes nothing (preview, "add a question", an error): the files it
+    brought are kept as drafts, so the author does not choose them again (none when
+    ``refused``: the upload was refused and the field says why)."""
+    now = utcnow()
+    _keep_files(form, None if refused else _prepared_files(form), now)
+    db.session.commit()
+    if "poll" in form and ADD_QUESTION in request.form:
+        form.poll.form.add_slot()
+    if "preview" in request.form and "targets" in form:
+        context.update(optional_info=form.is_optional_info, **_preview(form))
+    return _render_form(form, post, **context)
 
 
 @bp.route("/news/new", methods=["GET", "POST"])
@@ -228,33 +251,34 @@ def compose():
         if len(targets) == 1:
             # The narrowest audience by default (PRIVACY.md 19): only when there is no choice.
             form.targets.data = [targets[0].token]
-    elif (already := services.submitted_post(current_user, form.submission_token())) is not None:
+        return _render_form(form, has_targets=True)
+    if (already := services.submitted_post(current_user, form.submission_token())) is not None:
         # A second submit of a form already published (double tap, back button).
         return _already_published(already)
-    if request.method == "POST" and "preview" in request.form:
-        return _render_form(form, has_targets=True, optional_info=form.is_optional_info, **_preview(form))
     now = utcnow()
-    if request.method == "POST" and form.check(now):
-        files = _prepared_files(form)
-        if files is not None:
-            chosen = form.chosen_targets()
-            try:
-                post = services.create_post(current_user, form.title.data, form.body.data, chosen, now,
-                                            form.options(), submission_token=form.submission_token())
-                photo_tags.set_tags(post, form.tagged())
-                store_processed(files, current_user, now, post_id=post.id)
-                attach_form(post, form.poll.data, now)
-                db.session.commit()
-            except IntegrityError:
-                db.session.rollback()  # the files stored for this submit go with it
-                already = services.submitted_post(current_user, form.submission_token())
-                if already is None:
-                    raise
-                # The same form was published by a submit that ran alongside this one.
-                return _already_published(already)
-            _flash_published(post, _families_reached(chosen, post.is_optional_info), now)
-            return redirect(url_for("posts.detail", public_id=post.public_id))
-    return _render_form(form, has_targets=True)
+    if "preview" in request.form or ADD_QUESTION in request.form or not form.check(now):
+        return _send_back(form, has_targets=True)
+    files = _prepared_files(form)
+    if files is None:
+        return _send_back(form, refused=True, has_targets=True)
+    chosen = form.chosen_targets()
+    try:
+        kept = _keep_files(form, files, now)
+        post = services.create_post(current_user, form.title.data, form.body.data, chosen, now,
+                                    form.options(), submission_token=form.submission_token())
+        photo_tags.set_tags(post, form.tagged())
+        file_drafts.attach_drafts(kept, post_id=post.id)
+        attach_form(post, form.poll.data, now)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()  # the files stored for this submit go with it
+        already = services.submitted_post(current_user, form.submission_token())
+        if already is None:
+            raise
+        # The same form was published by a submit that ran alongside this one.
+        return _already_published(already)
+    _flash_published(post, _families_reached(chosen, post.is_optional_info), now)
+    return redirect(url_for("posts.detail", public_id=post.public_id))
 
 
 def _already_published(post: Post):
@@ -311,31 +335,32 @@ def edit(public_id: str):
     if published or not rules.may_send_optional_info(current_user):
         del form.optional_info  # fixed once families have it, like the audience
     if published:
-        del form.targets, form.publish_date, form.publish_time
+        del form.targets, form.scope, form.publish_date, form.publish_time
         form.start_dt = post.published_dt
         form.fixed_keys = [(a.kind, a.value) for a in post.audience]
     else:
         form.offer(targets)
     attachments = _attachments_of(post)
     context = {"has_targets": True, "attachments": attachments, "audience": services.audience_names([post])[post.id]}
-    if request.method == "POST" and "preview" in request.form and not published:
-        return _render_form(form, post, optional_info=form.is_optional_info, **_preview(form), **context)
-    if request.method == "POST" and form.check(now):
-        files = _prepared_files(form)
-        if files is not None:
-            removed = set(request.form.getlist("remove_file"))
-            for attachment in attachments:
-                if attachment.public_id in removed:
-                    delete_attachment(attachment)
-            services.update_post(post, form.title.data, form.body.data, form.options(), now,
-                                 targets=None if published else form.chosen_targets())
-            # Tags of children the author no longer sees (another class now) stay on the post.
-            photo_tags.set_tags(post, form.tagged() + [c for c in tagged if c.id not in offered])
-            store_processed(files, current_user, now, post_id=post.id)
-            db.session.commit()
-            flash(_("Your changes are saved."), "success")
-            return redirect(url_for("posts.detail", public_id=post.public_id))
-    return _render_form(form, post, **context)
+    if request.method == "GET":
+        return _render_form(form, post, **context)
+    if "preview" in request.form or not form.check(now):
+        return _send_back(form, post, **context)
+    files = _prepared_files(form)
+    if files is None:
+        return _send_back(form, post, refused=True, **context)
+    removed = set(request.form.getlist("remove_file"))
+    for attachment in attachments:
+        if attachment.public_id in removed:
+            delete_attachment(attachment)
+    services.update_post(post, form.title.data, form.body.data, form.options(), now,
+                         targets=None if published else form.chosen_targets())
+    # Tags of children the author no longer sees (another class now) stay on the post.
+    photo_tags.set_tags(post, form.tagged() + [c for c in tagged if c.id not in offered])
+    file_drafts.attach_drafts(_keep_files(form, files, now), post_id=post.id)
+    db.session.commit()
+    flash(_("Your changes are saved."), "success")
+    return redirect(url_for("posts.detail", public_id=post.public_id))
 
 
 @bp.route("/news/<public_id>/delete", methods=["GET", "POST"])

@@ -25,6 +25,7 @@ from ent_lite.consents.models import PURGE_OPTION, ConsentRecord
 from ent_lite.conversations.models import Thread, ThreadRead
 from ent_lite.dpo.models import RequestStatus, RightsRequest
 from ent_lite.extensions import db
+from ent_lite.files import drafts
 from ent_lite.files.models import Attachment
 from ent_lite.forms.models import Answer, PostForm, Question, Response
 from ent_lite.notifications import retention as notifications
@@ -198,6 +199,7 @@ def due_queries(key: str, cutoff: datetime) -> list:
         "consent_records": [select(ConsentRecord.id).where(_consent_ended(cutoff))],
         # Never what is still to send (ent_lite.notifications.retention).
         "notifications": notifications.due_queries(cutoff),
+        "draft_files": [drafts.due_drafts(cutoff)],
         # Open requests are never due: they wait for an answer.
         "rights_requests": [select(RightsRequest.id).where(RightsRequest.status.in_(RequestStatus.CLOSED),
                                                            RightsRequest.handled_dt < cutoff)],
@@ -214,7 +216,7 @@ def _query_table(query) -> Table:
 # may leave a tombstone holding consent records, deleted once those are.
 PURGE_ORDER = ("class_content", "conversations", "form_answers", "health_answers", "read_receipts",
                "notifications", "pupil_records", "accounts", "consent_records", "rights_requests",
-               "security_tokens", "audit_log")
+               "security_tokens", "draft_files", "audit_log")
 
 
 # Families and children go through the erasure service (one path for deletion: each feature

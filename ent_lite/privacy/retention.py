@@ -64,6 +64,10 @@ CATEGORIES: dict[str, Category] = {c.key: c for c in (
     # to watch refused addresses; 7 days at least, so a weekly digest is never older than its
     # record; 90 days at most, since it only repeats what the app itself shows.
     Category("notifications", EVENT, 30, 7, 90),
+    # Photos and documents chosen for a post its author has not published yet, kept so that a
+    # form sent back for correction need not be filled again (ent_lite.files.drafts). Counted
+    # from the upload; one day is enough to finish a post, a week at most.
+    Category("draft_files", EVENT, 1, 1, 7),
 )}
 
 
@@ -354,4 +358,5 @@ def deletion_date(obj) -> datetime | None:
             return deletion_date(db.session.get(Post, obj.post_id))
         if obj.message_id is not None:
             return deletion_date(db.session.get(Message, obj.message_id))
+        return deletion_dt("draft_files", obj.created_dt)  # a draft never published
     return None

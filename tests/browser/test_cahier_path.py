@@ -67,9 +67,12 @@ def test_a_teacher_asks_for_a_signature_and_an_authorisation_and_collects_the_an
     phone.fill("input[name=title]", TITLE)
     phone.fill("textarea[name=body]", "Nous partons à 9 h. Prévoir des **bottes** et un vêtement de pluie.")
     phone.locator("input[name=targets]").first.check()
+    phone.locator("#part-signature > summary").click()  # optional parts open on demand
     phone.get_by_label("Ask families to sign").check()
     phone.fill("input[name=ack_due_date]", (today + timedelta(days=5)).isoformat())
+    phone.locator("#part-photos > summary").click()
     phone.set_input_files("input[name=files]", str(photo_path))
+    phone.locator("#part-poll > summary").click()
     phone.locator("input[name='poll-kind'][value='authorisation']").check()
     phone.fill("input[name='poll-deadline_date']", (today + timedelta(days=4)).isoformat())
     phone.fill("input[name='poll-questions-0-text']", LUNCH)

@@ -79,9 +79,9 @@ def test_a_choice_question_needs_two_choices(request_ctx):
 
 def test_choices_on_a_number_question_are_refused_not_dropped(request_ctx):
     form = builder(kind="poll", deadline_date=in_days(3), **{
-        "questions-1-text": "How many?", "questions-1-kind": "number", "questions-1-choices": "1\n2",
+        "questions-0-text": "How many?", "questions-0-kind": "number", "questions-0-choices": "1\n2",
     })
-    assert form.questions[1].form.choices.errors == [
+    assert form.questions[0].form.choices.errors == [
         "Only the two choice types take choices: clear them or change the type of answer."]
 
 
@@ -120,7 +120,9 @@ def test_nested_in_the_compose_form(app, db):
         assert form.validate(), form.errors
         assert form.poll.data["questions"][0]["text"] == "Who comes?"
         html = render_template("forms/_builder.html", builder=form.poll)
-    assert 'name="poll-questions-3-text"' in html  # four slots, no JavaScript needed
+    # One empty slot; "Add a question" (a submit, no JavaScript needed) asks for another.
+    assert 'name="poll-questions-0-text"' in html and 'name="poll-questions-1-text"' not in html
+    assert 'name="add_question"' in html
     assert 'id="poll-deadline_date"' in html and 'type="date"' in html
     assert "Poll or authorisation" in html
 
