@@ -54,33 +54,34 @@ def _message_badges(counts) -> tuple[Badge, ...]:
                               "%(num)d conversations with new messages", n)),)
 
 
-def _entries(user, counts) -> list[Entry]:
+def _sections(user, counts) -> tuple[list[Entry], list[Entry]]:
+    """(primary, more): what a person opens every day, then the rest."""
     role = user.role
-    entries: list[Entry] = []
+    primary: list[Entry] = []
+    more: list[Entry] = []
     if rules.may_use_messages(user):
-        entries.append(Entry("posts.feed", _l("News"), _news_badges(counts)))
-        entries.append(Entry("conversations.inbox", _l("Messages"), _message_badges(counts)))
+        primary.append(Entry("posts.feed", _l("News"), _news_badges(counts)))
+        primary.append(Entry("conversations.inbox", _l("Messages"), _message_badges(counts)))
     if rules.may_post(user):
-        entries.append(Entry("posts.compose", _l("Write")))
+        primary.append(Entry("posts.compose", _l("Write")))
     if role == Role.DPO:
-        entries += [Entry("dpo.workspace", _l("Workspace")),
-                    Entry("privacy.processing_register", _l("Register of processing"))]
+        primary += [Entry("dpo.workspace", _l("Workspace"))]
+        more += [Entry("privacy.processing_register", _l("Register of processing"))]
     if role == Role.ADMIN:
-        entries += [Entry("admin.index", _l("Administration")),
-                    Entry("accounts.invite_staff", _l("Invite staff")),
-                    Entry("privacy.retention_settings", _l("Retention periods"))]
+        primary += [Entry("admin.index", _l("Administration"))]
+        more += [Entry("accounts.invite_staff", _l("Invite staff")),
+                 Entry("privacy.retention_settings", _l("Retention periods"))]
     if role == Role.DIRECTOR:
-        entries += [Entry("school.activation_codes", _l("Activation codes")),
-                    Entry("accounts.invite_staff", _l("Invite staff"))]
+        more += [Entry("school.activation_codes", _l("Activation codes")),
+                 Entry("accounts.invite_staff", _l("Invite staff"))]
     if role == Role.GUARDIAN:
-        entries += [Entry("consents.index", _l("Consents")),
-                    Entry("rights.my_data", _l("My data"))]
-    if role != Role.DPO and role != Role.ADMIN:
-        entries.append(Entry("notifications.preferences", _l("Notifications")))
-    entries.append(Entry("accounts.account", _l("My account")))
-    return entries
+        more += [Entry("consents.index", _l("Consents")), Entry("rights.my_data", _l("My data"))]
+    if role not in (Role.DPO, Role.ADMIN):
+        more.append(Entry("notifications.preferences", _l("Notifications")))
+    more.append(Entry("accounts.account", _l("My account")))
+    return primary, more
 
 
 def main_menu(user, counts) -> Menu:
-    entries = _entries(user, counts)
-    return Menu(tuple(entries[:PRIMARY_LIMIT]), tuple(entries[PRIMARY_LIMIT:]))
+    primary, more = _sections(user, counts)
+    return Menu(tuple(primary[:PRIMARY_LIMIT]), tuple(primary[PRIMARY_LIMIT:] + more))

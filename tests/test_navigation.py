@@ -1,0 +1,50 @@
+"""The main menu: one short row of daily sections, the rest under "More", and every entry opens."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+ROLES = ("parent_a", "teacher_a", "director", "animator", "city_agent", "admin", "dpo")
+
+
+def menu_of(html: str) -> tuple[list[str], list[str]]:
+    nav = html.split('<nav class="menu"')[1].split("</nav>")[0]
+    primary, more = nav.split('<details class="more">')
+    return re.findall(r'<a href="([^"]+)"', primary), re.findall(r'<a href="([^"]+)"', more)
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_every_entry_opens_for_the_person_who_sees_it(world, client, login_as, who):
+    login_as(getattr(world, who))
+    primary, more = menu_of(client.get("/account").get_data(as_text=True))
+    assert 1 <= len(primary) <= 3
+    assert "/account" in more and "/account" not in primary
+    for url in primary + more:
+        assert client.get(url).status_code == 200, url
+
+
+def test_a_parent_has_news_and_messages_in_the_row_and_the_rest_under_more(world, client, login_as):
+    login_as(world.parent_a)
+    primary, more = menu_of(client.get("/account").get_data(as_text=True))
+    assert primary == ["/news", "/messages"]
+    assert {"/consents", "/privacy/my-data", "/notifications"} <= set(more)
+
+
+def test_staff_who_post_have_write_in_the_row(world, client, login_as):
+    login_as(world.teacher_a)
+    primary, _ = menu_of(client.get("/account").get_data(as_text=True))
+    assert primary == ["/news", "/messages", "/news/new"]
+
+
+def test_the_current_page_is_marked(world, client, login_as):
+    login_as(world.parent_a)
+    html = client.get("/messages").get_data(as_text=True)
+    assert '<a href="/messages" aria-current="page">' in html
+    assert '<a href="/news" aria-current' not in html
+
+
+def test_the_menu_has_a_log_out_button_under_more(world, client, login_as):
+    login_as(world.parent_a)
+    more = client.get("/account").get_data(as_text=True).split('<details class="more">')[1]
+    assert 'action="/logout"' in more
