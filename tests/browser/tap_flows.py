@@ -49,6 +49,7 @@ NEW_POST = "Nos plantations"
 SIGN_BUTTON = re.compile(r"^Sign for ")
 SEND_BUTTON = re.compile(r"^Send")
 WHOLE_SCHOOL = re.compile(r"Whole school")
+WRITE_LINK = re.compile(r"^Write\b")
 
 
 def in_english(page) -> None:
@@ -208,7 +209,7 @@ def publish(page, world, author: str, photo_path) -> Taps:
     db.session.commit()
     log_in(page, writer)
     taps = Taps(page)
-    taps.tap(page.get_by_role("link", name="Write a post"), navigates=True)
+    taps.tap(page.get_by_role("link", name=WRITE_LINK), navigates=True)
     taps.fill(page.get_by_label("Title", exact=True), NEW_POST, "title")
     taps.fill(page.get_by_label("Message", exact=True), "Les tomates ont poussé : venez voir !", "message")
     taps.choose(page.get_by_label(audience), "audience")
