@@ -11,10 +11,19 @@ MORE_SUMMARY = "header details.more > summary"
 
 
 def assert_menu_is_one_row(page, where: str) -> None:
-    """Every primary entry, "More" included, starts at the same height: the row did not wrap."""
-    tops = page.locator(PRIMARY_ITEMS).evaluate_all("items => items.map(li => Math.round(li.getBoundingClientRect().top))")
-    assert len(tops) >= 2, f"{where}: no menu row found"
-    assert len(set(tops)) == 1, f"{where}: the menu wraps onto {len(set(tops))} rows (tops {tops})"
+    """Every primary entry, "More" included, starts at the same height (the row did not wrap),
+    and the entries sit side by side within the screen (none overlaps the next or overflows)."""
+    boxes = page.locator(PRIMARY_ITEMS).evaluate_all(
+        "items => items.map(li => { const b = li.getBoundingClientRect();"
+        " return {top: Math.round(b.top), left: Math.round(b.left), right: Math.round(b.right),"
+        " text: li.innerText.trim().split('\\n')[0]}; })")
+    width = page.evaluate("() => document.documentElement.clientWidth")
+    assert len(boxes) >= 2, f"{where}: no menu row found"
+    tops = [box["top"] for box in boxes]
+    assert len(set(tops)) == 1, f"{where}: the menu wraps onto {len(set(tops))} rows: {boxes}"
+    for box, following in zip(boxes, boxes[1:]):
+        assert box["right"] <= following["left"], f"{where}: {box['text']!r} overlaps {following['text']!r}: {boxes}"
+    assert boxes[0]["left"] >= 0 and boxes[-1]["right"] <= width, f"{where}: the menu overflows {width} px: {boxes}"
 
 
 def menu_entries(page) -> list[tuple[str, bool]]:
