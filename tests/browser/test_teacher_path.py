@@ -33,14 +33,14 @@ def test_a_teacher_posts_to_the_class_and_sees_the_family_read_it(
 
     # Submitting an empty form keeps the page, with errors next to the fields.
     phone.fill("input[name=title]", "Réunion de rentrée")
-    phone.get_by_role("button", name="Publish").click()
+    phone.get_by_role("button", name="Publish").first.click()
     assert phone.locator("input[name=title]").input_value() == "Réunion de rentrée"
     assert phone.locator(".error").count() >= 1
     check(phone, " with errors")
 
     phone.fill("textarea[name=body]", "Rendez-vous **mardi à 18 h** dans la classe.")
     phone.locator("input[name=targets]").first.check()
-    phone.get_by_role("button", name="Publish").click()
+    phone.get_by_role("button", name="Publish").first.click()
     phone.wait_for_url("**/news/*")
     check(phone)
     assert "Read by 0 of 1 family" in phone.locator("main").inner_text()
