@@ -1,5 +1,6 @@
 """The whole path a parent walks on a phone: activate with the printed code, read the
-class news, switch to English, log out — accessible, light and first-party only."""
+class news, switch to English, log out — accessible, light, first-party only, with targets a
+finger can hit, no sideways scrolling, and a menu that fits one row and works without JavaScript."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -12,6 +13,8 @@ from ent_lite.extensions import db
 from ent_lite.posts.services import create_post
 from tests import factories
 from tests.browser.conftest import log_out
+from tests.browser.menu_checks import MORE_SUMMARY, assert_menu_is_one_row, walk_menu_without_javascript
+from tests.browser.phone_layout import layout_problems
 
 FEED_BUDGET_BYTES = 30 * 1024
 NEW_PASSWORD = "Tartines du mercredi matin"
@@ -37,13 +40,16 @@ def _submit(page):
 
 
 def test_a_parent_activates_reads_the_news_in_two_languages_and_logs_out(
-        phone, world, live_server, check_accessibility):
+        phone, chromium, world, live_server, check_accessibility):
     parent, code = _family_waiting_for_activation(world)
     visited = []
+    small_or_wide = []
 
-    def visit_checked():
-        visited.append(urlsplit(phone.url).path)
+    def visit_checked(state=""):
+        where = urlsplit(phone.url).path + state
+        visited.append(where)
         check_accessibility(phone)
+        small_or_wide.extend(f"{where}: {problem}" for problem in layout_problems(phone))
 
     phone.goto("/activate")
     assert phone.locator("html").get_attribute("lang") == "fr"
@@ -69,6 +75,10 @@ def test_a_parent_activates_reads_the_news_in_two_languages_and_logs_out(
 
     phone.wait_for_url("**/news")
     visit_checked()
+    assert_menu_is_one_row(phone, "a parent's news, in French")
+    phone.locator(MORE_SUMMARY).click()
+    visit_checked(" with More open")
+    phone.locator(MORE_SUMMARY).click()
     feed_weight = phone.recorder.compressed_weight("/news")
     assert phone.get_by_role("link", name="Piscine jeudi").is_visible()
     assert "Binta" in phone.locator("main").inner_text()
@@ -86,6 +96,7 @@ def test_a_parent_activates_reads_the_news_in_two_languages_and_logs_out(
     phone.goto("/news")
     assert phone.get_by_role("heading", level=1).inner_text() == "News"
     visit_checked()
+    assert_menu_is_one_row(phone, "a parent's news, in English")
 
     log_out(phone)
     phone.wait_for_url("**/login*")
@@ -97,3 +108,10 @@ def test_a_parent_activates_reads_the_news_in_two_languages_and_logs_out(
     # Everything the phone fetched came from the app itself.
     assert phone.recorder.hosts() == {urlsplit(live_server).netloc}
     print(f"\nfeed HTML+CSS compressed: {feed_weight} bytes; pages checked with axe: {visited}")
+    assert not small_or_wide, "\n".join(small_or_wide)
+
+
+def test_a_parent_reaches_every_menu_entry_without_javascript(chromium, world, live_server):
+    opened = walk_menu_without_javascript(chromium, live_server, world.parent_a)
+    # News and Messages in the row; consents, my data and notifications under More.
+    assert len(opened) >= 5 and "/news" in opened, opened
