@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from ent_lite.accounts import throttling
 from ent_lite.accounts.email_change import EmailTaken, target_address
 from ent_lite.accounts.models import Role
+from ent_lite.core.branding import product_name
 from ent_lite.audit.services import record
 from ent_lite.core.auth import roles_required
 from ent_lite.core.dates import format_when
@@ -66,7 +67,8 @@ def contact():
 def _contact_message(change: services.ContactChange) -> str:
     if change.confirm_token is not None:
         return _("Your contact details are saved. We have sent a link to your new email address: "
-                 "follow it to receive ent_lite's messages there. Until then they go to your current address.")
+                 "follow it to receive messages from %(product)s there. Until then they go to your current address.",
+                 product=product_name())
     return _("Your contact details are saved.") if change.fields else _("Nothing was changed.")
 
 

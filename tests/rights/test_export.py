@@ -122,7 +122,7 @@ def test_the_index_is_readable_and_self_contained_in_the_guardian_language(world
     db.session.commit()
     archive, _url = export_zip(login_as(world.parent_a))
     index = archive.read("index.html").decode("utf-8")
-    assert '<html lang="en">' in index and "Your ent_lite data" in index
+    assert '<html lang="en">' in index and "<h1>Your data from " in index
     assert "Awa" in index and 'href="data/child.csv"' in index
     for external in ("http://", "https://", "<script", "<link", "src="):
         assert external not in index
