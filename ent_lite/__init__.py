@@ -48,7 +48,7 @@ def _days(n: int):
 def _init_extensions(app: Flask) -> None:
     from ent_lite import models  # noqa: F401  (registers every table)
     from ent_lite.accounts import sessions
-    from ent_lite.core import auth, branding, database, dates, errors, i18n, security
+    from ent_lite.core import auth, branding, database, dates, errors, form_errors, i18n, security
     from ent_lite import navigation
 
     db.init_app(app)
@@ -64,6 +64,7 @@ def _init_extensions(app: Flask) -> None:
     i18n.init_app(app)
     dates.init_app(app)
     branding.init_app(app)
+    form_errors.init_app(app)
     navigation.init_app(app)
     errors.register(app)
     app.before_request(security.refuse_nul_bytes)

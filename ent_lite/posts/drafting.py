@@ -5,12 +5,11 @@ Plain functions of the form (no request): the views pass what the request sent.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 
 from flask_babel import gettext as _
-from wtforms import Field, FieldList, FormField, RadioField, SelectMultipleField
 
+from ent_lite.core import form_errors
 from ent_lite.files import drafts as file_drafts
 from ent_lite.files.processing import Processed
 from ent_lite.forms.builder import FormBuilderForm
@@ -21,43 +20,23 @@ from ent_lite.posts.signatures import names_list
 
 # --- the error summary ------------------------------------------------------------------------
 
-def _anchor(field: Field) -> str:
-    """The id of the control a summary link moves to: the first option of a list of choices."""
-    if isinstance(field, (RadioField, SelectMultipleField)):
-        return f"{field.id}-0"
-    return field.id
-
-
-def _walk(fields: Iterable[Field]) -> list[tuple[str, str]]:
-    found = []
-    for field in fields:
-        if field.name == "csrf_token" or field.type == "CSRFTokenField":
-            continue
-        if isinstance(field, FormField):
-            found += _form_items(field.form)
-        elif isinstance(field, FieldList):
-            found += _walk(field.entries)
-        elif field.errors:
-            found.append((_anchor(field), " ".join(str(e) for e in field.errors)))
-    return found
-
-
-def _form_items(form) -> list[tuple[str, str]]:
-    items = []
-    if isinstance(form, FormBuilderForm) and getattr(form, "form_errors", None):
-        # "A poll needs a question": the first question's text is where to write it.
-        first = form.questions.entries[0].form.text if form.questions.entries else form.kind
-        items.append((_anchor(first), " ".join(str(e) for e in form.form_errors)))
-    return _walk(form) + items
+def _poll_items(form: PostForm) -> list[tuple[str, str]]:
+    """"A poll needs a question" is the builder's own error: the first question's text is
+    where to write it."""
+    poll = form.poll.form if "poll" in form else None
+    if not isinstance(poll, FormBuilderForm) or not getattr(poll, "form_errors", None):
+        return []
+    first = poll.questions.entries[0].form.text if poll.questions.entries else poll.kind
+    return [(form_errors.anchor(first), " ".join(str(e) for e in poll.form_errors))]
 
 
 def error_items(form: PostForm) -> list[tuple[str, str]]:
     """(id of the field, message) for every error of the form, in page order."""
-    items = _form_items(form)
+    items = form_errors.error_items(form) + _poll_items(form)
     if "scope" in form and form.targets.errors:
         # The audience is chosen with the short choice: its first button is where to go.
-        items = [(_anchor(form.scope) if anchor == _anchor(form.targets) else anchor, message)
-                 for anchor, message in items]
+        scope, targets = form_errors.anchor(form.scope), form_errors.anchor(form.targets)
+        items = [(scope if to == targets else to, message) for to, message in items]
     return items
 
 
