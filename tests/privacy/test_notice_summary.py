@@ -102,3 +102,10 @@ def test_a_summary_reworded_while_reading_is_not_accepted(world, login_as, engli
     assert "The privacy notice changed while you were reading it." in page
     db.session.expire_all()
     assert world.parent_a.privacy_notice_version is None
+
+
+def test_the_public_notice_also_opens_on_its_summary(client, english):
+    """Read from the footer on a phone: the summary fits a screen, the full text is one tap away."""
+    html = client.get("/privacy").get_data(as_text=True)
+    assert '<details id="full-notice">' in html
+    assert html.index("</summary>") > html.index('class="notice"')
