@@ -193,6 +193,11 @@ def can_see_read_stats(user, post: Post, reach: Reach | None = None) -> bool:
     return reach.role == Role.DIRECTOR and post.establishment_id in reach.directed_ids
 
 
+def may_read_news(user) -> bool:
+    """Families and the staff who read what they reach; admin and DPO have no feed."""
+    return getattr(user, "is_authenticated", False) and user.role in (Role.GUARDIAN, *READING_STAFF)
+
+
 def may_post(user) -> bool:
     """Whether the user's role posts at all (they may still have no target yet)."""
     return getattr(user, "is_authenticated", False) and user.role in POSTING_ROLES

@@ -81,8 +81,10 @@ def child_schools(child_ids: Iterable[int], school_year: str) -> dict[int, str]:
 
 
 def applies(item: ConsentItem, schools: dict[int, str]) -> bool:
-    """Whether a consent can concern this child at all (see the module's docstring)."""
-    if item.child is None or item.audience not in NEEDS_A_GROUP:
+    """Whether a consent can concern this child at all (see the module's docstring). One that is
+    given or in effect is always shown: in September, before the new classes are imported, a
+    parent must still be able to withdraw it (withdrawing takes no more steps than granting)."""
+    if item.child is None or item.audience not in NEEDS_A_GROUP or item.mine or item.active:
         return True
     return item.child.id in schools
 

@@ -6,7 +6,9 @@ validated and kept apart: after an error every line shows what was typed and its
 errors, and the summary at the top links to each child's field. A line for a child this
 parent may not answer for (an authorisation needs legal authority) has no control and is
 never written. A line left as it was stored is not written again, so an answer another
-guardian gave stays theirs.
+guardian gave stays theirs, and a line left blank that holds no answer yet is not written
+either: a parent may answer for one child now and for the other later (when every line is
+blank, they are all checked, so the required questions say so).
 """
 from __future__ import annotations
 
@@ -15,13 +17,10 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 
+from ent_lite.core import form_errors
 from ent_lite.forms import answering
 from ent_lite.forms.models import PostForm
 from ent_lite.forms.services import AnswerTarget, PanelEntry, panel_entry, responses_by_key, save_answers, values_from
-
-# Fields whose error link points at their first option (a fieldset has no focusable id).
-_GROUPED = ("RadioField", "SelectMultipleField")
-
 
 @dataclass
 class Submission:
@@ -43,7 +42,7 @@ class Submission:
             for field in entry.answer_form:
                 if not field.errors:
                     continue
-                anchor = f"{field.id}-0" if field.type in _GROUPED else field.id
+                anchor = form_errors.anchor(field)
                 question = field.label.text
                 error = " ".join(str(e) for e in field.errors)
                 if entry.target.first_name:
@@ -77,7 +76,14 @@ def read(form: PostForm, user, targets: list[AnswerTarget], chosen: list[AnswerT
     keys = frozenset(t.key for t in chosen)
     entries = [panel_entry(form, t, responses.get(t.key), user, True, form_class,
                            formdata=formdata if t.key in keys else None) for t in targets]
-    return Submission(entries, keys)
+    blank = frozenset(e.target.key for e in entries if e.target.key in keys and _left_blank(e))
+    return Submission(entries, keys - blank if blank != keys else keys)
+
+
+def _left_blank(entry: PanelEntry) -> bool:
+    """Nothing typed on a line that holds no answer yet."""
+    return entry.response is None and not any(
+        field.data for field in entry.answer_form if field.type != "CSRFTokenField")
 
 
 def save(form: PostForm, user, submission: Submission, now: datetime) -> int:

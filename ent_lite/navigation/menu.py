@@ -59,8 +59,9 @@ def _sections(user, counts) -> tuple[list[Entry], list[Entry]]:
     role = user.role
     primary: list[Entry] = []
     more: list[Entry] = []
-    if rules.may_use_messages(user):
+    if rules.may_read_news(user):
         primary.append(Entry("posts.feed", _l("News"), _news_badges(counts)))
+    if rules.may_use_messages(user):
         primary.append(Entry("conversations.inbox", _l("Messages"), _message_badges(counts)))
     if rules.may_post(user):
         primary.append(Entry("posts.compose", _l("Write")))

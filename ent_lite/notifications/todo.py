@@ -26,7 +26,8 @@ from ent_lite.forms.models import AnsweredPer, FormKind, PostForm, Response, fam
 from ent_lite.posts.models import Post, PostSignature
 from ent_lite.school.models import GuardianLink
 
-# Older posts are not counted: a parent coming back after months is not shown hundreds.
+# Signatures without a deadline are not counted after this: a parent coming back after
+# months is not shown hundreds.
 NEWS_WINDOW = timedelta(days=60)
 
 SIGNATURE = "signature"
@@ -63,7 +64,10 @@ def items(user, now: datetime, reach: rules.Reach | None = None) -> list[Item]:
     rows = db.session.execute(
         rules.visible_posts(user, now, reach)
         .outerjoin(PostForm, PostForm.post_id == Post.id)
-        .where(Post.published_dt >= now - NEWS_WINDOW, or_(signature_due, open_form))
+        # A deadline still ahead keeps an item however old the post; the window only ends
+        # signatures that have none.
+        .where(or_(open_form, and_(Post.requires_ack, Post.ack_due_dt > now),
+                   and_(signature_due, Post.published_dt >= now - NEWS_WINDOW)))
         .add_columns(signature_due, open_form, PostForm.id, PostForm.kind, PostForm.answered_per,
                      PostForm.deadline_dt)
         .options(selectinload(Post.audience), defer(Post.body_markdown), defer(Post.body_html))

@@ -65,13 +65,16 @@ def short_choices(targets: Sequence[PostTarget]) -> list[Choice]:
 def resolve(choices: Iterable[Choice], scope: str | None, ticked: Sequence[str]) -> list[str]:
     """The target tokens a submit means: the chosen single audience, or the ticked ones of the
     chosen list. Without a choice (or an unknown one) the ticked tokens, or the value itself,
-    go as they are to the form's check, which refuses what the author may not reach."""
+    go as they are to the form's check, which refuses what the author may not reach.
+
+    Boxes ticked while a single audience (the whole school) stays chosen, an easy slip without
+    JavaScript, mean the narrower audience: a post never reaches more families than ticked."""
     if not scope:
         return list(ticked)
     for choice in choices:
         if choice.value == scope:
             if not choice.is_pick:
-                return [scope]
+                return list(ticked) or [scope]
             mine = {t.token for t in choice.targets}
             return [token for token in ticked if token in mine]
     return [scope]

@@ -93,6 +93,19 @@ def test_a_consent_that_cannot_concern_the_child_is_not_shown(world, login_as, e
     assert _card(page, world.child_b).count("<button") == 3
 
 
+
+def test_a_consent_given_stays_shown_to_withdraw_while_the_child_is_in_no_group(world, login_as, english):
+    """September, before the new classes are imported: a parent can still withdraw."""
+    client = login_as(world.parent_b)
+    page = _toggle(client, client.get("/consents").get_data(as_text=True), world.child_b, "class")  # "Allow"
+    db.session.execute(delete(Enrolment).where(Enrolment.child_id == world.child_b.id))
+    db.session.commit()
+    page = client.get("/consents").get_data(as_text=True)
+    item = re.search(rf'<li id="consent-{world.child_b.public_id}-{PHOTOS}-class">.*?</li>', page, re.S).group(0)
+    assert ">Stop allowing</button>" in item
+    _toggle(client, page, world.child_b, "class")
+    assert not services.may(world.child_b, PHOTOS, "class")
+
 def test_the_toggle_changes_what_is_enforced_for_that_child_only(world, login_as, english, sibling):
     client = login_as(world.parent_b)
     page = client.get("/consents").get_data(as_text=True)

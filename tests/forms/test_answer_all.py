@@ -8,8 +8,10 @@ import pytest
 from sqlalchemy import select, update
 
 from ent_lite.audience import keys
+from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
 from ent_lite.forms.models import Answer, Response
+from ent_lite.notifications import counts as nav_counts
 from ent_lite.school.models import GuardianLink
 from tests import factories
 from tests.forms.conftest import OUTING_QUESTIONS, answer_url, counts, panel_html
@@ -123,3 +125,23 @@ def test_a_forged_child_among_the_lines_writes_nothing(world, zoe, school_outing
         data[f"c_{intruder.public_id}-q1"] = "yes"
         assert client.post(answer_url(form), data=data).status_code == 404
     assert counts() == (0, 0)
+
+
+def test_a_line_left_blank_is_not_answered_and_stays_to_do(world, zoe, school_outing, login_as, english):
+    """Awa's answer now, Zoé's after asking her father: Zoé's blank line writes nothing and
+    her authorisation stays on the family's to-do list."""
+    _, form = school_outing
+    client = login_as(world.parent_a)
+    response = client.post(answer_url(form), data=both(world, zoe, {"q1": "yes", "q2": "Canteen"}, {}))
+    assert response.status_code == 302
+    assert sorted(stored(world.child_a).values()) == ["Canteen", "yes"]
+    assert stored(zoe) == {}
+    assert nav_counts.to_do(world.parent_a, utcnow()).total == 1
+
+
+def test_every_line_blank_says_what_is_required(world, zoe, school_outing, login_as, english):
+    _, form = school_outing
+    client = login_as(world.parent_a)
+    response = client.post(answer_url(form), data=both(world, zoe, {}, {}))
+    assert response.status_code == 200 and counts() == (0, 0)
+    assert "Awa – I authorise my child to take part: Answer this question." in response.get_data(as_text=True)

@@ -152,3 +152,16 @@ def test_a_page_computes_the_counts_once(world, login_as, english, monkeypatch):
     client.get("/account")
     client.get("/account")
     assert len(asked) == 2  # once per request, never carried over to the next one
+
+
+def test_an_old_post_whose_deadline_is_ahead_stays_to_do(world):
+    """Published in September, answer due in December: still to do in November."""
+    now = utcnow()
+    post = services.create_post(world.teacher_a, "Classe de neige", "Bonjour.", [keys.group_key(world.class_a.id)],
+                                now - timedelta(days=75))
+    form = forms.attach_form(post, builder_data("authorisation"), now - timedelta(days=75))
+    form.deadline_dt = now + timedelta(days=20)
+    db.session.commit()
+    undated = publish(world, "Ancienne", minutes_ago=75 * 24 * 60, requires_ack=True)
+    assert undated.requires_ack and undated.ack_due_dt is None
+    assert counts.to_do(world.parent_a, now) == counts.ToDo(forms=1)

@@ -106,6 +106,8 @@ def test_a_director_chooses_the_whole_school_or_chosen_classes(world, login_as, 
                                           "scope": f"establishment:{world.school.public_id}",
                                           "targets": [f"group:{world.class_b.public_id}"]}).status_code == 302
     assert count(Post) == 2
+    # "Whole school" left chosen while a class is ticked: the narrower audience, never the wider.
+    assert db.session.scalars(select(PostAudience.value)).all() == [str(world.class_b.id)] * 2
 
 
 def test_chosen_classes_with_none_ticked_is_an_error_linked_to_the_choice(world, login_as, english):
