@@ -5,11 +5,9 @@ views_tracking.py (same blueprint).
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
 
 from ent_lite.accounts.forms import ROLE_LABELS
 from ent_lite.accounts.models import Role
@@ -20,9 +18,8 @@ from ent_lite.files.services import attachments_by_owner
 from ent_lite.forms.services import form_panel
 from ent_lite.notifications.views_counts import request_counts
 from ent_lite.posts import home, photo_tags, services, signatures
+from ent_lite.posts.blueprint import attachments_of, bp, load_post, page_number
 from ent_lite.posts.models import Post
-
-bp = Blueprint("posts", __name__, template_folder="templates")
 
 
 @bp.app_template_global()
@@ -35,25 +32,6 @@ def role_label(role: str | None) -> str:
 bp.add_app_template_global(signatures.names_list, "format_names")
 # Two lines of a post's body as plain text, in the feed.
 bp.add_app_template_filter(home.excerpt, "excerpt")
-
-MAX_PAGE = 10_000
-
-
-def _page_number() -> int:
-    page = request.args.get("page", 1, type=int)
-    return min(page, MAX_PAGE) if page and page > 0 else 1
-
-
-def load_post(public_id: str) -> Post | None:
-    return db.session.scalar(
-        select(Post).where(Post.public_id == public_id)
-        .options(joinedload(Post.author), joinedload(Post.establishment), selectinload(Post.audience))
-    )
-
-
-def _attachments_of(post: Post) -> list:
-    return attachments_by_owner(post_ids=[post.id]).get(("post", post.id), [])
-
 
 def _without_withheld_photos(posts, attachments: dict, now) -> tuple[dict, set[int]]:
     """Drop the photos of posts whose photos the reader may not see (rules.photos_withheld_from);
@@ -77,7 +55,7 @@ def feed():
     if reach.role != Role.GUARDIAN and reach.role not in rules.READING_STAFF:
         abort(404)
     now = counts.now
-    page = _page_number()
+    page = page_number()
     is_guardian = reach.role == Role.GUARDIAN
     seen = home.narrowed(reach, request.args.get("child") if is_guardian else None)
     posts, has_next = services.feed_page(current_user, now, page, current_app.config["POSTS_PER_PAGE"], seen.reach)
@@ -126,7 +104,7 @@ def detail(public_id: str):
     children = reach.children.children_for((a.kind, a.value) for a in post.audience)
     can_delete = rules.can_delete_post(current_user, post, reach)
     attachments, photos_hidden = _without_withheld_photos(
-        [post], {("post", post.id): _attachments_of(post)}, now)
+        [post], {("post", post.id): attachments_of(post)}, now)
     return render_template(
         "posts/detail.html",
         post=post,

@@ -20,7 +20,7 @@ from ent_lite.forms.services import attach_form
 from ent_lite.posts import drafting, photo_tags, services
 from ent_lite.posts.forms import PostForm, prefill
 from ent_lite.posts.models import Post
-from ent_lite.posts.views import _attachments_of, bp, load_post
+from ent_lite.posts.blueprint import attachments_of, bp, load_post
 
 
 def _preview(form: PostForm) -> dict:
@@ -190,7 +190,7 @@ def edit(public_id: str):
         form.fixed_keys = [(a.kind, a.value) for a in post.audience]
     else:
         form.offer(targets)
-    attachments = _attachments_of(post)
+    attachments = attachments_of(post)
     context = {"has_targets": True, "attachments": attachments, "audience": services.audience_names([post])[post.id]}
     if request.method == "GET":
         return _render_form(form, post, **context)

@@ -13,7 +13,7 @@ from ent_lite.core.dates import format_when
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
 from ent_lite.posts import services, signatures, tracking
-from ent_lite.posts.views import _page_number, bp, load_post
+from ent_lite.posts.blueprint import bp, load_post, page_number
 from ent_lite.school.models import Child
 
 
@@ -54,7 +54,7 @@ def _trackable(public_id: str):
 def tracking_page(public_id: str):
     post, reach = _trackable(public_id)
     now = utcnow()
-    page = _page_number()
+    page = page_number()
     visible_ids = rules.visible_children(current_user, reach).with_only_columns(Child.id)
     rows, has_next = tracking.tracking_page(post, visible_ids, page)
     record("child.view", actor=current_user, target=post, now=now, details={"page": "tracking"})
