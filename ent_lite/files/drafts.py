@@ -15,13 +15,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, select
 
 from ent_lite.core.db_types import PUBLIC_ID_LENGTH
 from ent_lite.extensions import db
 from ent_lite.files.models import Attachment
 from ent_lite.files.processing import Processed
-from ent_lite.files.services import MAX_FILES_PER_REQUEST, delete_attachment, store_processed
+from ent_lite.files.services import (
+    MAX_FILES_PER_REQUEST,
+    UploadRefused,
+    chosen_files,
+    delete_attachment,
+    store_processed,
+)
 
 # The inputs the compose form sends: the drafts it holds, and those ticked "Remove".
 DRAFT_FIELD = "draft_file"
@@ -42,6 +49,15 @@ def own_drafts(user, public_ids: Iterable[str]) -> list[Attachment]:
         select(Attachment).where(Attachment.public_id.in_(ids[:MAX_FILES_PER_REQUEST]),
                                  Attachment.uploader_id == user_id, *_is_draft())
         .order_by(Attachment.created_dt, Attachment.id)))
+
+
+def check_room(user, sent: Iterable[str], removed: Iterable[str], files: Iterable) -> None:
+    """Refuse new files that would take a post past its limit, counting the drafts it holds:
+    the form keeps those, and tells the author to remove some first (never drops one silently)."""
+    held = [d for d in own_drafts(user, sent) if d.public_id not in set(removed)]
+    if len(held) + len(chosen_files(files)) > MAX_FILES_PER_REQUEST:
+        raise UploadRefused(413, _("A post holds at most %(n)s files: remove some before adding more.",
+                                   n=MAX_FILES_PER_REQUEST))
 
 
 def keep_drafts(user, sent: Iterable[str], removed: Iterable[str], processed: Iterable[Processed],

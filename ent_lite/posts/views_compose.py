@@ -51,6 +51,8 @@ def _prepared_files(form: PostForm):
     """The uploads of the form, processed before anything is written (no write lock is held
     meanwhile); None after showing the refusal next to the field."""
     try:
+        file_drafts.check_room(current_user, request.form.getlist(file_drafts.DRAFT_FIELD),
+                               request.form.getlist(file_drafts.REMOVE_FIELD), form.files.data)
         return prepare_uploads(form.files.data)
     except UploadRefused as refused:
         form.files.refuse(refused.message)

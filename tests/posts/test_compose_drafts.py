@@ -120,3 +120,16 @@ def test_preview_and_add_a_question_keep_the_photo_too(world, login_as, english)
     assert drafts_on(page) == [draft]
     assert 'value="Qui vient ?"' in page and 'name="poll-questions-1-text"' in page
     assert count(Post) == 0
+
+
+def test_files_past_the_limit_are_refused_and_the_drafts_held_are_kept(world, login_as, english, files_folder):
+    """19 photos kept from an earlier submit, two more chosen: a clear refusal, the 19 stay."""
+    client = login_as(world.teacher_a)
+    data = {"title": "", "body": "B", "targets": [f"group:{world.class_a.public_id}"],
+            "files": [(io.BytesIO(jpeg()), f"p{n}.jpg") for n in range(19)]}
+    held = drafts_on(client.post("/news/new", data=data, content_type="multipart/form-data").get_data(as_text=True))
+    assert len(held) == 19
+    page = send(client, world, with_photo=False, title="", draft_file=held,
+                files=[(io.BytesIO(jpeg()), "a.jpg"), (io.BytesIO(jpeg()), "b.jpg")]).get_data(as_text=True)
+    assert "A post holds at most 20 files: remove some before adding more." in page
+    assert sorted(drafts_on(page)) == sorted(held) and count(Attachment) == 19
