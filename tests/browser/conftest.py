@@ -111,3 +111,14 @@ def log_out(page):
     page.locator("header details.more > summary").click()
     page.locator("header form[action$='/logout'] button").click()
     page.wait_for_load_state()
+
+
+def in_language(page, path: str, language: str) -> None:
+    """Open ``path`` in ``language`` through the header's button, as a person would, and stay there."""
+    page.goto(path)
+    if page.locator("html").get_attribute("lang") != language:
+        page.locator(f"button[name=lang][value={language}]").click()
+        page.wait_for_load_state()
+        page.goto(path)
+    assert page.locator("html").get_attribute("lang") == language
+    assert urlsplit(page.url).path == urlsplit(path).path, f"{path} redirected to {page.url}"

@@ -9,20 +9,10 @@ from sqlalchemy import select
 
 from ent_lite.extensions import db
 from ent_lite.notifications.models import NotificationPreferences
-from tests.browser.conftest import PHONE, log_in
+from tests.browser.conftest import PHONE, in_language, log_in
 from tests.browser.phone_layout import assert_phone_layout
 
 PATH = "/notifications"
-
-def _in_language(page, language: str) -> None:
-    page.goto(PATH)
-    if page.locator("html").get_attribute("lang") != language:
-        page.locator(f"button[name=lang][value={language}]").click()
-        page.wait_for_load_state()
-        page.goto(PATH)
-    assert page.locator("html").get_attribute("lang") == language
-    assert urlsplit(page.url).path == PATH
-
 
 def _check_phone_layout(page, check_accessibility) -> None:
     check_accessibility(page)
@@ -32,7 +22,7 @@ def _check_phone_layout(page, check_accessibility) -> None:
 def test_the_preferences_page_on_a_phone_in_both_languages(phone, world, live_server, check_accessibility):
     log_in(phone, world.parent_a)
     for language in ("fr", "en"):
-        _in_language(phone, language)
+        in_language(phone, PATH, language)
         _check_phone_layout(phone, check_accessibility)
         # The optional sections open, and stay usable once open.
         for summary in phone.locator("main details > summary").all():

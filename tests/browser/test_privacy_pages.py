@@ -11,19 +11,13 @@ from ent_lite.core.db_types import utcnow
 from ent_lite.dpo.services import create_request
 from ent_lite.extensions import db
 from tests import factories
-from tests.browser.conftest import log_in, log_out
+from tests.browser.conftest import in_language, log_in, log_out
 
 
 def _both_languages(page, check_accessibility, path: str) -> None:
     """Open ``path`` in French, then in English, checking each with axe."""
     for language in ("fr", "en"):
-        page.goto(path)
-        if page.locator("html").get_attribute("lang") != language:
-            page.locator(f"button[name=lang][value={language}]").click()
-            page.wait_for_load_state()
-            page.goto(path)
-        assert page.locator("html").get_attribute("lang") == language
-        assert urlsplit(page.url).path == path, f"{path} redirected to {page.url}"
+        in_language(page, path, language)
         check_accessibility(page)
 
 

@@ -11,17 +11,8 @@ from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
 from ent_lite.posts import services
 from tests import factories
-from tests.browser.conftest import log_in
+from tests.browser.conftest import in_language, log_in
 from tests.browser.phone_layout import assert_phone_layout
-
-
-def _in_language(page, path: str, language: str) -> None:
-    page.goto(path)
-    if page.locator("html").get_attribute("lang") != language:
-        page.locator(f"button[name=lang][value={language}]").click()
-        page.wait_for_load_state()
-        page.goto(path)
-    assert page.locator("html").get_attribute("lang") == language
 
 
 @pytest.fixture
@@ -54,7 +45,7 @@ def test_the_tracking_page_on_a_phone_counts_families(phone, world, busy_class, 
         "en": "Read by 1 of 4 families (2 of 5 children)",
     }
     for language in ("fr", "en"):
-        _in_language(phone, path, language)
+        in_language(phone, path, language)
         assert expected[language] in phone.locator("main ul.counts").inner_text()
         check_accessibility(phone)
         assert_phone_layout(phone, f"tracking page ({language})")
@@ -64,7 +55,7 @@ def test_the_class_codes_page_fits_a_phone(phone, world, busy_class, check_acces
     log_in(phone, world.director)
     path = f"/school/classes/{world.class_a.public_id}/codes"
     for language in ("fr", "en"):
-        _in_language(phone, path, language)
+        in_language(phone, path, language)
         assert phone.locator("main").get_by_text("Hugo Marchand").count() == 1
         check_accessibility(phone)
         assert_phone_layout(phone, f"class codes page ({language})")
