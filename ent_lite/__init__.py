@@ -74,6 +74,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from ent_lite.accounts.views import bp as accounts_bp
+    from ent_lite.activities.views import bp as activities_bp
     from ent_lite.admin.views import bp as admin_bp
     from ent_lite.consents.views import bp as consents_bp
     from ent_lite.conversations.views import bp as conversations_bp
@@ -88,7 +89,7 @@ def _register_blueprints(app: Flask) -> None:
     from ent_lite.school.views import bp as school_bp
 
     for blueprint in (core_bp, accounts_bp, school_bp, posts_bp, files_bp, forms_bp, conversations_bp, privacy_bp, consents_bp, admin_bp, dpo_bp, rights_bp,
-                      notifications_bp):
+                      notifications_bp, activities_bp):
         app.register_blueprint(blueprint)
 
 

@@ -1,4 +1,16 @@
 """Import every feature's models so the metadata (and Alembic) sees all tables."""
+from ent_lite.activities.models import (  # noqa: F401
+    Activity,
+    ActivityPrice,
+    ActivitySession,
+    Attendance,
+    BracketDeclaration,
+    Campaign,
+    LotteryEntry,
+    QuotientBracket,
+    Registration,
+    RegistrationNote,
+)
 from ent_lite.accounts.models import AccountToken, ActivationCode, Membership, RevokedLogin, Role, User  # noqa: F401
 from ent_lite.audit.models import AuditCheckpoint, AuditEntry  # noqa: F401
 from ent_lite.consents.models import ConsentRecord  # noqa: F401

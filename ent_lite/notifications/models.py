@@ -49,6 +49,7 @@ class EventKind:
     POST = "post"          # a post became visible to its readers
     REMINDER = "reminder"  # the author reminds who still has to sign
     MESSAGE = "message"    # a message in a conversation
+    ACTIVITY = "activity"  # a registration to an activity changed status (confirmed, offer...)
 
 
 class DeliveryStatus:
@@ -70,6 +71,7 @@ class NotificationEvent(db.Model):
     category: Mapped[str] = mapped_column(String(12))
     post_id: Mapped[int | None] = mapped_column(ForeignKey("post.id", ondelete="CASCADE"), index=True)
     message_id: Mapped[int | None] = mapped_column(ForeignKey("message.id", ondelete="CASCADE"), index=True)
+    registration_id: Mapped[int | None] = mapped_column(ForeignKey("registration.id", ondelete="CASCADE"), index=True)
     # Who caused it (told nothing about their own act); null once they are erased.
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
     # The deadline of a signature or an answer: due within 24 hours, it goes at once.

@@ -68,6 +68,15 @@ CATEGORIES: dict[str, Category] = {c.key: c for c in (
     # form sent back for correction need not be filled again (ent_lite.files.drafts). Counted
     # from the upload; one day is enough to finish a post, a week at most.
     Category("draft_files", EVENT, 1, 1, 7),
+    # Activities and their registrations, rosters, attendance and lottery tickets: one school
+    # year active, one archived (PRIVACY.md "Default retention"), counted from the end of the
+    # school year of the activity's last session.
+    Category("activity_registrations", SCHOOL_YEAR_END, 365, 90, 730),
+    # The family's note for the organiser (health, allergies): counted from the activity's last
+    # session (PRIVACY.md 10: blanked shortly after the activity).
+    Category("activity_health_notes", EVENT, 15, 1, 30),
+    # The family-quotient bracket a guardian declared for a school year.
+    Category("family_brackets", SCHOOL_YEAR_END, 365, 90, 730),
 )}
 
 
@@ -153,7 +162,7 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     "email_problem": {"accounts": _cols("id user_id address smtp_code detail recorded_dt shown_dt")},
     # The record of what was sent: no content, only kinds, dates, channels and outcomes.
     "notification_event": {
-        "notifications": _cols("id post_id message_id actor_id due_dt created_dt not_before_dt fanout_cursor "
+        "notifications": _cols("id post_id message_id registration_id actor_id due_dt created_dt not_before_dt fanout_cursor "
                                "fanned_out_dt lease_until"),
         NOT_PERSONAL: _cols("kind category"),
     },
@@ -166,6 +175,33 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     # The instance's own signing key: it identifies the server to push services, no person.
     "vapid_key": {NOT_PERSONAL: _cols("id private_pem created_dt")},
+    "quotient_bracket": {NOT_PERSONAL: _cols("id public_id city_id position label min_quotient max_quotient")},
+    "bracket_declaration": {"family_brackets": _cols("id user_id bracket_id school_year declared_dt")},
+    "activity_campaign": {
+        # The published draw lists pseudonymous tickets (lottery_entry) with their priority tier.
+        "activity_registrations": _cols("result_json"),
+        NOT_PERSONAL: _cols("id public_id city_id establishment_id slug title opens_dt closes_dt max_choices "
+                            "priority_rules seed drawn_dt created_dt"),
+    },
+    "activity": {
+        "activity_registrations": _cols("author_id"),
+        NOT_PERSONAL: _cols("id public_id city_id establishment_id campaign_id title description category place "
+                            "min_age max_age levels capacity places_taken mode opens_dt closes_dt cancel_until_dt "
+                            "offer_hours documents photo_key photo_thumb_key school_year first_day "
+                            "last_session_dt published_dt withdrawn_dt created_dt updated_dt"),
+    },
+    "activity_session": {NOT_PERSONAL: _cols("id public_id activity_id starts_dt ends_dt")},
+    "activity_price": {NOT_PERSONAL: _cols("id activity_id bracket_id amount_cents")},
+    "lottery_entry": {"activity_registrations": _cols("id campaign_id child_id ticket tier draw_position created_dt")},
+    "registration": {
+        "activity_registrations": _cols("id public_id activity_id child_id guardian_id campaign_id choice_rank "
+                                        "status queue_rank bracket_id price_cents offer_expires_dt created_dt "
+                                        "updated_dt"),
+    },
+    "registration_note": {"activity_health_notes": _cols("id registration_id body created_dt")},
+    "activity_attendance": {
+        "activity_registrations": _cols("id session_id registration_id present recorded_dt recorded_by_id"),
+    },
     "rights_request": {
         "rights_requests": _cols("id public_id kind requester_id child_id message received_dt due_dt status "
                                  "handled_dt handled_by_id answer"),

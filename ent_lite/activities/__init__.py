@@ -1,0 +1,1 @@
+"""The city's holiday and leisure activities: catalogue, registration, lottery, rosters, indicator."""
