@@ -33,6 +33,14 @@ PUBLIC_ALLOWLIST = {
     # The browser fetches these on its own, without the session cookie; they name nobody.
     "notifications.manifest",
     "notifications.service_worker",
+    # The public catalogue of activities and its open-data feeds (issue 11): published
+    # activities only, and they name no person (tests/activities/test_public_*.py).
+    "activities.catalogue",
+    "activities.show",
+    "activities.photo",
+    "activities.feed_json",
+    "activities.feed_atom",
+    "activities.feed_ics",
 }
 
 # Methods Flask answers by itself (HEAD mirrors GET, OPTIONS lists the methods).
