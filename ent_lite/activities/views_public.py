@@ -82,6 +82,8 @@ def catalogue_list():
 @bp.get("/activites/<public_id>")
 @public
 def show(public_id: str):
+    if len(public_id) > PUBLIC_ID_LENGTH:
+        abort(404)
     now = utcnow()
     entry = catalogue.find_public(catalogue.catalogue_city_id(current_user), public_id, now)
     if entry is None:
