@@ -30,12 +30,14 @@ from ent_lite.core.errors import ERROR_TEXTS
 from ent_lite.dpo import services as dpo_services
 from ent_lite.extensions import db, limiter
 from ent_lite.files import services as file_services
+from ent_lite.files.storage import get_storage, new_key
 from ent_lite.forms import services as form_services
 from ent_lite.notifications import unsubscribe
 from ent_lite.posts import services as post_services
 from ent_lite.rights.models import DataExport
 
 from tests import factories
+from tests.activities.factories import build_activity_world, make_activity
 from tests.accounts.conftest import link_path
 from tests.conftest import SECRET_KEY
 from tests.conversations.helpers import start_child
@@ -132,6 +134,12 @@ def objects(app, world, client, login_as, mailbox):
              stored(images.small_jpeg(), "gilet.jpg", world.parent_a)]
     files[0].post_id = files[1].post_id = post.id
     files[2].message_id = message.id
+    # A published activity with a photo: its public page and photo (issue 11).
+    activity = make_activity(build_activity_world(world), title="Judo")
+    activity.photo_key, activity.photo_thumb_key = new_key("jpg"), new_key("webp")
+    with app.test_request_context():
+        get_storage().save(activity.photo_key, images.small_jpeg())
+        get_storage().save(activity.photo_thumb_key, images.small_jpeg())
     rights_request = dpo_services.create_request(world.parent_a, "erasure", "Merci d'effacer nos données.", now,
                                                  child=world.child_a)
     db.session.commit()
@@ -170,6 +178,8 @@ def objects(app, world, client, login_as, mailbox):
         "dpo.erase": [{"public_id": rights_request.public_id}],
         "rights.download_export": [{"public_id": export.public_id}],
         "static": [{"filename": "css/app.css"}],
+        "activities.show": [{"public_id": activity.public_id}],
+        "activities.photo": [{"public_id": activity.public_id}, {"public_id": activity.public_id, "size": "thumb"}],
         # Last, in case opening a link from an email ended the session it is opened in.
         "accounts.accept_invitation": [{"token": invitation}],
         "accounts.reset_password": [{"token": reset}],
@@ -250,7 +260,8 @@ def test_pages_with_parameters_set_only_the_session_cookie_and_load_nothing_from
 
 
 REACHED_WITH_PARAMETERS = {
-    None: {"static", "accounts.accept_invitation", "accounts.reset_password", "accounts.confirm_email"},
+    None: {"static", "accounts.accept_invitation", "accounts.reset_password", "accounts.confirm_email",
+           "activities.show", "activities.photo"},
     "parent_a": {"posts.detail", "conversations.thread", "files.download", "files.thumbnail",
                  "rights.download_export"},
     "teacher_a": {"posts.detail", "posts.edit", "posts.delete", "posts.tracking_page", "forms.results",
