@@ -94,7 +94,7 @@ def check(city_id: int, rows: list[BracketRow]) -> dict[tuple[int, str], str]:
 
 def _check_overlaps(kept: list[tuple[int, BracketRow]], problems: dict) -> None:
     ordered = sorted(kept, key=lambda item: (LOW if item[1].min_quotient is None else item[1].min_quotient))
-    for (_, before), (index, after) in zip(ordered, ordered[1:]):
+    for (_before_index, before), (index, after) in zip(ordered, ordered[1:]):
         if (index, "min_quotient") in problems:
             continue
         if after.min_quotient is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import time
+from types import SimpleNamespace
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -199,7 +200,8 @@ class ActivityForm(FlaskForm):
             self.sessions.pop_entry()
         for session in activity.sessions:
             starts, ends = to_local(session.starts_dt), to_local(session.ends_dt)
-            self.sessions.append_entry({"day": starts.date(), "starts": starts.time(), "ends": ends.time()})
+            # A FormField reads its values from an object's attributes.
+            self.sessions.append_entry(SimpleNamespace(day=starts.date(), starts=starts.time(), ends=ends.time()))
         self.add_session_rows()
         self.min_age.data, self.max_age.data = activity.min_age, activity.max_age
         self.levels.data = activity.level_list
@@ -269,14 +271,14 @@ class BracketsForm(FlaskForm):
 
     def fill(self, brackets, blank: int = 2) -> None:
         for bracket in brackets:
-            self.rows.append_entry({"public_id": bracket.public_id, "label": bracket.label,
-                                    "min_quotient": bracket.min_quotient, "max_quotient": bracket.max_quotient})
+            self.rows.append_entry(bracket)  # a FormField reads its values from an object's attributes
         for _row in range(blank):
             self.rows.append_entry()
 
     def to_rows(self) -> list:
-        from_row = [(r.public_id.data or None, r.label.data or "", r.min_quotient.data, r.max_quotient.data,
-                     bool(r.delete.data)) for r in self.rows]
+        # ``row.form``: a FormField's own ``label`` would hide the subform's "label" field.
+        from_row = [(r.form.public_id.data or None, r.form.label.data or "", r.form.min_quotient.data,
+                     r.form.max_quotient.data, bool(r.form.delete.data)) for r in self.rows]
         return [BracketRow(*values) for values in from_row]
 
     def show(self, problems: dict) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import time, timedelta
 
 import pytest
+from flask_babel import force_locale
 
 from ent_lite.activities import allocation, manage
 from ent_lite.activities.manage import SessionInput
@@ -14,6 +15,13 @@ from ent_lite.extensions import db
 from tests.activities.factories import make_activity, make_campaign
 from tests.activities.manage_data import first_day, valid_input
 
+
+
+@pytest.fixture(autouse=True)
+def english_messages(app, db):
+    """The messages are compared in English, the source language."""
+    with app.test_request_context(), force_locale("en"):
+        yield
 
 def test_a_valid_activity_is_saved_with_its_sessions_prices_and_school_year(aw):
     now = utcnow()

@@ -9,6 +9,7 @@ from PIL import Image
 
 from ent_lite.activities.models import Activity
 from ent_lite.core.db_types import utcnow
+from ent_lite.core.localtime import to_local
 from ent_lite.extensions import db
 from ent_lite.files.models import Attachment
 from ent_lite.files.storage import get_storage
@@ -108,6 +109,8 @@ def test_editing_changes_the_activity(aw, english, login_as):
     login_as(aw.world.city_agent)
     page = english.get(f"/activites/{activity.public_id}/modifier").get_data(as_text=True)
     assert 'value="Judo"' in page and 'value="10"' in page
+    starts = to_local(activity.sessions[0].starts_dt).strftime("%H:%M")
+    assert f'name="sessions-0-starts" type="time" value="{starts}"' in page
     response = english.post(f"/activites/{activity.public_id}/modifier",
                             data=form_data(aw, utcnow(), title="Judo avancé", capacity="15"))
     assert response.status_code == 302
