@@ -22,6 +22,7 @@ from ent_lite.audit.services import record
 from ent_lite.extensions import db
 
 LOW = -1  # below every bound: "no lower bound"
+MAX_QUOTIENT = 1_000_000
 
 
 @dataclass
@@ -85,6 +86,8 @@ def check(city_id: int, rows: list[BracketRow]) -> dict[tuple[int, str], str]:
         for name in ("min_quotient", "max_quotient"):
             if (getattr(row, name) or 0) < 0:
                 problems[(index, name)] = _("A quotient cannot be negative.")
+            elif (getattr(row, name) or 0) > MAX_QUOTIENT:
+                problems[(index, name)] = _("This quotient is too high.")
         if row.min_quotient is not None and row.max_quotient is not None and row.min_quotient > row.max_quotient:
             problems[(index, "max_quotient")] = _("The upper bound must not be below the lower bound.")
         kept.append((index, row))

@@ -79,6 +79,16 @@ def parse_amount(text: str | None) -> int | None:
     return -cents if sign else cents
 
 
+class WholeNumberField(IntegerField):
+    """An integer field whose refusal says what to type (in the user's language)."""
+
+    def process_formdata(self, valuelist) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(str(BAD_NUMBER)) from error
+
+
 class SessionRow(Form):
     day = DateField(_l("Day"), validators=[Optional(), NearToday()], format=DATE_FORMATS,
                     invalid_value_message=BAD_DATE)
@@ -103,11 +113,11 @@ class ActivityForm(FlaskForm):
     organiser = SelectField(_l("Organiser"), choices=[], validate_choice=False)
     place = StringField(_l("Place"), filters=[_strip], validators=[Length(max=300)])
     sessions = FieldList(FormField(SessionRow), min_entries=SESSION_ROWS, max_entries=MAX_SESSION_ROWS)
-    min_age = IntegerField(_l("Minimum age"), validators=[Optional(), NumberRange(0, MAX_AGE)])
-    max_age = IntegerField(_l("Maximum age"), validators=[Optional(), NumberRange(0, MAX_AGE)])
+    min_age = WholeNumberField(_l("Minimum age"), validators=[Optional(), NumberRange(0, MAX_AGE)])
+    max_age = WholeNumberField(_l("Maximum age"), validators=[Optional(), NumberRange(0, MAX_AGE)])
     levels = SelectMultipleField(_l("Levels"), choices=[], validate_choice=False,
                                  widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
-    capacity = IntegerField(_l("Number of places"), validators=[Optional()])
+    capacity = WholeNumberField(_l("Number of places"), validators=[Optional()])
     mode = RadioField(_l("How places are given"), choices=[],
                       default=AllocationMode.FIRST_COME, validate_choice=False)
     campaign = SelectField(_l("Lottery campaign"), choices=[], validate_choice=False)
@@ -120,7 +130,7 @@ class ActivityForm(FlaskForm):
     cancel_date = DateField(_l("Families may cancel until"), validators=[Optional(), NearToday()],
                             format=DATE_FORMATS, invalid_value_message=BAD_DATE)
     cancel_time = TimeField(_l("At"), default=time(12, 0), validators=[Optional()], invalid_value_message=BAD_TIME)
-    offer_hours = IntegerField(_l("Hours to answer an offered place"), default=48, validators=[Optional()])
+    offer_hours = WholeNumberField(_l("Hours to answer an offered place"), default=48, validators=[Optional()])
     documents = TextAreaField(_l("Documents to bring"), validators=[Length(max=2000)], render_kw={"rows": 3})
     prices = FieldList(FormField(PriceRow), min_entries=0)
     photo = FileField(_l("Photo"), render_kw={"accept": "image/jpeg,image/png,image/webp,.jpg,.jpeg,.png,.webp"})
@@ -257,9 +267,9 @@ class PublishForm(FlaskForm):
 class BracketFormRow(Form):
     public_id = HiddenField()
     label = StringField(_l("Label"), filters=[_strip])
-    min_quotient = IntegerField(_l("From (€ per month)"), validators=[Optional()],
+    min_quotient = WholeNumberField(_l("From (€ per month)"), validators=[Optional()],
                                 render_kw={"inputmode": "numeric"})
-    max_quotient = IntegerField(_l("Up to (€ per month)"), validators=[Optional()],
+    max_quotient = WholeNumberField(_l("Up to (€ per month)"), validators=[Optional()],
                                 render_kw={"inputmode": "numeric"})
     delete = BooleanField(_l("Delete"))
 

@@ -42,6 +42,7 @@ from ent_lite.school.services import current_school_year
 MAX_PRICE_CENTS = 100_000_00
 MAX_AGE = 25
 MAX_OFFER_HOURS = 24 * 14
+MAX_CAPACITY = 10_000
 
 
 @dataclass
@@ -167,6 +168,8 @@ def _check_sessions(data: ActivityInput, problems: dict) -> None:
 def _check_capacity(data: ActivityInput, activity: Activity | None, problems: dict) -> None:
     if data.capacity is None or data.capacity < 1:
         problems["capacity"] = _("Give at least 1 place.")
+    elif data.capacity > MAX_CAPACITY:
+        problems["capacity"] = _("Give at most %(max)d places.", max=MAX_CAPACITY)
     elif activity is not None and data.capacity < (taken := _places_taken(activity)):
         problems["capacity"] = _("%(num)d places are already taken: the capacity cannot be lower.", num=taken)
 

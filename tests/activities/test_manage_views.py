@@ -88,6 +88,15 @@ def test_a_form_with_errors_saves_nothing_and_keeps_everything_typed(aw, english
     assert 'value="10:00"' in page
 
 
+@pytest.mark.parametrize("capacity, message", [("abc", "Enter a whole number, for example 12."),
+                                                ("99999999999999", "Give at most 10000 places.")])
+def test_a_capacity_that_is_no_number_or_too_large_is_refused(aw, english, login_as, capacity, message):
+    login_as(aw.world.city_agent)
+    response = english.post("/activites/nouvelle", data=form_data(aw, utcnow(), capacity=capacity))
+    assert response.status_code == 200 and message in response.get_data(as_text=True)
+    assert _activities() == []
+
+
 def test_add_sessions_sends_the_form_back_with_more_rows_and_nothing_lost(aw, english, login_as):
     login_as(aw.world.city_agent)
     data = form_data(aw, utcnow(), add_sessions="1", title="Cirque")
@@ -166,3 +175,14 @@ def test_a_pdf_is_no_photo(aw, english, login_as):
     assert _activities() == []
     assert "The photo must be a JPEG, PNG or WebP image." in response.get_data(as_text=True)
     assert db.session.scalars(db.select(Attachment)).all() == []
+
+
+def test_the_staff_pages_stay_light(aw, client, login_as):
+    activity = make_activity(aw, sessions=6)
+    login_as(aw.world.city_agent)
+    for url in ("/activites/gerer", "/activites/nouvelle", f"/activites/{activity.public_id}/modifier",
+                f"/activites/{activity.public_id}/publier"):
+        response = client.get(url)
+        assert response.status_code == 200 and len(response.data) <= 30 * 1024, (url, len(response.data))
+    login_as(aw.world.admin)
+    assert len(client.get("/activites/tranches").data) <= 30 * 1024
