@@ -13,7 +13,7 @@ from flask import Response, abort, render_template, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy import distinct, select
+from sqlalchemy import select
 
 from ent_lite.activities import indicator
 from ent_lite.activities.blueprint import bp
@@ -31,8 +31,8 @@ from ent_lite.school.services import current_school_year
 def _school_years(city_id: int, current: str) -> list[str]:
     """The school years with classes in the city, newest first (the current one always)."""
     found = set(db.session.scalars(
-        select(distinct(Group.school_year)).join(Establishment, Establishment.id == Group.establishment_id)
-        .where(Establishment.city_id == city_id)))
+        select(Group.school_year).join(Establishment, Establishment.id == Group.establishment_id)
+        .where(Establishment.city_id == city_id).distinct()))
     return sorted(found | {current}, reverse=True)
 
 
@@ -83,7 +83,7 @@ def indicator_page():
 
 def indicator_rows(result: indicator.Indicator) -> list[list[str]]:
     """Header then one line per cell, as on the page; hidden figures are empty with the reason."""
-    table = [[_("Breakdown"), _("Name"), _("Children"), _("With an activity attended"), _("Share (%)"),
+    table = [[_("Breakdown"), _("Name"), _("Children"), _("With an activity attended"), _("Share in percent"),
               _("Note")]]
     groups = [(_("City"), [result.city]), (_("School"), result.schools), (_("Level"), result.levels),
               (_("District"), result.districts)]
