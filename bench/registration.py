@@ -335,10 +335,6 @@ def main() -> None:
         print(f"{'  baseline: counting all the families of the city':<52} {timing['all'] * 1000:8.0f} ms")
     finally:
         if server is not None:
-            with_app = locals().get("app")
-            if with_app is not None:
-                with with_app.app_context():
-                    db.engine.dispose()
             server.stop()
 
 

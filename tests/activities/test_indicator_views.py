@@ -100,10 +100,17 @@ def test_the_page_links_to_writing_to_the_families_not_reached(city, login_as, e
     assert f'value="{token}" checked' in compose
 
 
-def test_another_year_offers_no_link(city, login_as, english):
+def test_another_year_shows_its_figures_without_the_link_to_write(city, login_as, english):
+    from tests.posts.helpers import add_city_service
+    add_city_service(city.world)
+    last_year = factories.make_class(city.world.school, "CP 2001", "CP")
+    last_year.school_year = "2001-2002"
+    factories.make_child(city.world.city, last_year, "Ancien")
+    db.session.commit()
     page = login_as(city.world.city_agent).get("/activites/indicateur?year=2001-2002").get_data(as_text=True)
-    assert "This school year is not known" in page  # no class that year: not offered
-    db.session.rollback()
+    assert "One activity per child: 2001-2002" in page and "This school year is not known" not in page
+    assert "audience=no_activity" not in page  # the audience holds for the year in progress only
+    assert "fewer than 5 children" in page
 
 
 def test_the_french_page_is_light_and_follows_french_typography(city, login_as):
