@@ -1,5 +1,6 @@
 """Importing every views module registers its pages on the blueprint."""
 from ent_lite.activities import (  # noqa: F401
+    views_indicator,
     views_lottery,
     views_manage,
     views_public,

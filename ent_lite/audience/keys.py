@@ -10,9 +10,14 @@ plus one key row. The kinds and what they reach (an instance serves one city):
   count, so a periscolaire site elsewhere does not pull a child into another district);
 - ("level", "CP"): every child of that level in the whole city (to reach the CP of one
   school, post to its classes instead);
-- ("all", "*"): every family of the city.
+- ("all", "*"): every family of the city;
+- ("no_activity", "2026-2027"): the children with a class that school year who have no
+  confirmed registration to an activity of their city that year marked present at a session
+  yet (``activities.indicator``: the children the indicator does not count as reached). It
+  is resolved when read, as the others: once the child has attended an activity, the post
+  no longer reaches the family through that child. Only the school year in progress matches.
 
-District, level and "all" keys name no city: they reach only the children of the city the
+District, level, "all" and "no_activity" keys name no city: they reach only the children of the city the
 post is sent from (the city of its establishment), never those of another city sharing the
 database. ``ReaderKeys.city_keys`` and the ``city_id`` column of ``child_keys_subquery`` say
 in which city each such key holds.
@@ -28,9 +33,10 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import ColumnElement, Integer, String, and_, cast, literal_column, null, or_, select, union_all
 
+from ent_lite.activities.indicator import has_class, has_reached
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
-from ent_lite.school.services import current_school_year
+from ent_lite.school.services import current_school_year, is_school_year
 from ent_lite.school.models import (
     Child,
     Enrolment,
@@ -46,13 +52,14 @@ ESTABLISHMENT = "establishment"
 DISTRICT = "district"
 LEVEL = "level"
 ALL = "all"
-KINDS = (GROUP, ESTABLISHMENT, DISTRICT, LEVEL, ALL)
+NO_ACTIVITY = "no_activity"
+KINDS = (GROUP, ESTABLISHMENT, DISTRICT, LEVEL, ALL, NO_ACTIVITY)
 
 Key = tuple[str, str]
 ALL_KEY: Key = (ALL, "*")
 # Keys naming one group or establishment; the others hold within one city only.
 SCOPED_KINDS = (GROUP, ESTABLISHMENT)
-CITY_WIDE_KINDS = (DISTRICT, LEVEL, ALL)
+CITY_WIDE_KINDS = (DISTRICT, LEVEL, ALL, NO_ACTIVITY)
 
 
 def group_key(group_id: int) -> Key:
@@ -69,6 +76,10 @@ def district_key(name: str) -> Key:
 
 def level_key(level: str) -> Key:
     return (LEVEL, level)
+
+
+def no_activity_key(school_year: str) -> Key:
+    return (NO_ACTIVITY, school_year)
 
 
 @dataclass(frozen=True)
@@ -135,6 +146,7 @@ def reader_keys(user_id: int, school_year: str | None = None) -> ReaderKeys:
             Group.id, Group.name, Group.kind, Group.school_year,
             Establishment.id, Establishment.kind, Establishment.district,
             Child.city_id, Establishment.city_id, Child.public_id,
+            has_reached(Child.id, Child.city_id, school_year),
         )
         .join(GuardianLink, GuardianLink.child_id == Child.id)
         .outerjoin(Enrolment, Enrolment.child_id == Child.id)
@@ -160,8 +172,8 @@ def reader_keys(user_id: int, school_year: str | None = None) -> ReaderKeys:
             city_keys.setdefault(city_id, set()).add(key)
             per_child.setdefault(child_id, {}).setdefault(city_id, set()).add(key)
 
-    for (child_id, first_name, level, group_id, group_name, _, _,
-         est_id, est_kind, district, child_city, est_city, public_id) in rows:
+    for (child_id, first_name, level, group_id, group_name, group_kind, _,
+         est_id, est_kind, district, child_city, est_city, public_id, reached) in rows:
         public_ids[child_id] = public_id
         in_class = class_name.get(child_id)
         add(ALL_KEY, child_id, first_name, in_class, child_city)
@@ -169,6 +181,9 @@ def reader_keys(user_id: int, school_year: str | None = None) -> ReaderKeys:
             add(level_key(level), child_id, first_name, in_class, child_city)
         if group_id is None:
             continue
+        if (group_kind == GroupKind.CLASS and est_kind == EstablishmentKind.SCHOOL
+                and est_city == child_city and not reached):
+            add(no_activity_key(school_year), child_id, first_name, in_class, child_city)
         add(group_key(group_id), child_id, first_name, group_name)
         add(establishment_key(est_id), child_id, first_name, in_class or group_name)
         if est_kind == EstablishmentKind.SCHOOL and district:
@@ -219,7 +234,15 @@ def child_keys_subquery(school_year: str | None = None):
     )
     of_level = rows(Child.id, LEVEL, Child.level, Child.city_id).where(current, Child.level != "")
     everyone = rows(Child.id, ALL, literal_column("'*'", String), Child.city_id).where(current)
-    return union_all(in_group, in_establishment, in_district, of_level, everyone).subquery("child_keys")
+    if not is_school_year(school_year):
+        raise ValueError(f"not a school year: {school_year!r}")  # inlined below: never free text
+    without_activity = (
+        rows(Child.id, NO_ACTIVITY, literal_column(f"'{school_year}'", String), Child.city_id)
+        .where(current, has_class(Child.id, Child.city_id, school_year),
+               ~has_reached(Child.id, Child.city_id, school_year))
+    )
+    return union_all(in_group, in_establishment, in_district, of_level, everyone,
+                     without_activity).subquery("child_keys")
 
 
 def matches_post_key(child_keys, kind, value, sender_city_id) -> ColumnElement[bool]:

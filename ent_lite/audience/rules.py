@@ -13,7 +13,8 @@ Views and list queries call these functions and nothing else: `visible_*` return
   the read statistics of every post sent from it.
 - animator: posts to their periscolaire groups; reads and sees as a teacher does for them.
 - city_agent: posts from their city service (the establishment of their membership) to all
-  families, a school, a district or a level of their city; reads what they wrote. A city
+  families, a school, a district or a level of their city, or the families of the children
+  with no activity yet this school year; reads what they wrote. A city
   agent may mark a post as optional city information: it then reaches only the guardians
   who agreed to receive it (consent purpose "city_information", asked through ``consents.may``).
 - district, level and "all" audiences hold in the city the post is sent from only
@@ -269,6 +270,9 @@ def _city_targets(user) -> list[PostTarget]:
     targets += [PostTarget(audience_keys.LEVEL, level, _l("Level %(level)s, whole city", level=level), service_id)
                 for level in LEVELS]
     targets.append(PostTarget(audience_keys.ALL, "*", _l("All families of the city"), service_id))
+    year = audience_keys.this_school_year()
+    targets.append(PostTarget(audience_keys.NO_ACTIVITY, year,
+                              _l("Families of children with no activity yet in %(year)s", year=year), service_id))
     return targets
 
 

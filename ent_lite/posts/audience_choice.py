@@ -22,8 +22,8 @@ from ent_lite.audience.rules import PostTarget
 
 PICK = "pick:"
 # Broadest first: a single target of these kinds is one choice of its own.
-DIRECT_ORDER = (audience_keys.ALL, audience_keys.ESTABLISHMENT, audience_keys.DISTRICT, audience_keys.LEVEL,
-                audience_keys.GROUP)
+DIRECT_ORDER = (audience_keys.ALL, audience_keys.NO_ACTIVITY, audience_keys.ESTABLISHMENT, audience_keys.DISTRICT,
+                audience_keys.LEVEL, audience_keys.GROUP)
 # Narrowest first: several targets of a kind are "chosen ..." with their list to tick.
 PICK_ORDER = (audience_keys.GROUP, audience_keys.ESTABLISHMENT, audience_keys.DISTRICT, audience_keys.LEVEL)
 PICK_LABELS = {

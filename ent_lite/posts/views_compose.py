@@ -17,7 +17,7 @@ from ent_lite.files.services import UploadRefused, delete_attachment, prepare_up
 from ent_lite.files import drafts as file_drafts
 from ent_lite.forms.builder import ADD_QUESTION
 from ent_lite.forms.services import attach_form
-from ent_lite.posts import drafting, photo_tags, services
+from ent_lite.posts import audience_choice, drafting, photo_tags, services
 from ent_lite.posts.forms import PostForm, prefill
 from ent_lite.posts.models import Post
 from ent_lite.posts.blueprint import attachments_of, bp, load_post
@@ -86,6 +86,16 @@ def _send_back(form: PostForm, post: Post | None = None, refused: bool = False, 
     return _render_form(form, post, **context)
 
 
+def _preselect(form: PostForm, token: str | None) -> None:
+    """A link may open the page with one audience chosen (the activities indicator's "write to
+    these families"); a token the author may not use is ignored, nothing is sent on a GET."""
+    if token not in form.allowed:
+        return
+    form.targets.data = [token]
+    if "scope" in form:
+        form.scope.data = audience_choice.scope_of(form.audience_choices, [token])
+
+
 @bp.route("/news/new", methods=["GET", "POST"])
 @throttling.files_per_account
 def compose():
@@ -103,6 +113,7 @@ def compose():
         if len(targets) == 1:
             # The narrowest audience by default (PRIVACY.md 19): only when there is no choice.
             form.targets.data = [targets[0].token]
+        _preselect(form, request.args.get("audience"))
         return _render_form(form, has_targets=True)
     if (already := services.submitted_post(current_user, form.submission_token())) is not None:
         # A second submit of a form already published (double tap, back button).

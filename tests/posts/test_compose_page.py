@@ -11,6 +11,7 @@ from ent_lite.consents import services as consents
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
 from ent_lite.posts.models import Post, PostAudience
+from tests import factories
 from tests.posts.helpers import add_city_service
 
 
@@ -133,6 +134,7 @@ def test_a_city_agent_chooses_the_city_or_a_list(world, login_as, english):
     add_city_service(world)
     page = login_as(world.city_agent).get("/news/new").get_data(as_text=True)
     scopes = re.findall(r'name="scope" id="scope-\d+" value="([^"]+)"', page)
-    assert scopes == ["all:*", "pick:establishment", "pick:district", "pick:level"]
+    assert scopes == ["all:*", f"no_activity:{factories.SCHOOL_YEAR}", "pick:establishment", "pick:district",
+                      "pick:level"]
     assert page.count('type="checkbox" name="targets"') + page.count('name="targets" type="checkbox"') > 2
     assert page.count("<details class=\"pick\">") == 3
