@@ -153,7 +153,7 @@ def _check(form, asking, activity, chosen, brackets, prices, now) -> list[tuple[
 def _result_line(name: str, status: str, position: int | None, price: int | None) -> str:
     if status == S.CONFIRMED:
         return _("%(child)s: place confirmed. Amount due: %(price)s.", child=name, price=format_price(price))
-    return _("%(child)s: %(status)s.", child=name, status=status_words(status, position))
+    return _("%(child)s — %(status)s.", child=name, status=status_words(status, position))
 
 
 def status_words(status: str, position: int | None = None) -> str:

@@ -1,12 +1,22 @@
 """Who may register a child: authority, roster, window at its exact instants, profile, twice, clashes."""
 from datetime import timedelta
 
+import pytest
+from flask_babel import force_locale
+
 from ent_lite.activities import allocation, registration
 from ent_lite.activities.models import AllocationMode, Registration, RegistrationStatus
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
 from ent_lite.school.models import GuardianLink
 from tests.activities.factories import make_activity, make_campaign
+
+
+@pytest.fixture(autouse=True)
+def in_english(db):
+    """The reasons read in the source language, whatever the catalogues say."""
+    with force_locale("en"):
+        yield
 
 
 def registered(activity, child, guardian, now):
