@@ -184,7 +184,7 @@ def my_registrations():
     authority = {child_id: bool(legal) for child_id, legal in links}
     found = db.session.scalars(
         select(Registration).join(Activity, Activity.id == Registration.activity_id)
-        .where(Registration.child_id.in_(authority), Activity.city_id == current_user.city_id)
+        .where(Registration.child_id.in_(list(authority)), Activity.city_id == current_user.city_id)
         .options(joinedload(Registration.activity).joinedload(Activity.establishment),
                  joinedload(Registration.child))
         .order_by(Activity.first_day, Activity.id, Registration.id)).unique().all()
