@@ -39,6 +39,7 @@ from ent_lite.rights.models import DataExport
 from tests import factories
 from tests.activities.factories import build_activity_world, make_activity
 from tests.accounts.conftest import link_path
+from tests.activities.factories import build_activity_world, make_activity
 from tests.conftest import SECRET_KEY
 from tests.conversations.helpers import start_child
 from tests.files import images
@@ -165,7 +166,9 @@ def objects(app, world, client, login_as, mailbox):
     reset = link_path(mailbox.to(world.parent_b.email)[0], "/password/reset/").rsplit("/", 1)[1]
 
     post_values = [{"public_id": post.public_id}, {"public_id": lunch_post.public_id}]
+    activity = make_activity(build_activity_world(world))
     return {
+        "activities.register": [{"public_id": activity.public_id}],
         "posts.detail": post_values, "posts.edit": post_values, "posts.delete": post_values,
         "posts.tracking_page": post_values,
         "forms.results": [{"public_id": form.public_id}], "forms.results_csv": [{"public_id": form.public_id}],

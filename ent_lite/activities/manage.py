@@ -237,16 +237,8 @@ def save(activity: Activity | None, data: ActivityInput, user, now: datetime) ->
     _set_prices(activity, data.prices)
     db.session.flush()
     if raised:
-        _offer_free_places(activity.id, now)
+        allocation.offer_free_places(activity.id, now)
     return activity
-
-
-def _offer_free_places(activity_id: int, now: datetime) -> None:
-    # The waiting list's offers belong to registration (allocation.offer_free_places); until
-    # that part is merged there is no waiting list to offer to.
-    offer = getattr(allocation, "offer_free_places", None)
-    if offer is not None:
-        offer(activity_id, now)
 
 
 def _set_sessions(activity: Activity, times: list[tuple[datetime, datetime]]) -> None:

@@ -18,7 +18,6 @@ from datetime import datetime
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
-from werkzeug.routing import BuildError
 
 from ent_lite.activities import manage
 from ent_lite.activities.models import Activity
@@ -50,13 +49,7 @@ def default_targets(activity: Activity, targets: Sequence[PostTarget]) -> list[P
 
 def public_url(activity: Activity) -> str:
     """The activity's public page, absolute (a post's links must be): BASE_URL + its path."""
-    try:
-        path = url_for("activities.show", public_id=activity.public_id)
-    except BuildError:
-        # The public catalogue names this page /activites/<public_id> (issue 11); until it is
-        # merged the path is built by hand.
-        path = f"/activites/{activity.public_id}"
-    return current_app.config["BASE_URL"].rstrip("/") + path
+    return current_app.config["BASE_URL"].rstrip("/") + url_for("activities.show", public_id=activity.public_id)
 
 
 def _plain(text: str) -> str:

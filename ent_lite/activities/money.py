@@ -24,8 +24,10 @@ def _amount(cents: int) -> str:
     return format_currency(Decimal(cents) / 100, CURRENCY, locale=_locale())
 
 
-def format_price(cents: int) -> str:
-    """"Gratuit" / "Free" for 0, else "12,50 €" (French) or "€12.50" (English)."""
+def format_price(cents: int | None) -> str:
+    """"Gratuit" / "Free" for 0, else "12,50 €" (French) or "€12.50" (English); "" when unknown."""
+    if cents is None:
+        return ""
     if cents == 0:
         return _("Free")
     return _amount(cents)

@@ -3,7 +3,9 @@
 Never a post's title or text, a message, a thread's subject, a child's name or an image
 (PRIVACY.md 18): a line names only the kind of item and the establishment it comes from
 ("Nouvelle actualité — École Jules Ferry"), so the objects are never loaded, only their
-public id and their establishment's name.
+public id and their establishment's name. A registration's change names only the organiser
+("Inscription à une activité : du nouveau — Service des sports"): neither the child nor the
+activity, and the link is the family's list of registrations.
 
 Everything here works on a whole batch of sends in a few queries (``gather``,
 ``still_to_tell_many``): a city-wide digest run sends 12,000 mails, and a query per mail or
@@ -32,6 +34,7 @@ from sqlalchemy.orm import joinedload
 
 from ent_lite.accounts.emails import external_url, user_language
 from ent_lite.accounts.models import User
+from ent_lite.activities.models import Activity, Registration
 from ent_lite.conversations.models import Message, Thread
 from ent_lite.core.branding import product_name
 from ent_lite.core.mail import date_header, mail_domain
@@ -124,7 +127,7 @@ def gather(deliveries: list[Delivery]) -> list[Send]:
 
 
 def describe(items: list[Notification]) -> None:
-    """Attach to each item what it points at (two queries whatever the number of items)."""
+    """Attach to each item what it points at (three queries whatever the number of items)."""
     post_ids = {i.event.post_id for i in items if i.event.post_id is not None and i.event.message_id is None}
     message_ids = {i.event.message_id for i in items if i.event.message_id is not None}
     posts = {}
@@ -144,8 +147,21 @@ def describe(items: list[Notification]) -> None:
                         .join(Thread, Thread.id == Message.thread_id)
                         .join(Establishment, Establishment.id == Thread.establishment_id)
                         .where(Message.id.in_(message_ids)))}
+    registration_ids = {i.event.registration_id for i in items if i.event.registration_id is not None}
+    registrations = {}
+    if registration_ids:
+        # The link is the list of the family's registrations: no id of the child's in the mail.
+        registrations = {row.id: About(row.name, "activities.my_registrations", "")
+                         for row in db.session.execute(
+                             select(Registration.id, Establishment.name)
+                             .join(Activity, Activity.id == Registration.activity_id)
+                             .join(Establishment, Establishment.id == Activity.establishment_id)
+                             .where(Registration.id.in_(registration_ids)))}
     for item in items:
         event = item.event
+        if event.registration_id is not None:
+            item.about = registrations.get(event.registration_id)
+            continue
         about = messages.get(event.message_id) if event.message_id is not None else posts.get(event.post_id)
         # A plain attribute, not a column: it lives as long as the loaded object.
         item.about = about
@@ -198,6 +214,8 @@ def item_line(item: Notification) -> str:
         return _("Urgent message — %(place)s", place=place)
     if item.event.kind == EventKind.REMINDER:
         return _("Reminder: signature requested — %(place)s", place=place)
+    if item.event.kind == EventKind.ACTIVITY:
+        return _("Activity registration: news — %(place)s", place=place)
     if item.category == Category.TODO:
         if about is not None and about.asks_signature:
             return _("Signature requested — %(place)s", place=place)
@@ -212,6 +230,8 @@ def item_link(item: Notification) -> str:
     about = _about(item)
     if about is None:
         return external_url("posts.feed")
+    if not about.public_id:
+        return external_url(about.endpoint)
     return external_url(about.endpoint, public_id=about.public_id)
 
 

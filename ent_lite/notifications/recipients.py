@@ -4,6 +4,7 @@ The rules are the features' own (who reads a post, who must still sign, who read
 asked at fan-out time so the roster and the consents are those of the moment the event is
 told. Only accounts that can log in are told (the link in a mail requires it), and never the
 person who caused the event. An expired or deleted post, or a withdrawn message, tells nobody.
+A change of an activity registration tells the child's guardians (``activity_guardians``).
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import Select, String, and_, cast, false, or_, select
 
 from ent_lite.accounts.models import Membership, Role, User
+from ent_lite.activities.models import Registration
 from ent_lite.audience import keys as audience_keys
 from ent_lite.audience.rules import READING_STAFF, message_recipients
 from ent_lite.consents import services as consents
@@ -47,6 +49,12 @@ def post_readers(post: Post) -> Select:
     return select(User.id).where(_can_log_in(), or_(guardians, staff))
 
 
+def activity_guardians(registration: Registration) -> Select:
+    """Every guardian of the child, whoever registered: both parents follow the registration."""
+    guardian_ids = select(GuardianLink.user_id).where(GuardianLink.child_id == registration.child_id)
+    return select(User.id).where(_can_log_in(), User.role == Role.GUARDIAN, User.id.in_(guardian_ids))
+
+
 def _base(event: NotificationEvent, now: datetime) -> Select:
     if event.kind in (EventKind.POST, EventKind.REMINDER):
         post = db.session.get(Post, event.post_id) if event.post_id else None
@@ -60,6 +68,9 @@ def _base(event: NotificationEvent, now: datetime) -> Select:
         if message is None or message.withdrawn_dt is not None:
             return NOBODY
         return message_recipients(message.thread).with_only_columns(User.id).order_by(None).where(_can_log_in())
+    if event.kind == EventKind.ACTIVITY:
+        registration = db.session.get(Registration, event.registration_id) if event.registration_id else None
+        return NOBODY if registration is None else activity_guardians(registration)
     return NOBODY
 
 

@@ -38,7 +38,7 @@ def seen_in_app(user_ids: set[int], post_ids: set[int], thread_ids: set[int], re
 
 def worth_telling(item, about, user_id: int, channel: str, seen: Seen) -> bool:
     """Left out: a post opened; a message in a thread opened since it was written, or withdrawn;
-    a signature reminder once nothing is left to sign; a category turned off for this channel
+    a signature reminder once nothing is left to sign (an activity's change is always told); a category turned off for this channel
     since the item was planned (an unsubscribe applies to tonight's digest). Urgent stays."""
     if about is None:
         return False
@@ -46,6 +46,8 @@ def worth_telling(item, about, user_id: int, channel: str, seen: Seen) -> bool:
     if item.category != Category.URGENT and prefs.mode(item.category, channel) == Mode.OFF:
         return False
     kind = item.event.kind
+    if kind == EventKind.ACTIVITY:  # a change of status is news until told
+        return True
     if kind == EventKind.REMINDER:
         return user_id in seen.still_to_sign.get(about.post_id, ())
     if kind == EventKind.POST:

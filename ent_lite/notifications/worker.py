@@ -6,6 +6,10 @@ is a conditional UPDATE. A claim is committed before anything is sent, and each 
 committed as it comes, so a worker killed mid-batch repeats at most the one mail it was
 sending: its other rows keep their lease until it expires, then any worker claims them again.
 
+Features add jobs to each round with ``@round_job`` (``job(now) -> int``, run and committed
+before the fan-out, so what they tell goes out in the same round): the activities' expiry of
+offers is one. A failing job is logged and retried next round; it never stops the sends.
+
 A temporary failure (SMTP down, 4xx) leaves the row due again after a growing delay; after
 ``MAX_ATTEMPTS`` it fails for good. One bad row never stops the loop: a sender that raises
 retries its sends left, and the batch goes on.
@@ -34,6 +38,31 @@ LEASE = timedelta(minutes=10)
 RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2),
                 timedelta(hours=12))
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
+
+# name: job(now) -> count, filled by the features (a registry, so this module imports none).
+ROUND_JOBS: dict[str, Callable[[datetime], int]] = {}
+
+
+def round_job(job: Callable[[datetime], int]) -> Callable[[datetime], int]:
+    """Run ``job(now)`` at the start of every worker round, in its own transaction."""
+    ROUND_JOBS[f"{job.__module__}.{job.__qualname__}"] = job
+    return job
+
+
+def run_jobs(now: datetime, worker_name: str = "worker") -> dict[str, int]:
+    """Each registered job once, committed on its own; {job: count} of those that ran."""
+    done = {}
+    for name, job in ROUND_JOBS.items():
+        try:
+            done[name] = job(now)
+            db.session.commit()
+        except Exception:  # noqa: BLE001 - a failing job must not stop the sends; retried next round
+            db.session.rollback()
+            log.exception("%s: job %s failed", worker_name, name)
+    counted = {name: count for name, count in done.items() if count}
+    if counted:
+        log.info("%s: jobs %s", worker_name, counted)
+    return done
 
 
 @dataclass
@@ -64,6 +93,7 @@ def run_once(now: datetime, batch_size: int = BATCH_SIZE, worker_name: str = "wo
     ``should_stop`` is asked between batches (a stopping worker leaves the rest to the next).
     """
     figures = Figures()
+    run_jobs(now, worker_name)
     try:
         figures.notified = fanout.fan_out(now, batch_size=fanout_batch_size)
     except Exception:  # noqa: BLE001 - the sends must go on; the event's lease lets it be retried

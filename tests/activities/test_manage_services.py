@@ -155,9 +155,8 @@ def test_raising_the_capacity_offers_the_new_place_to_the_waiting_list(aw):
     manage.save(activity, valid_input(aw, now, capacity=2), aw.world.city_agent, now)
     db.session.commit()
     assert db.session.get(Activity, activity.id).capacity == 2
-    if hasattr(allocation, "offer_free_places"):  # registration's part (H-register)
-        db.session.refresh(waiting)
-        assert waiting.status == RegistrationStatus.OFFERED
+    db.session.refresh(waiting)
+    assert waiting.status == RegistrationStatus.OFFERED
 
 
 def test_the_mode_does_not_change_once_families_registered(aw):

@@ -2,7 +2,7 @@
 only the catalogue city's published, current activities are in it."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -11,7 +11,7 @@ from ent_lite.activities.catalogue import Filters
 from ent_lite.core.db_types import utcnow
 from ent_lite.core.localtime import to_local
 from ent_lite.extensions import db
-from tests.activities.factories import build_activity_world, make_activity
+from tests.activities.factories import make_activity
 from tests.activities.public_helpers import leaks, personal_strings, register
 
 

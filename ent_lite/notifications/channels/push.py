@@ -48,7 +48,8 @@ def _path(endpoint: str, **values) -> str:
 
 
 def item_path(item: Notification) -> str:
-    """Where a click on the push leads: the post or the conversation, behind the login wall."""
+    """Where a click on the push leads: the post, the conversation or the family's registrations,
+    behind the login wall."""
     event = item.event
     if event.post_id is not None:
         public_id = db.session.scalar(select(Post.public_id).where(Post.id == event.post_id))
@@ -59,6 +60,8 @@ def item_path(item: Notification) -> str:
                                       .where(Message.id == event.message_id))
         if public_id:
             return _path("conversations.thread", public_id=public_id)
+    if event.registration_id is not None:
+        return _path("activities.my_registrations")
     return _path("core.home")
 
 
