@@ -37,7 +37,6 @@ from ent_lite.posts import services as post_services
 from ent_lite.rights.models import DataExport
 
 from tests import factories
-from tests.activities.factories import build_activity_world, make_activity
 from tests.accounts.conftest import link_path
 from tests.activities.factories import build_activity_world, make_activity
 from tests.conftest import SECRET_KEY
@@ -166,9 +165,10 @@ def objects(app, world, client, login_as, mailbox):
     reset = link_path(mailbox.to(world.parent_b.email)[0], "/password/reset/").rsplit("/", 1)[1]
 
     post_values = [{"public_id": post.public_id}, {"public_id": lunch_post.public_id}]
-    activity = make_activity(build_activity_world(world))
+    activity_values = [{"public_id": activity.public_id}]
     return {
-        "activities.register": [{"public_id": activity.public_id}],
+        "activities.register": activity_values, "activities.edit": activity_values,
+        "activities.publish": activity_values,
         "posts.detail": post_values, "posts.edit": post_values, "posts.delete": post_values,
         "posts.tracking_page": post_values,
         "forms.results": [{"public_id": form.public_id}], "forms.results_csv": [{"public_id": form.public_id}],
@@ -266,13 +266,13 @@ REACHED_WITH_PARAMETERS = {
     None: {"static", "accounts.accept_invitation", "accounts.reset_password", "accounts.confirm_email",
            "activities.show", "activities.photo"},
     "parent_a": {"posts.detail", "conversations.thread", "files.download", "files.thumbnail",
-                 "rights.download_export"},
+                 "rights.download_export", "activities.register"},
     "teacher_a": {"posts.detail", "posts.edit", "posts.delete", "posts.tracking_page", "forms.results",
                   "forms.results_csv", "conversations.thread", "files.download", "files.thumbnail"},
     "director": {"posts.detail", "posts.tracking_page", "forms.results", "forms.results_csv",
                  "school.class_codes", "conversations.thread", "files.download"},
     "animator": {"posts.detail", "posts.edit"},
-    "city_agent": {"static"},
+    "city_agent": {"static", "activities.edit", "activities.publish"},
     "admin": {"static"},
     "dpo": {"dpo.request_page", "dpo.erase"},
 }
