@@ -24,10 +24,10 @@ def test_every_entry_opens_for_the_person_who_sees_it(world, client, login_as, w
         assert client.get(url).status_code == 200, url
 
 
-def test_a_parent_has_news_and_messages_in_the_row_and_the_rest_under_more(world, client, login_as):
+def test_a_parent_has_news_messages_and_activities_in_the_row_and_the_rest_under_more(world, client, login_as):
     login_as(world.parent_a)
     primary, more = menu_of(client.get("/account").get_data(as_text=True))
-    assert primary == ["/news", "/messages"]
+    assert primary == ["/news", "/messages", "/activites/pour-mes-enfants"]
     assert {"/consents", "/privacy/my-data", "/notifications"} <= set(more)
 
 
@@ -48,3 +48,18 @@ def test_the_menu_has_a_log_out_button_under_more(world, client, login_as):
     login_as(world.parent_a)
     more = client.get("/account").get_data(as_text=True).split('<details class="more">')[1]
     assert 'action="/logout"' in more
+
+
+def test_organisers_manage_activities_and_city_agents_see_the_indicator(world, client, login_as):
+    from tests.activities.factories import build_activity_world
+
+    build_activity_world(world)  # the city agent's service, the animator's site
+    login_as(world.city_agent)
+    _, more = menu_of(client.get("/account").get_data(as_text=True))
+    assert {"/activites/gerer", "/activites/indicateur"} <= set(more)
+    login_as(world.animator)
+    _, more = menu_of(client.get("/account").get_data(as_text=True))
+    assert "/activites/gerer" in more and "/activites/indicateur" not in more
+    login_as(world.teacher_a)
+    _, more = menu_of(client.get("/account").get_data(as_text=True))
+    assert not any(url.startswith("/activites") for url in more)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l, ngettext
 
 from ent_lite.accounts.models import Role
+from ent_lite.activities import permissions as activities
 from ent_lite.audience import rules
 
 PRIMARY_LIMIT = 3
@@ -65,13 +66,20 @@ def _sections(user, counts) -> tuple[list[Entry], list[Entry]]:
         primary.append(Entry("conversations.inbox", _l("Messages"), _message_badges(counts)))
     if rules.may_post(user):
         primary.append(Entry("posts.compose", _l("Write")))
+    if role == Role.GUARDIAN:
+        primary.append(Entry("activities.for_family", _l("Activities")))
+    if activities.may_manage_activities(user):
+        more.append(Entry("activities.manage_list", _l("Manage activities")))
+    if activities.may_see_indicator(user):
+        more.append(Entry("activities.indicator", _l("One activity per child")))
     if role == Role.DPO:
         primary += [Entry("dpo.workspace", _l("Workspace"))]
         more += [Entry("privacy.processing_register", _l("Register of processing"))]
     if role == Role.ADMIN:
         primary += [Entry("admin.index", _l("Administration"))]
         more += [Entry("accounts.invite_staff", _l("Invite staff")),
-                 Entry("privacy.retention_settings", _l("Retention periods"))]
+                 Entry("privacy.retention_settings", _l("Retention periods")),
+                 Entry("activities.brackets", _l("Family-quotient brackets"))]
     if role == Role.DIRECTOR:
         more += [Entry("school.activation_codes", _l("Activation codes")),
                  Entry("accounts.invite_staff", _l("Invite staff"))]
