@@ -33,6 +33,9 @@ PUBLIC_ALLOWLIST = {
     # The browser fetches these on its own, without the session cookie; they name nobody.
     "notifications.manifest",
     "notifications.service_worker",
+    # A lottery campaign and its draw are published so that anyone can check them; no names.
+    "activities.campaign",
+    "activities.campaign_json",
 }
 
 # Methods Flask answers by itself (HEAD mirrors GET, OPTIONS lists the methods).

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import Select, func, select
-from wtforms import DateField, RadioField, SelectField, StringField, TimeField
+from wtforms import DateField, RadioField, SelectChoice, SelectField, StringField, TimeField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ent_lite.activities.lottery_rules import DEFAULT_RULES, PRIORITY_RULES
@@ -61,16 +61,18 @@ class CampaignForm(FlaskForm):
     closes_time = TimeField(_l("At"), default=time(18, 0), invalid_value_message=BAD_TIME,
                             validators=[Optional()])
     max_choices = SelectField(_l("Stays a family may rank for a child"), coerce=int,
-                              choices=[(1, "1"), (2, "2"), (3, "3")], default=3)
+                              choices=[SelectChoice(n, str(n)) for n in (1, 2, 3)], default=3)
     priority_rules = RadioField(_l("Priority rules"), default=DEFAULT_RULES,
-                                choices=[(key, RULE_LABELS[key]) for key in PRIORITY_RULES])
+                                choices=[SelectChoice(key, RULE_LABELS[key]) for key in PRIORITY_RULES])
 
     def __init__(self, *args, city_id: int, establishments: list[Establishment], campaign: Campaign | None = None,
                  **kwargs):
         super().__init__(*args, **kwargs)
         self.city_id, self.campaign = city_id, campaign
-        self.establishment.choices = [(e.public_id, e.name) for e in establishments]
+        self.establishment.choices = [SelectChoice(e.public_id, e.name) for e in establishments]
         self.by_public_id = {e.public_id: e for e in establishments}
+        if len(establishments) == 1 and not self.establishment.data:  # nothing to choose
+            self.establishment.data = establishments[0].public_id
 
     def validate_slug(self, field) -> None:
         if not SLUG_RE.fullmatch(field.data or ""):

@@ -79,8 +79,6 @@ def campaign_new():
     if not establishments:
         abort(404)
     form = campaigns.CampaignForm(city_id=current_user.city_id, establishments=establishments)
-    if not form.is_submitted() and len(establishments) == 1:
-        form.establishment.data = establishments[0].public_id
     if form.validate_on_submit():
         campaign = campaigns.save_campaign(form, utcnow())
         db.session.commit()
