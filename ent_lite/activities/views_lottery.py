@@ -68,7 +68,9 @@ def campaigns_page():
     now = utcnow()
     managed = db.session.scalars(campaigns.managed_campaigns(current_user)).all() \
         if may_manage_activities(current_user) else []
-    open_ones = db.session.scalars(campaigns.family_campaigns(current_user.city_id, now)).all()
+    mine = {item.id for item in managed}
+    open_ones = [item for item in db.session.scalars(campaigns.family_campaigns(current_user.city_id, now))
+                 if item.id not in mine]
     return render_template("activities/lottery_campaigns.html", managed=managed, campaigns=open_ones, now=now,
                            may_create=may_manage_activities(current_user))
 

@@ -117,3 +117,30 @@ def test_the_draw_command_prints_the_seed_and_refuses_a_second_draw(aw, runner):
     second = runner.invoke(args=["ent-lite", "draw", "ete-2027", "--now", at_close])
     assert second.exit_code != 0 and "already been drawn" in second.output
     assert runner.invoke(args=["ent-lite", "draw", "nowhere"]).exit_code != 0
+
+
+def test_another_city_neither_sees_nor_draws_the_campaign(aw, login_as):
+    campaign, (stay,), now = lottery_campaign(aw, capacities=(1,), now=utcnow() - timedelta(days=2))
+    far_agent = login_as(aw.world.far.city_agent)
+    assert far_agent.get("/activites/campagnes/ete-2027").status_code == 404
+    assert far_agent.post("/activites/campagnes/ete-2027/tirage").status_code == 404
+    assert "ete-2027" not in far_agent.get("/activites/campagnes").get_data(as_text=True)
+    db.session.expire_all()
+    assert campaign.drawn_dt is None
+
+
+def test_a_campaign_is_edited_until_its_draw(aw, login_as, english):
+    campaign, (stay,), now = lottery_campaign(aw, capacities=(1,), now=utcnow() - timedelta(days=2))
+    client = login_as(aw.world.city_agent, target=english)
+    form = client.get("/activites/campagnes/ete-2027/modifier").get_data(as_text=True)
+    assert 'value="ete-2027"' in form
+    assert client.post("/activites/campagnes/ete-2027/modifier",
+                       data=_form(title="Séjours de juillet", max_choices="2")).status_code == 302
+    db.session.expire_all()
+    assert (campaign.title, campaign.max_choices, campaign.slug) == ("Séjours de juillet", 2, "ete-2027")
+    lottery.draw(campaign, campaign.closes_dt)
+    db.session.commit()
+    refused = client.post("/activites/campagnes/ete-2027/modifier", data=_form(title="Autre"), follow_redirects=True)
+    assert "This campaign has been drawn: it can no longer change." in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert campaign.title == "Séjours de juillet"
