@@ -112,6 +112,30 @@ def check_ranking(request: ChildRequest, chosen: list[str], max_choices: int) ->
     return errors
 
 
+def current_choices(families: list[ChildRequest], max_choices: int) -> dict[str, str]:
+    """Each field of the form (child and rank) with the stay ranked there now."""
+    return {entry.field_name(rank): entry.chosen(rank) for entry in families for rank in range(1, max_choices + 1)}
+
+
+def read_choices(families: list[ChildRequest], data, max_choices: int) -> tuple[dict[str, str], dict[str, str]]:
+    """What the form sent for the guardian's own children (any other field is ignored), and the
+    errors by field name."""
+    chosen = {name: (data.get(name) or "").strip() for name in current_choices(families, max_choices)}
+    errors: dict[str, str] = {}
+    for entry in families:
+        ranking = [chosen[entry.field_name(rank)] for rank in range(1, max_choices + 1)]
+        for rank, message in check_ranking(entry, ranking, max_choices).items():
+            errors[entry.field_name(rank)] = message
+    return chosen, errors
+
+
+def save_choices(campaign: Campaign, guardian, families: list[ChildRequest], chosen: dict[str, str],
+                 now: datetime) -> None:
+    for entry in families:
+        ranking = [chosen[entry.field_name(rank)] for rank in range(1, campaign.max_choices + 1)]
+        save_ranking(campaign, guardian, entry, ranking, now)
+
+
 def save_ranking(campaign: Campaign, guardian, request: ChildRequest, chosen: list[str], now: datetime) -> None:
     """Replace the child's ranking with ``chosen`` (checked: ``check_ranking`` found nothing)."""
     by_public = {stay.public_id: stay for stay in request.stays}

@@ -19,7 +19,6 @@ from ent_lite.accounts.models import Role
 from ent_lite.activities import campaigns, lottery, lottery_requests
 from ent_lite.activities.blueprint import bp
 from ent_lite.activities.lottery_requests import RANK_LABELS
-from ent_lite.activities.lottery_rules import TICKET_ALPHABET
 from ent_lite.activities.models import RegistrationStatus
 from ent_lite.activities.permissions import can_manage_campaign, may_manage_activities
 from ent_lite.core.auth import public, roles_required
@@ -118,7 +117,7 @@ def campaign(slug: str):
         "activities/lottery_campaign.html", campaign=found, stays=stays, result=result, now=now,
         stay_titles={stay.public_id: stay.title for stay in lottery.stays_of(found)},
         is_open=lottery_requests.is_open(found, now), may_manage=can_manage_campaign(current_user, found),
-        may_request=getattr(current_user, "role", None) == Role.GUARDIAN, alphabet=TICKET_ALPHABET)
+        may_request=getattr(current_user, "role", None) == Role.GUARDIAN)
 
 
 @bp.get("/activites/campagnes/<slug>/resultat.json")
@@ -169,22 +168,14 @@ def campaign_request(slug: str):
     families = lottery_requests.family_requests(found, current_user, now)
     is_open = lottery_requests.is_open(found, now)
     form = FlaskForm()
-    chosen = {entry.field_name(rank): entry.chosen(rank) for entry in families
-              for rank in range(1, found.max_choices + 1)}
-    errors: dict[str, str] = {}
+    chosen, errors = lottery_requests.current_choices(families, found.max_choices), {}
     if form.validate_on_submit():
         if not is_open:
             flash(_("Requests for this campaign are closed: nothing was changed."), "error")
             return redirect(url_for("activities.campaign_request", slug=slug))
-        chosen = {name: request.form.get(name, "").strip() for name in chosen}
-        for entry in families:
-            ranking = [chosen[entry.field_name(rank)] for rank in range(1, found.max_choices + 1)]
-            for rank, message in lottery_requests.check_ranking(entry, ranking, found.max_choices).items():
-                errors[entry.field_name(rank)] = message
+        chosen, errors = lottery_requests.read_choices(families, request.form, found.max_choices)
         if not errors:
-            for entry in families:
-                ranking = [chosen[entry.field_name(rank)] for rank in range(1, found.max_choices + 1)]
-                lottery_requests.save_ranking(found, current_user, entry, ranking, now)
+            lottery_requests.save_choices(found, current_user, families, chosen, now)
             db.session.commit()
             flash(_("Your requests are saved. You can change them until the requests close."), "success")
             return redirect(url_for("activities.campaign_request", slug=slug))

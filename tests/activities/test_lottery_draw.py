@@ -10,7 +10,6 @@ from sqlalchemy import func, select
 
 from ent_lite.activities import lottery
 from ent_lite.activities.models import (
-    Activity,
     BracketDeclaration,
     LotteryEntry,
     Registration,
