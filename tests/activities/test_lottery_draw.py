@@ -141,3 +141,16 @@ def test_a_recorded_draw_gives_this_exact_order():
 RECORDED_ORDER = ["M4PA-8ZRT", "T9CD-3KMV", "K7F3-2QX9", "B2WN-6HJE", "X5GH-7NQS"]
 RECORDED_PLACEMENTS = {"M4PA-8ZRT": "stay-one", "T9CD-3KMV": "stay-two", "K7F3-2QX9": None,
                        "B2WN-6HJE": None, "X5GH-7NQS": None}
+
+
+def test_the_published_rules_text_follows_the_campaigns_rules(aw):
+    campaign, (stay,), now = lottery_campaign(aw, capacities=(1,))
+    with force_locale("en"):
+        assert lottery.rules_text(campaign)[0] == "Children with no confirmed activity yet this school year come first."
+        campaign.priority_rules = "lot_only"
+        assert lottery.rules_text(campaign) == ["Every child has the same chance: the order is drawn by lot."]
+    (guardian, busy), (other, free) = more_families(aw, 2)
+    judo = make_activity(aw, title="Judo", now=now)
+    db.session.add(Registration(activity_id=judo.id, child_id=busy.id, status=RegistrationStatus.CONFIRMED))
+    db.session.commit()
+    assert lottery.compute_tiers(campaign, [busy.id, free.id], {stay.school_year}) == {busy.id: 0, free.id: 0}
