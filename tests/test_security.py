@@ -37,6 +37,8 @@ from ent_lite.rights.models import DataExport
 
 from tests import factories
 from tests.accounts.conftest import link_path
+from tests.activities.factories import build_activity_world
+from tests.activities.lottery_factories import lottery_walk_objects
 from tests.conftest import SECRET_KEY
 from tests.conversations.helpers import start_child
 from tests.files import images
@@ -157,7 +159,9 @@ def objects(app, world, client, login_as, mailbox):
     reset = link_path(mailbox.to(world.parent_b.email)[0], "/password/reset/").rsplit("/", 1)[1]
 
     post_values = [{"public_id": post.public_id}, {"public_id": lunch_post.public_id}]
+    activity_world = build_activity_world(world)  # one for every activities part: brackets are unique
     return {
+        **lottery_walk_objects(activity_world),
         "posts.detail": post_values, "posts.edit": post_values, "posts.delete": post_values,
         "posts.tracking_page": post_values,
         "forms.results": [{"public_id": form.public_id}], "forms.results_csv": [{"public_id": form.public_id}],
@@ -250,15 +254,16 @@ def test_pages_with_parameters_set_only_the_session_cookie_and_load_nothing_from
 
 
 REACHED_WITH_PARAMETERS = {
-    None: {"static", "accounts.accept_invitation", "accounts.reset_password", "accounts.confirm_email"},
+    None: {"static", "accounts.accept_invitation", "accounts.reset_password", "accounts.confirm_email",
+           "activities.campaign", "activities.campaign_json"},
     "parent_a": {"posts.detail", "conversations.thread", "files.download", "files.thumbnail",
-                 "rights.download_export"},
+                 "rights.download_export", "activities.campaign_request"},
     "teacher_a": {"posts.detail", "posts.edit", "posts.delete", "posts.tracking_page", "forms.results",
                   "forms.results_csv", "conversations.thread", "files.download", "files.thumbnail"},
     "director": {"posts.detail", "posts.tracking_page", "forms.results", "forms.results_csv",
                  "school.class_codes", "conversations.thread", "files.download"},
     "animator": {"posts.detail", "posts.edit"},
-    "city_agent": {"static"},
+    "city_agent": {"static", "activities.campaign_edit"},
     "admin": {"static"},
     "dpo": {"dpo.request_page", "dpo.erase"},
 }

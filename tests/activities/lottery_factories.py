@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from ent_lite.accounts.models import Role
-from ent_lite.activities import lottery_requests
+from ent_lite.activities import lottery, lottery_requests
 from ent_lite.activities.models import AllocationMode, Campaign
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
@@ -44,3 +44,21 @@ def ask(campaign, guardian, child, stays, now) -> None:
     assert lottery_requests.check_ranking(request, chosen, campaign.max_choices) == {}
     lottery_requests.save_ranking(campaign, guardian, request, chosen, now)
     db.session.commit()
+
+
+def lottery_walk_objects(aw) -> dict:
+    """URL values of the lottery pages for the walks over every page (tests/test_security.py):
+    an open campaign (requests, editing) and a drawn one (its published result)."""
+    world = aw.world
+    now = utcnow().replace(microsecond=0)
+    open_campaign, open_stays, _ = lottery_campaign(aw, slug="ete-2027", capacities=(2,), now=now)
+    ask(open_campaign, world.parent_a, world.child_a, open_stays, now)
+    past = now - timedelta(days=3)
+    drawn, drawn_stays, _ = lottery_campaign(aw, slug="printemps-2027", capacities=(1,), now=past)
+    ask(drawn, world.parent_a, world.child_a, drawn_stays, past)
+    ask(drawn, world.parent_b, world.child_b, drawn_stays, past)
+    lottery.draw(drawn, drawn.closes_dt)
+    db.session.commit()
+    both = [{"slug": open_campaign.slug}, {"slug": drawn.slug}]
+    return {"activities.campaign": both, "activities.campaign_json": [{"slug": drawn.slug}],
+            "activities.campaign_edit": both, "activities.campaign_request": both}
