@@ -75,6 +75,18 @@ def rules_text(campaign: Campaign | None) -> list[str]:
     return [str(line) for line in rules_lines(campaign.priority_rules if campaign else DEFAULT_RULES)]
 
 
+def tier_names(campaign: Campaign) -> dict[int, str]:
+    """What each published priority group means, in plain words (the result shows only numbers)."""
+    if campaign.priority_rules == "lot_only":
+        return {0: str(_l("every child"))}
+    labels = list(db.session.scalars(select(QuotientBracket.label).where(QuotientBracket.city_id == campaign.city_id)
+                                     .order_by(QuotientBracket.position, QuotientBracket.id)))
+    names = {0: str(_l("no confirmed activity yet"))}
+    names.update({1 + rank: str(_l("bracket %(label)s", label=label)) for rank, label in enumerate(labels)})
+    names[1 + len(labels)] = str(_l("no bracket declared"))
+    return names
+
+
 def stays_of(campaign: Campaign) -> list[Activity]:
     """The campaign's stays families can rank: lottery activities of the campaign, not withdrawn."""
     return list(db.session.scalars(

@@ -74,6 +74,7 @@ def test_the_public_page_shows_the_rules_then_the_published_draw_without_names(a
     agent.post("/logout")
     page = client.get("/activites/campagnes/ete-2027").get_data(as_text=True)
     assert campaign.seed in page and "How to check the draw" in page
+    assert "0 (no confirmed activity yet)" in page  # each priority group says what it means
     for entry in db.session.scalars(select(lottery.LotteryEntry)):
         assert entry.ticket in page
     assert "Enfant" not in page and "Famille" not in page
