@@ -41,6 +41,9 @@ PUBLIC_ALLOWLIST = {
     "activities.feed_json",
     "activities.feed_atom",
     "activities.feed_ics",
+    # A lottery campaign and its draw are published so that anyone can check them; no names.
+    "activities.campaign",
+    "activities.campaign_json",
 }
 
 # Methods Flask answers by itself (HEAD mirrors GET, OPTIONS lists the methods).

@@ -39,6 +39,7 @@ from ent_lite.rights.models import DataExport
 from tests import factories
 from tests.accounts.conftest import link_path
 from tests.activities.factories import build_activity_world, make_activity
+from tests.activities.lottery_factories import lottery_walk_objects
 from tests.conftest import SECRET_KEY
 from tests.conversations.helpers import start_child
 from tests.files import images
@@ -135,7 +136,9 @@ def objects(app, world, client, login_as, mailbox):
     files[0].post_id = files[1].post_id = post.id
     files[2].message_id = message.id
     # A published activity with a photo: its public page and photo (issue 11).
-    activity = make_activity(build_activity_world(world), title="Judo")
+    # One activity world for every activities part (its brackets and service are unique per city).
+    activity_world = build_activity_world(world)
+    activity = make_activity(activity_world, title="Judo")
     activity.photo_key, activity.photo_thumb_key = new_key("jpg"), new_key("webp")
     with app.test_request_context():
         get_storage().save(activity.photo_key, images.small_jpeg())
@@ -167,6 +170,7 @@ def objects(app, world, client, login_as, mailbox):
     post_values = [{"public_id": post.public_id}, {"public_id": lunch_post.public_id}]
     activity_values = [{"public_id": activity.public_id}]
     return {
+        **lottery_walk_objects(activity_world),
         "activities.register": activity_values, "activities.edit": activity_values,
         "activities.publish": activity_values,
         "posts.detail": post_values, "posts.edit": post_values, "posts.delete": post_values,
@@ -264,15 +268,15 @@ def test_pages_with_parameters_set_only_the_session_cookie_and_load_nothing_from
 
 REACHED_WITH_PARAMETERS = {
     None: {"static", "accounts.accept_invitation", "accounts.reset_password", "accounts.confirm_email",
-           "activities.show", "activities.photo"},
+           "activities.show", "activities.photo", "activities.campaign", "activities.campaign_json"},
     "parent_a": {"posts.detail", "conversations.thread", "files.download", "files.thumbnail",
-                 "rights.download_export", "activities.register"},
+                 "rights.download_export", "activities.register", "activities.campaign_request"},
     "teacher_a": {"posts.detail", "posts.edit", "posts.delete", "posts.tracking_page", "forms.results",
                   "forms.results_csv", "conversations.thread", "files.download", "files.thumbnail"},
     "director": {"posts.detail", "posts.tracking_page", "forms.results", "forms.results_csv",
                  "school.class_codes", "conversations.thread", "files.download"},
     "animator": {"posts.detail", "posts.edit"},
-    "city_agent": {"static", "activities.edit", "activities.publish"},
+    "city_agent": {"static", "activities.edit", "activities.publish", "activities.campaign_edit"},
     "admin": {"static"},
     "dpo": {"dpo.request_page", "dpo.erase"},
 }

@@ -23,22 +23,10 @@ CATEGORY_LABELS = {
     ActivityCategory.OTHER: _l("Other"),
 }
 
-# The lottery's published priority rules, by ``Campaign.priority_rules``.
-PRIORITY_RULES = {
-    "no_activity_then_bracket": _l(
-        "First the children who have no confirmed activity yet this school year, then the families "
-        "of the lower family-quotient brackets, then the others. Within each group the order is "
-        "drawn at random; the random seed is published with the result so that anyone can run "
-        "the draw again and check it."),
-}
 
 
 def category_label(category: str) -> str:
     return str(CATEGORY_LABELS.get(category, CATEGORY_LABELS[ActivityCategory.OTHER]))
-
-
-def priority_rules_text(rules: str) -> str:
-    return str(PRIORITY_RULES.get(rules, PRIORITY_RULES["no_activity_then_bracket"]))
 
 
 def ages_text(activity: Activity) -> str:

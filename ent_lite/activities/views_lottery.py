@@ -1,2 +1,184 @@
-"""Pages: see the module docstring once written."""
-from ent_lite.activities.blueprint import bp  # noqa: F401
+"""Lottery pages: campaigns for staff, the public page of a campaign and its draw, the family's requests.
+
+Who sees what: the campaign's page and its published result are public (tickets, tiers and
+stays, never a name); managing a campaign and drawing it are for the staff of its organiser
+(``permissions.can_manage_campaign``); requesting is for a guardian with legal authority over
+the child. Anything else, and anything of another city, is a 404.
+"""
+from __future__ import annotations
+
+import json
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from ent_lite.accounts.models import Role
+from ent_lite.activities import campaigns, lottery, lottery_requests
+from ent_lite.activities.blueprint import bp
+from ent_lite.activities.lottery_requests import RANK_LABELS
+from ent_lite.activities.models import RegistrationStatus
+from ent_lite.activities.permissions import can_manage_campaign, may_manage_activities
+from ent_lite.core.auth import public, roles_required
+from ent_lite.core.db_types import utcnow
+from ent_lite.extensions import db
+from ent_lite.school.services import get_city
+
+
+def _city_id() -> int | None:
+    if current_user.is_authenticated:
+        return current_user.city_id
+    city = get_city()
+    return city.id if city is not None else None
+
+
+def _visible_campaign(slug: str, now):
+    """The campaign, for anyone once one of its stays is published, for its managers always."""
+    campaign = campaigns.find(_city_id(), slug)
+    if campaign is None:
+        abort(404)
+    if not lottery_requests.open_stays(campaign, now) and not can_manage_campaign(current_user, campaign):
+        abort(404)
+    return campaign
+
+
+def _managed_campaign(slug: str):
+    campaign = campaigns.find(_city_id(), slug)
+    if campaign is None or not can_manage_campaign(current_user, campaign):
+        abort(404)
+    return campaign
+
+
+@bp.app_template_global()
+def lottery_stay_url(stay) -> str:
+    """A stay's own page in the catalogue."""
+    return url_for("activities.show", public_id=stay.public_id)
+
+
+bp.add_app_template_global(lottery.rules_text, "lottery_rules_text")
+
+
+@bp.get("/activites/campagnes", endpoint="campaigns")
+def campaigns_page():
+    now = utcnow()
+    managed = db.session.scalars(campaigns.managed_campaigns(current_user)).all() \
+        if may_manage_activities(current_user) else []
+    mine = {item.id for item in managed}
+    open_ones = [item for item in db.session.scalars(campaigns.family_campaigns(current_user.city_id, now))
+                 if item.id not in mine]
+    return render_template("activities/lottery_campaigns.html", managed=managed, campaigns=open_ones, now=now,
+                           may_create=may_manage_activities(current_user))
+
+
+@bp.route("/activites/campagnes/nouvelle", methods=["GET", "POST"])
+def campaign_new():
+    establishments = campaigns.manager_establishments(current_user)
+    if not establishments:
+        abort(404)
+    form = campaigns.CampaignForm(city_id=current_user.city_id, establishments=establishments)
+    if form.validate_on_submit():
+        campaign = campaigns.save_campaign(form, utcnow())
+        db.session.commit()
+        flash(_("The campaign is saved. Add its stays in lottery mode from the activity form."), "success")
+        return redirect(url_for("activities.campaign", slug=campaign.slug))
+    return render_template("activities/lottery_campaign_form.html", form=form, campaign=None)
+
+
+@bp.route("/activites/campagnes/<slug>/modifier", methods=["GET", "POST"])
+def campaign_edit(slug: str):
+    campaign = _managed_campaign(slug)
+    if campaign.drawn_dt is not None:
+        flash(_("This campaign has been drawn: it can no longer change."), "error")
+        return redirect(url_for("activities.campaign", slug=campaign.slug))
+    form = campaigns.CampaignForm(city_id=current_user.city_id, campaign=campaign,
+                                  establishments=campaigns.manager_establishments(current_user))
+    if not form.is_submitted():
+        form.fill_from(campaign)
+    if form.validate_on_submit():
+        campaigns.save_campaign(form, utcnow(), campaign)
+        db.session.commit()
+        flash(_("The campaign is saved."), "success")
+        return redirect(url_for("activities.campaign", slug=campaign.slug))
+    return render_template("activities/lottery_campaign_form.html", form=form, campaign=campaign)
+
+
+@bp.get("/activites/campagnes/<slug>")
+@public
+def campaign(slug: str):
+    now = utcnow()
+    found = _visible_campaign(slug, now)
+    result = lottery.published_result(found)
+    stays = lottery_requests.open_stays(found, now)
+    return render_template(
+        "activities/lottery_campaign.html", campaign=found, stays=stays, result=result, now=now,
+        stay_titles={stay.public_id: stay.title for stay in lottery.stays_of(found)},
+        tier_names=lottery.tier_names(found) if result else {},
+        is_open=lottery_requests.is_open(found, now), may_manage=can_manage_campaign(current_user, found),
+        may_request=getattr(current_user, "role", None) == Role.GUARDIAN)
+
+
+@bp.get("/activites/campagnes/<slug>/resultat.json")
+@public
+def campaign_json(slug: str):
+    found = _visible_campaign(slug, utcnow())
+    result = lottery.published_result(found)
+    if result is None:
+        abort(404)
+    return Response(json.dumps(result, ensure_ascii=False, indent=2, sort_keys=True),
+                    mimetype="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="tirage-{found.slug}.json"'})
+
+
+@bp.post("/activites/campagnes/<slug>/tirage")
+def campaign_draw(slug: str):
+    found = _managed_campaign(slug)
+    try:
+        done = lottery.draw(found, utcnow(), actor=current_user)
+    except lottery.DrawRefused as refused:
+        db.session.rollback()
+        flash(str(refused.message), "error")
+        return redirect(url_for("activities.campaign", slug=slug))
+    db.session.commit()
+    flash(_("The draw is done: %(placed)d children placed, %(waiting)d on waiting lists. Seed: %(seed)s.",
+            placed=done.placed, waiting=done.waiting, seed=done.seed), "success")
+    return redirect(url_for("activities.campaign", slug=slug, _anchor="result"))
+
+
+STATUS_LABELS = {
+    RegistrationStatus.REQUESTED: _l("Requested: waiting for the draw"),
+    RegistrationStatus.CONFIRMED: _l("Place confirmed"),
+    RegistrationStatus.WAITING: _l("On the waiting list"),
+    RegistrationStatus.OFFERED: _l("A place is offered: answer in “My registrations”"),
+    RegistrationStatus.NOT_PLACED: _l("Not needed: a place on a better-ranked choice"),
+    RegistrationStatus.CANCELLED: _l("Cancelled"),
+    RegistrationStatus.DECLINED: _l("Offer declined"),
+    RegistrationStatus.EXPIRED: _l("Offer expired"),
+    RegistrationStatus.REMOVED: _l("Removed by the organiser"),
+}
+
+
+@bp.route("/activites/campagnes/<slug>/demande", methods=["GET", "POST"])
+@roles_required(Role.GUARDIAN)
+def campaign_request(slug: str):
+    now = utcnow()
+    found = _visible_campaign(slug, now)
+    families = lottery_requests.family_requests(found, current_user, now)
+    is_open = lottery_requests.is_open(found, now)
+    form = FlaskForm()
+    chosen, errors = lottery_requests.current_choices(families, found.max_choices), {}
+    if form.validate_on_submit():
+        if not is_open:
+            flash(_("Requests for this campaign are closed: nothing was changed."), "error")
+            return redirect(url_for("activities.campaign_request", slug=slug))
+        chosen, errors = lottery_requests.read_choices(families, request.form, found.max_choices)
+        if not errors:
+            lottery_requests.save_choices(found, current_user, families, chosen, now)
+            db.session.commit()
+            flash(_("Your requests are saved. You can change them until the requests close."), "success")
+            return redirect(url_for("activities.campaign_request", slug=slug))
+    summary = [(name, errors[name]) for name in chosen if name in errors]
+    return render_template("activities/lottery_request.html", campaign=found, families=families, form=form,
+                           chosen=chosen, errors=errors, summary=summary, is_open=is_open, now=now,
+                           rank_labels=RANK_LABELS, status_labels=STATUS_LABELS)

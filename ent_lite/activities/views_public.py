@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import os
 
-from flask import abort, current_app, jsonify, make_response, render_template, request, send_file, url_for
+from flask import abort, jsonify, make_response, render_template, request, send_file
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.routing import BuildError
 
 from ent_lite.accounts.models import Role
 from ent_lite.activities import catalogue, describe, opendata
@@ -48,22 +47,6 @@ def _page() -> int:
     return min(page, MAX_PAGE) if page and page > 0 else 1
 
 
-def _endpoint(name: str) -> bool:
-    """Another part's page exists in this build (the registration and lottery pages)."""
-    return name in current_app.view_functions
-
-
-def _campaign_url(campaign) -> str | None:
-    """The lottery part's page of the campaign, once that part is in this build."""
-    if campaign is None or not _endpoint("activities.campaign"):
-        return None
-    for values in ({"public_id": campaign.public_id}, {"slug": campaign.slug}):
-        try:
-            return url_for("activities.campaign", **values)
-        except BuildError:
-            continue
-    return None
-
 
 @bp.get("/activites", endpoint="catalogue")
 @public
@@ -89,14 +72,12 @@ def show(public_id: str):
     if entry is None:
         abort(404)
     activity = entry.activity
-    can_register = (getattr(current_user, "role", None) == Role.GUARDIAN and activity.is_open(now)
-                    and _endpoint("activities.register"))
+    can_register = getattr(current_user, "role", None) == Role.GUARDIAN and activity.is_open(now)
     prices = sorted(activity.prices, key=lambda price: (price.bracket.position, price.bracket.id))
     return render_template("activities/public_show.html", entry=entry, activity=activity, prices=prices,
                            window=describe.window_state(activity, now), can_register=can_register,
-                           campaign_url=_campaign_url(activity.campaign),
                            bracket_bounds=describe.bracket_bounds_text,
-                           priority_rules=describe.priority_rules_text, now=now)
+                           now=now)
 
 
 @bp.get("/activites/<public_id>/photo")
