@@ -46,3 +46,48 @@ def place_first_come(registration: Registration, now: datetime) -> str:
         registration.queue_rank = next_queue_rank(registration.activity_id)
     registration.updated_dt = now
     return registration.status
+
+
+# --- Minimal stand-ins written by the staff part (rosters, erasure) until H-register's branch
+# --- merges: the coordinator keeps H-register's versions of these two functions.
+
+def offer_free_places(activity_id: int, now: datetime) -> int:
+    """Offer each free place to the next child on the waiting list; returns how many offers."""
+    from datetime import timedelta
+
+    from ent_lite.activities import notify
+
+    activity = db.session.get(Activity, activity_id)
+    offered = 0
+    while activity is not None:
+        registration = db.session.scalar(
+            select(Registration).where(Registration.activity_id == activity_id,
+                                       Registration.status == RegistrationStatus.WAITING)
+            .order_by(Registration.queue_rank, Registration.id).limit(1))
+        if registration is None or not take_place(activity_id):
+            break
+        registration.status = RegistrationStatus.OFFERED
+        registration.offer_expires_dt = now + timedelta(hours=activity.offer_hours)
+        registration.updated_dt = now
+        db.session.flush()
+        notify.status_changed(registration, now)
+        offered += 1
+    return offered
+
+
+def remove(registration: Registration, actor, now: datetime) -> None:
+    """The organiser removes a child: a place held is freed and offered to the next in line."""
+    from ent_lite.activities import notify
+
+    if registration.status not in RegistrationStatus.ACTIVE:
+        return
+    held = registration.status in RegistrationStatus.HOLDING
+    registration.status = RegistrationStatus.REMOVED
+    registration.queue_rank = None
+    registration.offer_expires_dt = None
+    registration.updated_dt = now
+    db.session.flush()
+    notify.status_changed(registration, now, actor_id=getattr(actor, "id", None))
+    if held:
+        release_place(registration.activity_id)
+        offer_free_places(registration.activity_id, now)
