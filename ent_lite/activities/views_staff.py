@@ -65,23 +65,23 @@ def roster(public_id: str, session_id: str):
     return html
 
 
-@bp.post("/activites/<public_id>/seances/<session_id>/presence/<registration_id>")
-def attendance(public_id: str, session_id: str, registration_id: str):
+@bp.post("/activites/<public_id>/seances/<session_id>/presence")
+def attendance(public_id: str, session_id: str):
+    """One tap: the button pressed says "<registration public id>:1" (present) or ":0" (absent)."""
     activity = _managed(public_id)
     session = rosters.find_session(activity, session_id)
-    registration = rosters.find_registration(activity, registration_id)
-    if session is None or registration is None:
+    if session is None:
         abort(404)
-    back = url_for(".roster", public_id=activity.public_id, session_id=session.public_id,
-                   _anchor=f"child-{registration.public_id}")
-    choice = request.form.get("present")
-    if choice not in ("1", "0") or not rosters.may_take_attendance(registration, session):
+    registration_id, _sep, choice = request.form.get("mark", "").partition(":")
+    registration = rosters.find_registration(activity, registration_id) if registration_id else None
+    if registration is None or choice not in ("1", "0") or not rosters.may_take_attendance(registration, session):
         flash(_("Attendance was not recorded: this child holds no place on this activity, or the choice "
                 "was not understood. Try again from the list."), "error")
-        return redirect(back)
+        return redirect(url_for(".roster", public_id=activity.public_id, session_id=session.public_id))
     rosters.record_attendance(session, registration, choice == "1", current_user, utcnow())
     db.session.commit()
-    return redirect(back)
+    return redirect(url_for(".roster", public_id=activity.public_id, session_id=session.public_id,
+                            _anchor=f"child-{registration.public_id}"))
 
 
 @bp.get("/activites/<public_id>/liste.csv")

@@ -51,11 +51,11 @@ def test_a_tap_records_attendance_and_a_second_tap_replaces_it(aw, login_as):
     activity, awa, *_ = _roster_world(aw)
     session = activity.sessions[0]
     client = login_as(aw.world.city_agent)
-    url = f"{_url(activity)}/presence/{awa.public_id}"
-    response = client.post(url, data={"present": "1"})
+    url = f"{_url(activity)}/presence"
+    response = client.post(url, data={"mark": f"{awa.public_id}:1"})
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"{_url(activity)}#child-{awa.public_id}")
-    client.post(url, data={"present": "0"})
+    client.post(url, data={"mark": f"{awa.public_id}:0"})
     rows = db.session.execute(select(Attendance.present, Attendance.recorded_by_id)
                               .where(Attendance.session_id == session.id)).all()
     assert rows == [(False, aw.world.city_agent.id)]
@@ -67,7 +67,7 @@ def test_a_tap_records_attendance_and_a_second_tap_replaces_it(aw, login_as):
 def test_attendance_is_refused_for_a_child_without_a_place(aw, login_as):
     activity, _awa, _leo, waiting = _roster_world(aw)
     client = login_as(aw.world.city_agent)
-    response = client.post(f"{_url(activity)}/presence/{waiting.public_id}", data={"present": "1"},
+    response = client.post(f"{_url(activity)}/presence", data={"mark": f"{waiting.public_id}:1"},
                            headers={"Accept-Language": "en"}, follow_redirects=True)
     assert "Attendance was not recorded" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Attendance)) == 0
@@ -76,25 +76,31 @@ def test_attendance_is_refused_for_a_child_without_a_place(aw, login_as):
 def test_an_unknown_choice_records_nothing(aw, login_as):
     activity, awa, *_ = _roster_world(aw)
     client = login_as(aw.world.city_agent)
-    response = client.post(f"{_url(activity)}/presence/{awa.public_id}", data={"present": "maybe"})
-    assert response.status_code == 302
+    for mark in (f"{awa.public_id}:maybe", f"{awa.public_id}", "unknown:1", ""):
+        assert client.post(f"{_url(activity)}/presence", data={"mark": mark}).status_code == 302
     assert db.session.scalar(select(func.count()).select_from(Attendance)) == 0
 
 
 def test_attendance_needs_the_csrf_token_and_a_manager(aw, login_as):
     activity, awa, *_ = _roster_world(aw)
-    url = f"{_url(activity)}/presence/{awa.public_id}"
-    assert login_as(aw.world.city_agent).post(url, data={"present": "1"}, csrf=False).status_code == 400
-    assert login_as(aw.world.animator).post(url, data={"present": "1"}).status_code == 404
-    assert login_as(aw.world.far.city_agent).post(url, data={"present": "1"}).status_code == 404
+    url, mark = f"{_url(activity)}/presence", {"mark": f"{awa.public_id}:1"}
+    assert login_as(aw.world.city_agent).post(url, data=mark, csrf=False).status_code == 400
+    assert login_as(aw.world.animator).post(url, data=mark).status_code == 404
+    assert login_as(aw.world.far.city_agent).post(url, data=mark).status_code == 404
     assert db.session.scalar(select(func.count()).select_from(Attendance)) == 0
 
 
-def test_a_session_of_another_activity_is_404(aw, login_as):
+def test_a_session_or_registration_of_another_activity_is_refused(aw, login_as):
     activity, awa, *_ = _roster_world(aw)
     other = make_activity(aw, title="Tennis")
+    client = login_as(aw.world.city_agent)
     url = f"/activites/{activity.public_id}/seances/{other.sessions[0].public_id}"
-    assert login_as(aw.world.city_agent).get(url).status_code == 404
+    assert client.get(url).status_code == 404
+    assert client.post(f"{url}/presence", data={"mark": f"{awa.public_id}:1"}).status_code == 404
+    # Awa's registration through the other activity's own session: not found there, nothing written.
+    client.post(f"/activites/{other.public_id}/seances/{other.sessions[0].public_id}/presence",
+                data={"mark": f"{awa.public_id}:1"})
+    assert db.session.scalar(select(func.count()).select_from(Attendance)) == 0
 
 
 def _count_queries(callback) -> int:
@@ -168,3 +174,19 @@ def test_a_removed_child_leaves_the_roster(aw):
     assert [line.child.first_name for line in rosters.roster(activity)] == ["Léo"]
     assert {line.registration.status for line in rosters.roster(activity)} == {RegistrationStatus.CONFIRMED}
     assert db.session.scalar(select(func.count()).select_from(GuardianLink).join(Child)) >= 1
+
+
+def test_a_roster_of_thirty_children_stays_under_30_kb(aw, login_as):
+    w = aw.world
+    now = utcnow()
+    activity = make_activity(aw, capacity=30, now=now)
+    for number in range(30):
+        first = factories.make_user(w.city, "guardian", f"Parent{number}", "Martin-Dupont")
+        second = factories.make_user(w.city, "guardian", f"Autre{number}", "Martin-Dupont")
+        first.phone, second.phone = "06 12 34 56 78", "06 12 34 56 79"
+        child = factories.make_child(w.city, w.class_a, f"Enfant{number}", "Martin-Dupont", guardians=(first, second))
+        enrol(activity, child, first, now, note="Allergie aux arachides : trousse dans le sac." if number % 3 else None)
+    db.session.commit()
+    client = login_as(w.city_agent)
+    for url in (_url(activity), f"/activites/{activity.public_id}/suivi"):
+        assert len(client.get(url).data) <= 30 * 1024, url
