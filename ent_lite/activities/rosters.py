@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ent_lite.accounts.models import User
 from ent_lite.activities.models import (
@@ -189,9 +189,3 @@ def roster_csv(activity: Activity) -> bytes:
         writer.writerow([neutralise(cell) for cell in cells])
     return (BOM + buffer.getvalue()).encode("utf-8")
 
-
-def attendance_counts(session: ActivitySession) -> tuple[int, int]:
-    """(present, absent) recorded for a session."""
-    counts = dict(db.session.execute(select(Attendance.present, func.count()).where(
-        Attendance.session_id == session.id).group_by(Attendance.present)).all())
-    return counts.get(True, 0), counts.get(False, 0)
