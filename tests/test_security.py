@@ -37,6 +37,8 @@ from ent_lite.rights.models import DataExport
 
 from tests import factories
 from tests.accounts.conftest import link_path
+from tests.activities.factories import build_activity_world, make_activity
+from tests.activities.privacy_rows import enrol
 from tests.conftest import SECRET_KEY
 from tests.conversations.helpers import start_child
 from tests.files import images
@@ -134,6 +136,8 @@ def objects(app, world, client, login_as, mailbox):
     files[2].message_id = message.id
     rights_request = dpo_services.create_request(world.parent_a, "erasure", "Merci d'effacer nos données.", now,
                                                  child=world.child_a)
+    activity = make_activity(build_activity_world(world), now=now)  # the city agent's service organises it
+    enrol(activity, world.child_a, world.parent_a, now, note="Allergie")
     db.session.commit()
 
     # Written through the pages, as a family and a director would.
@@ -169,6 +173,9 @@ def objects(app, world, client, login_as, mailbox):
         "dpo.request_page": [{"public_id": rights_request.public_id}],
         "dpo.erase": [{"public_id": rights_request.public_id}],
         "rights.download_export": [{"public_id": export.public_id}],
+        "activities.follow_up": [{"public_id": activity.public_id}],
+        "activities.roster": [{"public_id": activity.public_id, "session_id": activity.sessions[0].public_id}],
+        "activities.roster_csv": [{"public_id": activity.public_id}],
         "static": [{"filename": "css/app.css"}],
         # Last, in case opening a link from an email ended the session it is opened in.
         "accounts.accept_invitation": [{"token": invitation}],
@@ -258,7 +265,7 @@ REACHED_WITH_PARAMETERS = {
     "director": {"posts.detail", "posts.tracking_page", "forms.results", "forms.results_csv",
                  "school.class_codes", "conversations.thread", "files.download"},
     "animator": {"posts.detail", "posts.edit"},
-    "city_agent": {"static"},
+    "city_agent": {"static", "activities.follow_up", "activities.roster", "activities.roster_csv"},
     "admin": {"static"},
     "dpo": {"dpo.request_page", "dpo.erase"},
 }
