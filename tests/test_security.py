@@ -40,6 +40,7 @@ from tests import factories
 from tests.accounts.conftest import link_path
 from tests.activities.factories import build_activity_world, make_activity
 from tests.activities.lottery_factories import lottery_walk_objects
+from tests.activities.privacy_rows import enrol
 from tests.conftest import SECRET_KEY
 from tests.conversations.helpers import start_child
 from tests.files import images
@@ -145,6 +146,7 @@ def objects(app, world, client, login_as, mailbox):
         get_storage().save(activity.photo_thumb_key, images.small_jpeg())
     rights_request = dpo_services.create_request(world.parent_a, "erasure", "Merci d'effacer nos données.", now,
                                                  child=world.child_a)
+    enrol(activity, world.child_a, world.parent_a, now, note="Allergie")
     db.session.commit()
 
     # Written through the pages, as a family and a director would.
@@ -184,6 +186,9 @@ def objects(app, world, client, login_as, mailbox):
         "dpo.request_page": [{"public_id": rights_request.public_id}],
         "dpo.erase": [{"public_id": rights_request.public_id}],
         "rights.download_export": [{"public_id": export.public_id}],
+        "activities.follow_up": [{"public_id": activity.public_id}],
+        "activities.roster": [{"public_id": activity.public_id, "session_id": activity.sessions[0].public_id}],
+        "activities.roster_csv": [{"public_id": activity.public_id}],
         "static": [{"filename": "css/app.css"}],
         "activities.show": [{"public_id": activity.public_id}],
         "activities.photo": [{"public_id": activity.public_id}, {"public_id": activity.public_id, "size": "thumb"}],
@@ -276,7 +281,8 @@ REACHED_WITH_PARAMETERS = {
     "director": {"posts.detail", "posts.tracking_page", "forms.results", "forms.results_csv",
                  "school.class_codes", "conversations.thread", "files.download"},
     "animator": {"posts.detail", "posts.edit"},
-    "city_agent": {"static", "activities.edit", "activities.publish", "activities.campaign_edit"},
+    "city_agent": {"static", "activities.edit", "activities.publish", "activities.campaign_edit",
+                   "activities.follow_up", "activities.roster", "activities.roster_csv"},
     "admin": {"static"},
     "dpo": {"dpo.request_page", "dpo.erase"},
 }

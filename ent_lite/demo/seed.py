@@ -1,5 +1,6 @@
 """Seed the demo city: three schools, eight classes, 150 children and their families,
-staff of every role, a few posts, and activation codes for the families not yet activated.
+staff of every role, a few posts, activities (ent_lite.demo.activities) and activation codes
+for the families not yet activated.
 
 Deterministic (one ``random.Random(seed)``) and fast: the demo password is hashed once and
 the hash shared by every demo account. Rows are written directly with the models, except
@@ -19,6 +20,7 @@ from ent_lite.accounts.models import Membership, Role, User
 from ent_lite.accounts.passwords import hash_password
 from ent_lite.audience.keys import ALL_KEY, establishment_key, group_key
 from ent_lite.demo import data
+from ent_lite.demo.activities import seed_activities
 from ent_lite.extensions import db
 from ent_lite.notifications.models import Mode, NotificationEvent, NotificationPreferences
 from ent_lite.posts.models import Post, PostRead
@@ -129,6 +131,7 @@ def seed_demo(now: datetime, city_name: str = data.DEMO_CITY_NAME, seed: int = d
         if guardian.password_hash is None:
             issue_activation_code(guardian, now, valid_days=code_days)
     _posts(s, schools, children_by_class, periscolaire_group, animator, agent)
+    seed_activities(city.id, agent, animator, guardians[0], children_by_class, now)
     _notifications(guardians[0], now)
     db.session.flush()
     return city

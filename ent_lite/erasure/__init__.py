@@ -25,6 +25,9 @@ Per table, when a GUARDIAN is erased:
 | rights_request.requester_id | set to null and the request's text blanked; a request still open is closed as done with a fixed note (ent_lite/dpo/erasure.py) | proof the request was answered in time (rights_requests retention); no one is left to answer, and an open request without a requester would only turn overdue |
 | rights_request.answer | LEGAL HOLD: kept | the DPO's answer is the city's own proof of the action taken on the request and of the reasons of a refusal (GDPR art. 12(3)-(4), accountability art. 5(2)), needed if the person complains to the CNIL; it is the city's text, not the guardian's, and goes with the request at the end of the rights_requests retention |
 | consent_record.guardian_id | LEGAL HOLD: kept; the account becomes a tombstone (role "erased", no name, email, phone, password or second factor, a new session nonce) | proof of what was agreed, kept for the 5-year limitation period (retention category consent_records); it no longer counts for any child since the links are gone |
+| bracket_declaration.user_id | deleted | the family's declared income bracket |
+| registration.guardian_id | set to null | the child's registration stays for the other guardian and the organisers |
+| activity.author_id, activity_attendance.recorded_by_id | set to null | staff rows; a guardian has none, cleared for safety |
 | user_account | deleted, or the tombstone above when consent records are held | |
 | audit_entry (no foreign key) | LEGAL HOLD: kept | pseudonymous references only ("user:<public id>"), removed by the audit log's own retention (12 months) |
 
@@ -37,6 +40,8 @@ Per table, when a CHILD is erased:
 | post_photo_child | deleted, with the image attachments of the tagged posts (their files too) | without the tag the photos would no longer wait for the child's consent; the post's text stays |
 | thread.child_id | the threads about the child deleted with their messages, members, reads and files | about the child |
 | notification_event.message_id (no child column) | the events telling of those messages deleted with their items | they announced messages that are gone (SQLite enforces no foreign keys) |
+| registration.child_id (+ registration_note, activity_attendance, notification_event) | deleted; a place held is freed and offered to the next child waiting | about the child |
+| lottery_entry.child_id | deleted | the child's ticket in a draw |
 | rights_request.child_id | set to null | as for the requester |
 | consent_record.child_id | deleted | the consents existed for the child's photos, which are gone with the child |
 | child | deleted | |
@@ -48,6 +53,7 @@ from __future__ import annotations
 
 # Each feature's handlers connect to the signals when imported.
 from ent_lite.accounts import erasure as _accounts  # noqa: F401
+from ent_lite.activities import erasure as _activities  # noqa: F401
 from ent_lite.consents import erasure as _consents  # noqa: F401
 from ent_lite.conversations import erasure as _conversations  # noqa: F401
 from ent_lite.dpo import erasure as _dpo  # noqa: F401

@@ -20,6 +20,7 @@ from sqlalchemy import Table, and_, delete, exists, or_, select, update
 from sqlalchemy.orm import aliased
 
 from ent_lite.accounts.models import AccountToken, ActivationCode, Role, User
+from ent_lite.activities import retention as activities
 from ent_lite.audit.anchors import write_anchor
 from ent_lite.consents.models import PURGE_OPTION, ConsentRecord
 from ent_lite.conversations.models import Thread, ThreadRead
@@ -204,7 +205,7 @@ def due_queries(key: str, cutoff: datetime) -> list:
         "rights_requests": [select(RightsRequest.id).where(RightsRequest.status.in_(RequestStatus.CLOSED),
                                                            RightsRequest.handled_dt < cutoff)],
     }
-    return queries.get(key, [])
+    return queries.get(key) or activities.due_queries(key, cutoff)
 
 
 def _query_table(query) -> Table:
@@ -213,9 +214,11 @@ def _query_table(query) -> Table:
 
 
 # Categories in the order they run: a child's departure before its family's account, which
-# may leave a tombstone holding consent records, deleted once those are.
+# may leave a tombstone holding consent records, deleted once those are; an activity's
+# sensitive notes before its registrations.
 PURGE_ORDER = ("class_content", "conversations", "form_answers", "health_answers", "read_receipts",
-               "notifications", "pupil_records", "accounts", "consent_records", "rights_requests",
+               "notifications", "activity_health_notes", "activity_registrations", "family_brackets",
+               "pupil_records", "accounts", "consent_records", "rights_requests",
                "security_tokens", "draft_files", "audit_log")
 
 

@@ -21,6 +21,7 @@ from sqlalchemy import delete, select
 
 from ent_lite.accounts.emails import user_language
 from ent_lite.accounts.models import User
+from ent_lite.activities import exporters as _activities  # noqa: F401  (registers them)
 from ent_lite.audit.services import record
 from ent_lite.core import upsert
 from ent_lite.core.db_types import new_public_id

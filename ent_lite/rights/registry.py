@@ -35,6 +35,10 @@ EXCLUDED: dict[str, str] = {
     "post_audience": "the classes or schools a post was sent to; the family's posts are in 'post'",
     "audit_entry": "the security log, pseudonymous and kept to protect accounts; "
                    "a guardian asks the DPO for the entries about them",
+    "activity": "the city's catalogue; its only person is the staff member who wrote it. "
+                "The family's registrations are in 'registration', with each activity's title",
+    "activity_campaign": "a lottery of holiday stays; its published draw lists pseudonymous tickets only. "
+                         "The family's own tickets are in 'lottery_entry'",
 }
 
 

@@ -18,6 +18,7 @@ EXCLUDED = {
     "activities.feed_ics": "the sessions of the activities as iCalendar",
     "activities.campaign_json": "a lottery draw's published result (JSON)",
     "activities.indicator_csv": "the city indicator as CSV",
+    "activities.roster_csv": "an activity's list of children as CSV",
 }
 
 
@@ -35,6 +36,7 @@ def seed_activities(world, now: datetime) -> dict[str, dict[str, str]]:
     # The drawn campaign's page shows the most: its result (the only campaign with a JSON).
     lottery["activities.campaign"] = lottery["activities.campaign_json"]
     by_activity = {"public_id": activity.public_id}
-    return {**lottery, **{endpoint: by_activity for endpoint in (
-        "activities.show", "activities.edit", "activities.publish", "activities.register")}}
+    roster = {"public_id": activity.public_id, "session_id": activity.sessions[0].public_id}
+    return {**lottery, "activities.roster": roster, **{endpoint: by_activity for endpoint in (
+        "activities.show", "activities.edit", "activities.publish", "activities.register", "activities.follow_up")}}
 

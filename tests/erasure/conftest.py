@@ -30,6 +30,8 @@ from ent_lite.posts.photo_tags import set_tags
 from ent_lite.files.storage import get_storage, new_key
 from ent_lite.rights.models import DataExport
 from ent_lite.school.models import RosterReview
+from tests.activities.factories import build_activity_world
+from tests.activities.privacy_rows import add_activity_rows
 from tests.forms.conftest import builder_data
 from tests.notifications.privacy_rows import add_notification_rows
 
@@ -138,6 +140,8 @@ def family(app, world):
     # The post told to the guardian, their message told to others, their settings and device.
     add_notification_rows(guardian, post, guardian_message, now)
     db.session.commit()
+    # A registration with its note, attendance and a lottery ticket; a declared bracket.
+    add_activity_rows(build_activity_world(world), guardian, child, now)
 
     def keys_of(*attachments):
         return {key for a in attachments for key in (a.storage_key, a.thumbnail_key) if key}

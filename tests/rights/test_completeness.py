@@ -29,6 +29,8 @@ from ent_lite.posts.models import PostSignature
 from ent_lite.privacy import retention
 from ent_lite.rights.registry import EXCLUDED, EXPORTERS
 from ent_lite.school.models import RosterReview
+from tests.activities.factories import build_activity_world
+from tests.activities.privacy_rows import add_activity_rows
 from tests.conversations.helpers import png_bytes
 from tests.notifications.privacy_rows import add_notification_rows
 
@@ -100,6 +102,8 @@ def family_rows(app, world) -> dict[str, str]:
         db.session.flush()
         made["rights_request"] = request.public_id
     db.session.commit()
+    rows = add_activity_rows(build_activity_world(world), parent, child, now)
+    made["registration"] = rows.registration.public_id
     return made
 
 
