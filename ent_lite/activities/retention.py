@@ -19,6 +19,7 @@ from datetime import datetime, time, timezone
 from sqlalchemy import func, select
 
 from ent_lite.activities.models import Activity, BracketDeclaration, Campaign, Registration, RegistrationNote
+from ent_lite.privacy.retention import deletion_dt
 from ent_lite.school.services import SCHOOL_YEAR_START_MONTH
 
 
@@ -71,8 +72,6 @@ def school_year_start(school_year: str) -> datetime:
 
 def deletion_date(obj) -> datetime | None:
     """When an activity, a registration, its note or a declared bracket is deleted (None: not ours)."""
-    from ent_lite.privacy.retention import deletion_dt
-
     if isinstance(obj, Activity):
         return deletion_dt("activity_registrations", activity_anchor(obj))
     if isinstance(obj, Registration):

@@ -31,6 +31,7 @@ from ent_lite.activities.money import format_price
 from ent_lite.core.auth import roles_required
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
+from ent_lite.activities import retention as activity_retention
 from ent_lite.privacy import retention
 from ent_lite.school.models import GuardianLink
 
@@ -186,7 +187,8 @@ def my_registrations():
     return render_template(
         "activities/register_mine.html", active=active, past=past, now=now, authority=authority,
         position=allocation.waiting_position, may_cancel=allocation.may_cancel,
-        offer_is_open=allocation.offer_is_open, status_words=status_words, format_price=format_price)
+        offer_is_open=allocation.offer_is_open, status_words=status_words, format_price=format_price,
+        deletion_date=activity_retention.deletion_date)
 
 
 def _load_own(public_id: str) -> Registration:

@@ -358,8 +358,7 @@ def deletion_dt(key: str, anchor_dt: datetime, days: int | None = None) -> datet
 
 
 def deletion_date(obj) -> datetime | None:
-    """When a post, message, thread, attachment, form's answers or answer, activity, registration, its
-    note or a declared bracket will be deleted (None: unknown)."""
+    """When a post, message, thread, attachment, form's answers or answer will be deleted (None: unknown)."""
     from ent_lite.conversations.models import Message, Thread
     from ent_lite.files.models import Attachment
     from ent_lite.forms.models import PostForm, Question, Response
@@ -396,6 +395,4 @@ def deletion_date(obj) -> datetime | None:
         if obj.message_id is not None:
             return deletion_date(db.session.get(Message, obj.message_id))
         return deletion_dt("draft_files", obj.created_dt)  # a draft never published
-    from ent_lite.activities import retention as activities
-
-    return activities.deletion_date(obj)
+    return None  # activities data: ent_lite.activities.retention.deletion_date

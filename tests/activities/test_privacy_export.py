@@ -9,7 +9,7 @@ from datetime import timedelta
 from ent_lite.activities.models import Attendance
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
-from ent_lite.privacy import retention
+from ent_lite.activities import retention
 from tests.activities.privacy_rows import add_activity_rows, enrol
 from tests.privacy.conftest import utc
 from tests.rights.conftest import export_zip  # noqa: F401  (the fixture)

@@ -5,7 +5,9 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from ent_lite.activities import allocation
+from ent_lite.activities.retention import deletion_date
 from ent_lite.activities.models import BracketDeclaration, Registration, RegistrationNote, RegistrationStatus
+from ent_lite.core.dates import format_day
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
 from tests import factories
@@ -49,6 +51,11 @@ def test_one_form_registers_two_children_with_the_bracket_price_and_the_note(aw,
     mine = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Awa: place confirmed. Amount due: €5.00." in mine
     assert "Tom — Waiting list: first." in mine
+    # PRIVACY.md 11: the family sees when the registration and the sensitive note go.
+    with client.application.test_request_context(headers={"Accept-Language": "en"}):
+        note_day = format_day(deletion_date(db.session.get(RegistrationNote, awa.note.id)))
+    assert f"Your note for the organiser will be deleted on {note_day}." in mine
+    assert mine.count("This registration will be deleted on") == 2
 
 
 def test_the_bracket_is_asked_once_a_school_year_and_can_be_changed(aw, login_as, english):
