@@ -144,9 +144,12 @@ def save_ranking(campaign: Campaign, guardian, request: ChildRequest, chosen: li
     existing = {r.activity_id: r for r in db.session.scalars(
         select(Registration).where(Registration.child_id == child.id,
                                    Registration.activity_id.in_([s.id for s in stays_of(campaign)])))}
-    if [r.activity_id for r in sorted(existing.values(), key=lambda r: r.choice_rank or 0)] == \
-            [stay.id for stay in wanted]:
-        return  # the same ranking again: nothing changes
+    # The same ranking again changes nothing, unless some of it was cancelled ("Leave" in My
+    # registrations): sending it again makes the request again.
+    if [(r.activity_id, r.status == RegistrationStatus.REQUESTED)
+            for r in sorted(existing.values(), key=lambda r: r.choice_rank or 0)] == \
+            [(stay.id, True) for stay in wanted]:
+        return
     # Free the ranks first: swapping the 1st and 2nd choices must not meet the unique rank.
     for registration in existing.values():
         registration.choice_rank = None
@@ -164,6 +167,7 @@ def save_ranking(campaign: Campaign, guardian, request: ChildRequest, chosen: li
                                         status=RegistrationStatus.REQUESTED, bracket_id=bracket_id,
                                         price_cents=price, created_dt=now)
             db.session.add(registration)
+        registration.status = RegistrationStatus.REQUESTED  # a cancelled request is made again
         registration.guardian_id = guardian.id
         registration.choice_rank = rank
         registration.updated_dt = now

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from ent_lite.activities import lottery_requests
+from ent_lite.activities import allocation, lottery_requests
 from ent_lite.activities.models import LotteryEntry, Registration
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
@@ -131,3 +131,24 @@ def test_a_request_without_the_csrf_token_is_refused(aw, login_as):
     response = client.post(_url(campaign), data={_field(aw.world.child_a, 1): first.public_id}, csrf=False)
     assert response.status_code == 400
     assert _ranking(aw.world.child_a) == []
+
+
+def test_a_request_left_in_my_registrations_can_be_made_again(aw, login_as):
+    campaign, (first, second), now = lottery_campaign(aw)
+    child, guardian = aw.world.child_a, aw.world.parent_a
+    client = login_as(guardian)
+    client.post(_url(campaign), data={_field(child, 1): first.public_id, _field(child, 2): second.public_id})
+    for registration in db.session.scalars(select(Registration).where(Registration.child_id == child.id)).all():
+        assert allocation.cancel(registration, guardian, now)  # "Leave", in My registrations
+    db.session.commit()
+    # The same ranking again: the requests are made again, not kept cancelled.
+    client.post(_url(campaign), data={_field(child, 1): first.public_id, _field(child, 2): second.public_id})
+    db.session.expire_all()
+    assert _ranking(child) == [(first.id, 1, "requested"), (second.id, 2, "requested")]
+    allocation.cancel(db.session.scalar(select(Registration).where(Registration.activity_id == first.id)),
+                      guardian, now)
+    db.session.commit()
+    # Another ranking reusing the cancelled row: requested again too.
+    client.post(_url(campaign), data={_field(child, 1): second.public_id, _field(child, 2): first.public_id})
+    db.session.expire_all()
+    assert _ranking(child) == [(second.id, 1, "requested"), (first.id, 2, "requested")]
