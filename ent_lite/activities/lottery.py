@@ -49,7 +49,7 @@ from ent_lite.extensions import db
 from ent_lite.school.models import GuardianLink
 
 __all__ = ["PRIORITY_RULES", "DrawRefused", "DrawResult", "draw", "rerun", "rerun_placements", "rules_text",
-           "stays_of", "compute_tiers"]
+           "stays_of", "campaign_stays", "compute_tiers"]
 
 SEED_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
@@ -87,13 +87,19 @@ def tier_names(campaign: Campaign) -> dict[int, str]:
     return names
 
 
-def stays_of(campaign: Campaign) -> list[Activity]:
-    """The campaign's stays families can rank: lottery activities of the campaign, not withdrawn."""
+def campaign_stays(campaign: Campaign) -> list[Activity]:
+    """Every lottery stay of the campaign not withdrawn, drafts included (a family's rows on them)."""
     return list(db.session.scalars(
         select(Activity).where(Activity.campaign_id == campaign.id, Activity.city_id == campaign.city_id,
                                Activity.mode == AllocationMode.LOTTERY, Activity.withdrawn_dt.is_(None))
         .order_by(Activity.first_day, Activity.title, Activity.id)
         .execution_options(populate_existing=True)))  # the draw reads the places as they are now
+
+
+def stays_of(campaign: Campaign, now: datetime) -> list[Activity]:
+    """The stays that take part: published by ``now`` and not withdrawn. A draft is neither
+    shown, nor ranked, nor drawn, nor published with its places."""
+    return [stay for stay in campaign_stays(campaign) if stay.is_published(now)]
 
 
 def compute_tiers(campaign: Campaign, child_ids: list[int], school_years: set[str]) -> dict[int, int]:
@@ -144,7 +150,7 @@ def draw(campaign: Campaign, now: datetime, seed: str | None = None, actor=None)
         raise DrawRefused(_l("This campaign has already been drawn: a draw happens only once."))
     db.session.refresh(campaign)
 
-    stays = stays_of(campaign)
+    stays = stays_of(campaign, now)
     stay_ids = {stay.id for stay in stays}
     public_of = {stay.id: stay.public_id for stay in stays}
     entries = list(db.session.scalars(select(LotteryEntry).where(LotteryEntry.campaign_id == campaign.id)))

@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
 from ent_lite.activities import eligibility
-from ent_lite.activities.lottery import stays_of
+from ent_lite.activities.lottery import campaign_stays, stays_of
 from ent_lite.activities.lottery_rules import new_ticket
 from ent_lite.activities.models import (
     Activity,
@@ -62,7 +62,7 @@ def is_open(campaign: Campaign, now: datetime) -> bool:
 
 def open_stays(campaign: Campaign, now: datetime) -> list[Activity]:
     """The stays families see: published ones of the campaign."""
-    return [stay for stay in stays_of(campaign) if stay.is_published(now)]
+    return stays_of(campaign, now)
 
 
 def authority_children(guardian, city_id: int) -> list[Child]:
@@ -143,7 +143,7 @@ def save_ranking(campaign: Campaign, guardian, request: ChildRequest, chosen: li
     child = request.child
     existing = {r.activity_id: r for r in db.session.scalars(
         select(Registration).where(Registration.child_id == child.id,
-                                   Registration.activity_id.in_([s.id for s in stays_of(campaign)])))}
+                                   Registration.activity_id.in_([s.id for s in campaign_stays(campaign)])))}
     # The same ranking again changes nothing, unless some of it was cancelled ("Leave" in My
     # registrations): sending it again makes the request again.
     if [(r.activity_id, r.status == RegistrationStatus.REQUESTED)

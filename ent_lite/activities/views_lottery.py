@@ -113,7 +113,7 @@ def campaign(slug: str):
     stays = lottery_requests.open_stays(found, now)
     return render_template(
         "activities/lottery_campaign.html", campaign=found, stays=stays, result=result, now=now,
-        stay_titles={stay.public_id: stay.title for stay in lottery.stays_of(found)},
+        stay_titles={stay.public_id: stay.title for stay in stays},
         tier_names=lottery.tier_names(found) if result else {},
         is_open=lottery_requests.is_open(found, now), may_manage=can_manage_campaign(current_user, found),
         may_request=getattr(current_user, "role", None) == Role.GUARDIAN)

@@ -154,3 +154,18 @@ def test_the_published_rules_text_follows_the_campaigns_rules(aw):
     db.session.add(Registration(activity_id=judo.id, child_id=busy.id, status=RegistrationStatus.CONFIRMED))
     db.session.commit()
     assert lottery.compute_tiers(campaign, [busy.id, free.id], {stay.school_year}) == {busy.id: 0, free.id: 0}
+
+
+def test_a_draft_stay_takes_no_part_in_the_draw_nor_its_published_result(aw, client):
+    campaign, (stay,), now = lottery_campaign(aw, capacities=(1,))
+    draft = make_activity(aw, title="Séjour brouillon", capacity=5, mode="lottery", campaign=campaign, now=now,
+                          published=False)
+    for guardian, child in more_families(aw, 2):
+        ask(campaign, guardian, child, [stay], now)
+    result = lottery.draw(campaign, campaign.closes_dt)
+    db.session.commit()
+    published = json.loads(campaign.result_json)
+    assert published["capacities"] == {stay.public_id: 1}  # not the draft's 5 places
+    assert draft.public_id not in campaign.result_json and (result.placed, result.waiting) == (1, 1)
+    assert [s.id for s in lottery.stays_of(campaign, campaign.closes_dt)] == [stay.id]
+    assert "Séjour brouillon" not in client.get(f"/activites/campagnes/{campaign.slug}").get_data(as_text=True)
