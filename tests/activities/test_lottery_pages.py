@@ -104,20 +104,51 @@ def test_a_campaign_without_a_published_stay_is_not_public(aw, client):
 
 
 def test_the_draw_command_prints_the_seed_and_refuses_a_second_draw(aw, runner):
-    campaign, (stay,), now = lottery_campaign(aw, capacities=(1,))
+    still_open, (open_stay,), _ = lottery_campaign(aw, capacities=(1,), slug="hiver-2027")
+    early = runner.invoke(args=["ent-lite", "draw", "hiver-2027"])
+    assert early.exit_code != 0 and "Requests are still open" in early.output
+    campaign, (stay,), now = lottery_campaign(aw, capacities=(1,), now=utcnow() - timedelta(days=2))
     for guardian, child in more_families(aw, 2):
         ask(campaign, guardian, child, [stay], now)
-    early = runner.invoke(args=["ent-lite", "draw", "ete-2027", "--now", now.isoformat()])
-    assert early.exit_code != 0 and "Requests are still open" in early.output
-    at_close = campaign.closes_dt.isoformat()
-    done = runner.invoke(args=["ent-lite", "draw", "ete-2027", "--seed", "recorded-seed", "--now", at_close])
+    done = runner.invoke(args=["ent-lite", "draw", "ete-2027"])
     assert done.exit_code == 0, done.output
-    assert "2 children drawn, 1 placed, 1 on waiting lists" in done.output and "seed: recorded-seed" in done.output
     db.session.expire_all()
-    assert campaign.seed == "recorded-seed"
-    second = runner.invoke(args=["ent-lite", "draw", "ete-2027", "--now", at_close])
+    assert "2 children drawn, 1 placed, 1 on waiting lists" in done.output and f"seed: {campaign.seed}" in done.output
+    assert len(campaign.seed) == 32  # a fresh random seed
+    second = runner.invoke(args=["ent-lite", "draw", "ete-2027"])
     assert second.exit_code != 0 and "already been drawn" in second.output
     assert runner.invoke(args=["ent-lite", "draw", "nowhere"]).exit_code != 0
+
+
+def test_the_draw_command_lets_nobody_choose_the_seed_or_the_moment(aw, runner):
+    campaign, (stay,), now = lottery_campaign(aw, capacities=(1,))
+    ask(campaign, aw.world.parent_a, aw.world.child_a, [stay], now)
+    chosen = runner.invoke(args=["ent-lite", "draw", "ete-2027", "--seed", "chosen"])
+    early = runner.invoke(args=["ent-lite", "draw", "ete-2027", "--now", campaign.closes_dt.isoformat()])
+    assert chosen.exit_code == early.exit_code == 2 and "No such option" in chosen.output + early.output
+    db.session.expire_all()
+    assert campaign.drawn_dt is None and campaign.seed is None
+
+
+def test_draw_verify_reruns_a_downloaded_result_and_flags_a_changed_one(aw, runner, tmp_path):
+    campaign, stays, now = lottery_campaign(aw, capacities=(1, 1), now=utcnow() - timedelta(days=2))
+    for guardian, child in more_families(aw, 3):
+        ask(campaign, guardian, child, stays, now)
+    lottery.draw(campaign, campaign.closes_dt)
+    db.session.commit()
+    published = json.loads(campaign.result_json)
+    path = tmp_path / "tirage.json"
+    path.write_text(campaign.result_json, encoding="utf-8")
+    checked = runner.invoke(args=["ent-lite", "draw-verify", str(path)])
+    assert checked.exit_code == 0, checked.output
+    first = published["entries"][0]
+    assert f"1. {first['ticket']}: {first['placed']}" in checked.output
+    published["entries"][0]["placed"], published["entries"][-1]["placed"] = None, first["placed"]
+    path.write_text(json.dumps(published), encoding="utf-8")
+    forged = runner.invoke(args=["ent-lite", "draw-verify", str(path)])
+    assert forged.exit_code != 0 and "differ from the published result" in forged.output
+    path.write_text("{}", encoding="utf-8")
+    assert "not a published draw result" in runner.invoke(args=["ent-lite", "draw-verify", str(path)]).output
 
 
 def test_another_city_neither_sees_nor_draws_the_campaign(aw, login_as):
