@@ -10,6 +10,9 @@ Rules kept:
   first from the published data alone, then applied with ``allocation.take_place``: what is
   published is exactly what happened;
 - every status change (confirmed, not placed, waiting) tells the family through the outbox;
+- a family's cancellation is never overwritten: the draw reads the requests FOR UPDATE on
+  PostgreSQL and moves each one by a conditional UPDATE expecting REQUESTED (``allocation._move``);
+  a request cancelled meanwhile keeps its status and takes no place;
 - the result names nobody: tickets, tiers, stays' public ids, places.
 """
 from __future__ import annotations
@@ -154,10 +157,14 @@ def draw(campaign: Campaign, now: datetime, seed: str | None = None, actor=None)
     stay_ids = {stay.id for stay in stays}
     public_of = {stay.id: stay.public_id for stay in stays}
     entries = list(db.session.scalars(select(LotteryEntry).where(LotteryEntry.campaign_id == campaign.id)))
-    requests = list(db.session.scalars(
-        select(Registration).where(Registration.campaign_id == campaign.id,
-                                   Registration.status == RegistrationStatus.REQUESTED)
-        .order_by(Registration.child_id, Registration.choice_rank)))
+    query = (select(Registration).where(Registration.campaign_id == campaign.id,
+                                        Registration.status == RegistrationStatus.REQUESTED)
+             .order_by(Registration.child_id, Registration.choice_rank))
+    if allocation._is_postgresql():
+        # A family's cancellation at this moment waits for the draw to commit (and then finds
+        # its request moved), or commits first and the request is not read at all.
+        query = query.with_for_update()
+    requests = list(db.session.scalars(query))
     by_child: dict[int, list[Registration]] = {}
     for registration in requests:
         if registration.activity_id in stay_ids:
@@ -194,21 +201,23 @@ def _apply(ranked: list[Registration], stay: str | None, public_of: dict[int, st
     """One child's outcome: the place on ``stay`` and "not placed" elsewhere, or waiting everywhere."""
     for registration in ranked:
         if stay is None:
-            registration.queue_rank = position
-            _set_status(registration, RegistrationStatus.WAITING, now, actor)
+            _set_status(registration, RegistrationStatus.WAITING, now, actor, queue_rank=position)
         elif public_of[registration.activity_id] == stay:
+            # The request moves first: a request cancelled meanwhile takes no place.
+            if not _set_status(registration, RegistrationStatus.CONFIRMED, now, actor):
+                continue
             # The places were read in this transaction: a refusal means they changed meanwhile.
             if not allocation.take_place(registration.activity_id):
                 raise DrawRefused(_l("The places of a stay changed during the draw: draw again."))
-            _set_status(registration, RegistrationStatus.CONFIRMED, now, actor)
         else:
             _set_status(registration, RegistrationStatus.NOT_PLACED, now, actor)
 
 
-def _set_status(registration: Registration, status: str, now: datetime, actor) -> None:
-    registration.status = status
-    registration.updated_dt = now
-    notify.status_changed(registration, now, actor_id=getattr(actor, "id", None))
+def _set_status(registration: Registration, status: str, now: datetime, actor, **values) -> bool:
+    """Move a request still REQUESTED (a conditional UPDATE, the family told); False, and nothing
+    written, when the family cancelled it meanwhile: their cancellation stands."""
+    return allocation._move(registration, (RegistrationStatus.REQUESTED,), now, getattr(actor, "id", None),
+                            status=status, **values)
 
 
 def published_result(campaign: Campaign) -> dict | None:
