@@ -4,12 +4,14 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+from flask_babel import force_locale
 from sqlalchemy import select
 
-from ent_lite.activities import lottery
+from ent_lite.activities import lottery, manage
 from ent_lite.activities.models import Campaign, Registration
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
+from tests.activities import manage_data
 from tests.activities.factories import make_campaign
 from tests.activities.lottery_factories import ask, lottery_campaign, more_families
 
@@ -176,3 +178,16 @@ def test_a_campaign_is_edited_until_its_draw(aw, login_as, english):
     assert "This campaign has been drawn: it can no longer change." in refused.get_data(as_text=True)
     db.session.expire_all()
     assert campaign.title == "Séjours de juillet"
+
+
+def test_a_stay_with_requests_does_not_move_to_another_campaign(aw):
+    campaign, (stay,), now = lottery_campaign(aw, capacities=(1,))
+    other = make_campaign(aw, slug="automne-2027", now=now)
+    data = manage_data.valid_input(aw, now, mode="lottery", campaign_id=other.id, opens_dt=None, closes_dt=None)
+    assert "campaign" not in manage.check(data, aw.world.city_agent, now, stay)  # no request yet: it may move
+    ask(campaign, aw.world.parent_a, aw.world.child_a, [stay], now)
+    with force_locale("en"):
+        problems = manage.check(data, aw.world.city_agent, now, stay)
+    assert problems["campaign"] == "Families have already made requests: the stay cannot move to another campaign."
+    data.campaign_id = campaign.id
+    assert "campaign" not in manage.check(data, aw.world.city_agent, now, stay)  # staying where it is
