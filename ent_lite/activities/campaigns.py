@@ -3,7 +3,9 @@
 Rules kept: a campaign belongs to one of the manager's services or periscolaire sites
 (``permissions.can_manage_campaign``); its slug (lowercase letters, digits, hyphens) is unique
 in the city, since it names the campaign in URLs and on the command line; it closes after it
-opens; families rank 1 to 3 stays. Once drawn, a campaign no longer changes: its published
+opens; families rank 1 to 3 stays. Once requests open (``opens_dt <= now``) its slug and
+priority rules are frozen: families request under the published rules, and the slug is in the
+links and commands already given out. Once drawn, a campaign no longer changes: its published
 result must stay the one that was drawn.
 """
 from __future__ import annotations
@@ -66,9 +68,12 @@ class CampaignForm(FlaskForm):
                                 choices=[SelectChoice(key, RULE_LABELS[key]) for key in PRIORITY_RULES])
 
     def __init__(self, *args, city_id: int, establishments: list[Establishment], campaign: Campaign | None = None,
-                 **kwargs):
+                 now: datetime | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.city_id, self.campaign = city_id, campaign
+        self.frozen = campaign is not None and now is not None and is_frozen(campaign, now)
+        if self.frozen:  # whatever was sent: these two keep their published values
+            self.slug.data, self.priority_rules.data = campaign.slug, campaign.priority_rules
         self.establishment.choices = [SelectChoice(e.public_id, e.name) for e in establishments]
         self.by_public_id = {e.public_id: e for e in establishments}
         if len(establishments) == 1 and not self.establishment.data:  # nothing to choose
@@ -123,6 +128,11 @@ class CampaignForm(FlaskForm):
         self.max_choices.data, self.priority_rules.data = campaign.max_choices, campaign.priority_rules
 
 
+def is_frozen(campaign: Campaign, now: datetime) -> bool:
+    """Slug and priority rules no longer change once requests have opened."""
+    return campaign.opens_dt <= now
+
+
 def manager_establishments(user) -> list[Establishment]:
     ids = managed_establishment_ids(user)
     return list(db.session.scalars(select(Establishment).where(Establishment.id.in_(ids))
@@ -134,11 +144,16 @@ def save_campaign(form: CampaignForm, now: datetime, campaign: Campaign | None =
     if campaign is None:
         campaign = Campaign(city_id=form.city_id, created_dt=now)
         db.session.add(campaign)
-    campaign.title, campaign.slug = form.title.data, form.slug.data
+    campaign.title = form.title.data
+    if not form.frozen:
+        campaign.slug = form.slug.data
+
     campaign.establishment_id = form.by_public_id[form.establishment.data].id
     campaign.opens_dt, campaign.closes_dt = form.opens_dt(), form.closes_dt()
     campaign.max_choices = form.max_choices.data
-    campaign.priority_rules = form.priority_rules.data if form.priority_rules.data in PRIORITY_RULES else DEFAULT_RULES
+    if not form.frozen:
+        campaign.priority_rules = form.priority_rules.data if form.priority_rules.data in PRIORITY_RULES \
+            else DEFAULT_RULES
     db.session.flush()
     return campaign
 

@@ -92,7 +92,7 @@ def campaign_edit(slug: str):
     if campaign.drawn_dt is not None:
         flash(_("This campaign has been drawn: it can no longer change."), "error")
         return redirect(url_for("activities.campaign", slug=campaign.slug))
-    form = campaigns.CampaignForm(city_id=current_user.city_id, campaign=campaign,
+    form = campaigns.CampaignForm(city_id=current_user.city_id, campaign=campaign, now=utcnow(),
                                   establishments=campaigns.manager_establishments(current_user))
     if not form.is_submitted():
         form.fill_from(campaign)
@@ -101,7 +101,8 @@ def campaign_edit(slug: str):
         db.session.commit()
         flash(_("The campaign is saved."), "success")
         return redirect(url_for("activities.campaign", slug=campaign.slug))
-    return render_template("activities/lottery_campaign_form.html", form=form, campaign=campaign)
+    return render_template("activities/lottery_campaign_form.html", form=form, campaign=campaign,
+                           rule_labels=campaigns.RULE_LABELS)
 
 
 @bp.get("/activites/campagnes/<slug>")

@@ -167,7 +167,7 @@ def test_a_campaign_is_edited_until_its_draw(aw, login_as, english):
     campaign, (stay,), now = lottery_campaign(aw, capacities=(1,), now=utcnow() - timedelta(days=2))
     client = login_as(aw.world.city_agent, target=english)
     form = client.get("/activites/campagnes/ete-2027/modifier").get_data(as_text=True)
-    assert 'value="ete-2027"' in form
+    assert '<span class="code" translate="no">ete-2027</span>' in form  # open: read-only
     assert client.post("/activites/campagnes/ete-2027/modifier",
                        data=_form(title="Séjours de juillet", max_choices="2")).status_code == 302
     db.session.expire_all()
@@ -191,3 +191,24 @@ def test_a_stay_with_requests_does_not_move_to_another_campaign(aw):
     assert problems["campaign"] == "Families have already made requests: the stay cannot move to another campaign."
     data.campaign_id = campaign.id
     assert "campaign" not in manage.check(data, aw.world.city_agent, now, stay)  # staying where it is
+
+
+def test_slug_and_priority_rules_are_frozen_once_requests_open(aw, login_as, english):
+    now = utcnow().replace(microsecond=0)
+    campaign = make_campaign(aw, now=now, opens=now + timedelta(days=1))
+    client = login_as(aw.world.city_agent, target=english)
+    assert 'name="slug"' in client.get("/activites/campagnes/ete-2027/modifier").get_data(as_text=True)
+    client.post("/activites/campagnes/ete-2027/modifier", data=_form(slug="ete-2027-b", priority_rules="lot_only"))
+    db.session.expire_all()
+    assert (campaign.slug, campaign.priority_rules) == ("ete-2027-b", "lot_only")  # not open yet: both change
+    campaign.opens_dt = now  # requests open at this very instant
+    db.session.commit()
+    page = client.get("/activites/campagnes/ete-2027-b/modifier").get_data(as_text=True)
+    assert 'name="slug"' not in page and 'name="priority_rules"' not in page
+    assert "the short name and the priority rules no longer change" in page
+    assert "Lot only: every child has the same chance" in page  # shown, read-only
+    saved = client.post("/activites/campagnes/ete-2027-b/modifier",
+                        data=_form(title="Séjours de juillet", slug="autre", priority_rules="no_activity_then_bracket"))
+    assert saved.status_code == 302
+    db.session.expire_all()
+    assert (campaign.title, campaign.slug, campaign.priority_rules) == ("Séjours de juillet", "ete-2027-b", "lot_only")
