@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from sqlalchemy.exc import IntegrityError
 
 from ent_lite.accounts.models import Role
 from ent_lite.activities import campaigns, lottery, lottery_requests
@@ -79,10 +80,15 @@ def campaign_new():
         abort(404)
     form = campaigns.CampaignForm(city_id=current_user.city_id, establishments=establishments)
     if form.validate_on_submit():
-        campaign = campaigns.save_campaign(form, utcnow())
-        db.session.commit()
-        flash(_("The campaign is saved. Add its stays in lottery mode from the activity form."), "success")
-        return redirect(url_for("activities.campaign", slug=campaign.slug))
+        try:
+            campaign = campaigns.save_campaign(form, utcnow())
+            db.session.commit()
+        except IntegrityError:  # the same short name saved by someone else meanwhile
+            db.session.rollback()
+            form.slug.errors = [*form.slug.errors, _("Another campaign already has this short name.")]
+        else:
+            flash(_("The campaign is saved. Add its stays in lottery mode from the activity form."), "success")
+            return redirect(url_for("activities.campaign", slug=campaign.slug))
     return render_template("activities/lottery_campaign_form.html", form=form, campaign=None)
 
 
@@ -97,10 +103,15 @@ def campaign_edit(slug: str):
     if not form.is_submitted():
         form.fill_from(campaign)
     if form.validate_on_submit():
-        campaigns.save_campaign(form, utcnow(), campaign)
-        db.session.commit()
-        flash(_("The campaign is saved."), "success")
-        return redirect(url_for("activities.campaign", slug=campaign.slug))
+        try:
+            campaigns.save_campaign(form, utcnow(), campaign)
+            db.session.commit()
+        except IntegrityError:  # the same short name saved by someone else meanwhile
+            db.session.rollback()
+            form.slug.errors = [*form.slug.errors, _("Another campaign already has this short name.")]
+        else:
+            flash(_("The campaign is saved."), "success")
+            return redirect(url_for("activities.campaign", slug=campaign.slug))
     return render_template("activities/lottery_campaign_form.html", form=form, campaign=campaign,
                            rule_labels=campaigns.RULE_LABELS)
 
@@ -175,9 +186,15 @@ def campaign_request(slug: str):
             return redirect(url_for("activities.campaign_request", slug=slug))
         chosen, errors = lottery_requests.read_choices(families, request.form, found.max_choices)
         if not errors:
-            lottery_requests.save_choices(found, current_user, families, chosen, now)
-            db.session.commit()
-            flash(_("Your requests are saved. You can change them until the requests close."), "success")
+            try:
+                lottery_requests.save_choices(found, current_user, families, chosen, now)
+                db.session.commit()
+            except IntegrityError:  # another tab or parent saved this family's requests meanwhile
+                db.session.rollback()
+                flash(_("Your requests were changed at the same moment from another window: nothing was "
+                        "saved from this one. Check them below and send them again if needed."), "error")
+            else:
+                flash(_("Your requests are saved. You can change them until the requests close."), "success")
             return redirect(url_for("activities.campaign_request", slug=slug))
     summary = [(name, errors[name]) for name in chosen if name in errors]
     return render_template("activities/lottery_request.html", campaign=found, families=families, form=form,

@@ -5,9 +5,9 @@ import json
 from datetime import timedelta
 
 from flask_babel import force_locale
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from ent_lite.activities import lottery, manage
+from ent_lite.activities import campaigns, lottery, manage
 from ent_lite.activities.models import Campaign, Registration
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
@@ -212,3 +212,23 @@ def test_slug_and_priority_rules_are_frozen_once_requests_open(aw, login_as, eng
     assert saved.status_code == 302
     db.session.expire_all()
     assert (campaign.title, campaign.slug, campaign.priority_rules) == ("Séjours de juillet", "ete-2027-b", "lot_only")
+
+
+def test_a_short_name_taken_at_the_same_moment_is_a_form_error_not_an_error_page(aw, login_as, english,
+                                                                                 monkeypatch):
+    real = campaigns.save_campaign
+
+    def taken_meanwhile(form, now, campaign=None):
+        db.session.add(Campaign(city_id=aw.world.city.id, establishment_id=aw.service.id, slug="ete-2027",
+                                title="Autre", opens_dt=now, closes_dt=now + timedelta(days=1)))
+        db.session.flush()  # another manager's campaign, saved after this form was checked
+        return real(form, now, campaign)
+
+    monkeypatch.setattr(campaigns, "save_campaign", taken_meanwhile)
+    client = login_as(aw.world.city_agent, target=english)
+    page = client.post("/activites/campagnes/nouvelle", data=_form())
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Another campaign already has this short name." in html and 'value="Séjours d’été 2027"' in html
+    monkeypatch.undo()
+    assert db.session.scalar(select(func.count(Campaign.id))) == 0

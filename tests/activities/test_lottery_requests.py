@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from ent_lite.activities import allocation, lottery_requests
 from ent_lite.activities.models import LotteryEntry, Registration
@@ -152,3 +152,23 @@ def test_a_request_left_in_my_registrations_can_be_made_again(aw, login_as):
     client.post(_url(campaign), data={_field(child, 1): second.public_id, _field(child, 2): first.public_id})
     db.session.expire_all()
     assert _ranking(child) == [(second.id, 1, "requested"), (first.id, 2, "requested")]
+
+
+def test_two_tabs_saving_at_once_get_a_clear_message_not_an_error_page(aw, login_as, english, monkeypatch):
+    campaign, (first, _), now = lottery_campaign(aw)
+    child = aw.world.child_a
+    real = lottery_requests.family_requests
+
+    def other_tab_saves_meanwhile(*args):
+        found = real(*args)  # read before the other tab's ticket is written
+        db.session.execute(insert(LotteryEntry).values(campaign_id=campaign.id, child_id=child.id,
+                                                       ticket="ABCD-2345", created_dt=now))
+        return found
+
+    client = login_as(aw.world.parent_a, target=english)
+    monkeypatch.setattr(lottery_requests, "family_requests", other_tab_saves_meanwhile)
+    page = client.post(_url(campaign), data={_field(child, 1): first.public_id}, follow_redirects=True)
+    assert page.status_code == 200
+    assert "Your requests were changed at the same moment from another window" in page.get_data(as_text=True)
+    monkeypatch.undo()
+    assert _ranking(child) == []  # nothing half-saved
