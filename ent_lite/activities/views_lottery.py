@@ -17,11 +17,14 @@ from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 
 from ent_lite.accounts.models import Role
-from ent_lite.activities import campaigns, lottery, lottery_requests
+from ent_lite.activities import campaigns, family_bracket, lottery, lottery_requests
+from ent_lite.activities.brackets import city_brackets
 from ent_lite.activities.blueprint import bp
 from ent_lite.activities.lottery_requests import RANK_LABELS
 from ent_lite.activities.models import RegistrationStatus
+from ent_lite.activities.money import format_price_range
 from ent_lite.activities.permissions import can_manage_campaign, may_manage_activities
+from ent_lite.activities.views_register import bracket_bounds
 from ent_lite.core.auth import public, roles_required
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
@@ -178,6 +181,9 @@ def campaign_request(slug: str):
     found = _visible_campaign(slug, now)
     families = lottery_requests.family_requests(found, current_user, now)
     is_open = lottery_requests.is_open(found, now)
+    stays = lottery_requests.open_stays(found, now)
+    years = lottery_requests.years_to_declare(current_user, stays)
+    brackets = city_brackets(found.city_id)
     form = FlaskForm()
     chosen, errors = lottery_requests.current_choices(families, found.max_choices), {}
     if form.validate_on_submit():
@@ -185,8 +191,13 @@ def campaign_request(slug: str):
             flash(_("Requests for this campaign are closed: nothing was changed."), "error")
             return redirect(url_for("activities.campaign_request", slug=slug))
         chosen, errors = lottery_requests.read_choices(families, request.form, found.max_choices)
+        declared, bracket_errors = lottery_requests.read_brackets(years, brackets, request.form,
+                                                                  any(chosen.values()))
+        errors.update(bracket_errors)
         if not errors:
             try:
+                for year, bracket in declared.items():
+                    family_bracket.declare(current_user, bracket, year, now)
                 lottery_requests.save_choices(found, current_user, families, chosen, now)
                 db.session.commit()
             except IntegrityError:  # another tab or parent saved this family's requests meanwhile
@@ -196,7 +207,11 @@ def campaign_request(slug: str):
             else:
                 flash(_("Your requests are saved. You can change them until the requests close."), "success")
             return redirect(url_for("activities.campaign_request", slug=slug))
-    summary = [(name, errors[name]) for name in chosen if name in errors]
+    fields = [*chosen, *(lottery_requests.bracket_field(year) for year in years)]
+    summary = [(name, errors[name]) for name in fields if name in errors]
     return render_template("activities/lottery_request.html", campaign=found, families=families, form=form,
                            chosen=chosen, errors=errors, summary=summary, is_open=is_open, now=now,
-                           rank_labels=RANK_LABELS, status_labels=STATUS_LABELS)
+                           rank_labels=RANK_LABELS, status_labels=STATUS_LABELS, years=years, brackets=brackets,
+                           bracket_prices=lottery_requests.bracket_prices(stays, brackets),
+                           bracket_field=lottery_requests.bracket_field, bracket_bounds=bracket_bounds,
+                           format_price_range=format_price_range, sent=request.form)
