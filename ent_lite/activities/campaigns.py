@@ -22,7 +22,6 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ent_lite.activities.lottery_rules import DEFAULT_RULES, PRIORITY_RULES
 from ent_lite.activities.models import Activity, Campaign, Registration
-from ent_lite.activities.permissions import managed_establishment_ids
 from ent_lite.core.localtime import NearToday, local_to_utc, to_local
 from ent_lite.extensions import db
 from ent_lite.school.models import Establishment
@@ -133,12 +132,6 @@ def is_frozen(campaign: Campaign, now: datetime) -> bool:
     return campaign.opens_dt <= now
 
 
-def manager_establishments(user) -> list[Establishment]:
-    ids = managed_establishment_ids(user)
-    return list(db.session.scalars(select(Establishment).where(Establishment.id.in_(ids))
-                                   .order_by(Establishment.name))) if ids else []
-
-
 def save_campaign(form: CampaignForm, now: datetime, campaign: Campaign | None = None) -> Campaign:
     """Create the campaign, or change it (never once drawn: the view refuses first)."""
     if campaign is None:
@@ -156,13 +149,6 @@ def save_campaign(form: CampaignForm, now: datetime, campaign: Campaign | None =
             else DEFAULT_RULES
     db.session.flush()
     return campaign
-
-
-def managed_campaigns(user) -> Select:
-    """The campaigns of the user's services or sites, newest first."""
-    return (select(Campaign).where(Campaign.city_id == user.city_id,
-                                   Campaign.establishment_id.in_(managed_establishment_ids(user)))
-            .order_by(Campaign.opens_dt.desc(), Campaign.id.desc()))
 
 
 def family_campaigns(city_id: int, now: datetime) -> Select:

@@ -26,7 +26,8 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
-from ent_lite.activities import allocation, notify
+from ent_lite.activities import allocation
+from ent_lite.activities.brackets import city_brackets
 from ent_lite.activities.lottery_rules import (
     ALGORITHM,
     DEFAULT_RULES,
@@ -43,7 +44,6 @@ from ent_lite.activities.models import (
     BracketDeclaration,
     Campaign,
     LotteryEntry,
-    QuotientBracket,
     Registration,
     RegistrationStatus,
 )
@@ -82,8 +82,7 @@ def tier_names(campaign: Campaign) -> dict[int, str]:
     """What each published priority group means, in plain words (the result shows only numbers)."""
     if campaign.priority_rules == "lot_only":
         return {0: str(_l("every child"))}
-    labels = list(db.session.scalars(select(QuotientBracket.label).where(QuotientBracket.city_id == campaign.city_id)
-                                     .order_by(QuotientBracket.position, QuotientBracket.id)))
+    labels = [bracket.label for bracket in city_brackets(campaign.city_id)]
     names = {0: str(_l("no confirmed activity yet"))}
     names.update({1 + rank: str(_l("bracket %(label)s", label=label)) for rank, label in enumerate(labels)})
     names[1 + len(labels)] = str(_l("no bracket declared"))
@@ -119,8 +118,7 @@ def compute_tiers(campaign: Campaign, child_ids: list[int], school_years: set[st
         .where(Registration.child_id.in_(child_ids), Registration.status == RegistrationStatus.CONFIRMED,
                Activity.school_year.in_(school_years), Activity.city_id == campaign.city_id,
                (Registration.campaign_id.is_(None)) | (Registration.campaign_id != campaign.id))))
-    brackets = list(db.session.scalars(select(QuotientBracket.id).where(QuotientBracket.city_id == campaign.city_id)
-                                       .order_by(QuotientBracket.position, QuotientBracket.id)))
+    brackets = [bracket.id for bracket in city_brackets(campaign.city_id)]
     rank_of = {bracket_id: rank for rank, bracket_id in enumerate(brackets)}
     declared: dict[int, int] = {}
     for child_id, bracket_id in db.session.execute(

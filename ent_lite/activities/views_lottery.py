@@ -17,8 +17,9 @@ from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 
 from ent_lite.accounts.models import Role
-from ent_lite.activities import campaigns, family_bracket, lottery, lottery_requests
+from ent_lite.activities import campaigns, family_bracket, lottery, lottery_requests, manage
 from ent_lite.activities.brackets import city_brackets
+from ent_lite.activities.catalogue import catalogue_city_id
 from ent_lite.activities.blueprint import bp
 from ent_lite.activities.lottery_requests import RANK_LABELS
 from ent_lite.activities.models import RegistrationStatus
@@ -28,19 +29,11 @@ from ent_lite.activities.views_register import bracket_bounds
 from ent_lite.core.auth import public, roles_required
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
-from ent_lite.school.services import get_city
-
-
-def _city_id() -> int | None:
-    if current_user.is_authenticated:
-        return current_user.city_id
-    city = get_city()
-    return city.id if city is not None else None
 
 
 def _visible_campaign(slug: str, now):
     """The campaign, for anyone once one of its stays is published, for its managers always."""
-    campaign = campaigns.find(_city_id(), slug)
+    campaign = campaigns.find(catalogue_city_id(current_user), slug)
     if campaign is None:
         abort(404)
     if not lottery_requests.open_stays(campaign, now) and not can_manage_campaign(current_user, campaign):
@@ -49,7 +42,7 @@ def _visible_campaign(slug: str, now):
 
 
 def _managed_campaign(slug: str):
-    campaign = campaigns.find(_city_id(), slug)
+    campaign = campaigns.find(catalogue_city_id(current_user), slug)
     if campaign is None or not can_manage_campaign(current_user, campaign):
         abort(404)
     return campaign
@@ -67,8 +60,7 @@ bp.add_app_template_global(lottery.rules_text, "lottery_rules_text")
 @bp.get("/activites/campagnes", endpoint="campaigns")
 def campaigns_page():
     now = utcnow()
-    managed = db.session.scalars(campaigns.managed_campaigns(current_user)).all() \
-        if may_manage_activities(current_user) else []
+    managed = manage.campaigns_of(current_user) if may_manage_activities(current_user) else []
     mine = {item.id for item in managed}
     open_ones = [item for item in db.session.scalars(campaigns.family_campaigns(current_user.city_id, now))
                  if item.id not in mine]
@@ -78,7 +70,7 @@ def campaigns_page():
 
 @bp.route("/activites/campagnes/nouvelle", methods=["GET", "POST"])
 def campaign_new():
-    establishments = campaigns.manager_establishments(current_user)
+    establishments = manage.organisers(current_user)
     if not establishments:
         abort(404)
     form = campaigns.CampaignForm(city_id=current_user.city_id, establishments=establishments)
@@ -102,7 +94,7 @@ def campaign_edit(slug: str):
         flash(_("This campaign has been drawn: it can no longer change."), "error")
         return redirect(url_for("activities.campaign", slug=campaign.slug))
     form = campaigns.CampaignForm(city_id=current_user.city_id, campaign=campaign, now=utcnow(),
-                                  establishments=campaigns.manager_establishments(current_user))
+                                  establishments=manage.organisers(current_user))
     if not form.is_submitted():
         form.fill_from(campaign)
     if form.validate_on_submit():
