@@ -3,7 +3,9 @@
 Rules kept: a campaign belongs to one of the manager's services or periscolaire sites
 (``permissions.can_manage_campaign``); its slug (lowercase letters, digits, hyphens) is unique
 in the city, since it names the campaign in URLs and on the command line; it closes after it
-opens; families rank 1 to 3 stays. Once drawn, a campaign no longer changes: its published
+opens; families rank 1 to 3 stays. Once requests open (``opens_dt <= now``) its slug and
+priority rules are frozen: families request under the published rules, and the slug is in the
+links and commands already given out. Once drawn, a campaign no longer changes: its published
 result must stay the one that was drawn.
 """
 from __future__ import annotations
@@ -20,7 +22,6 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ent_lite.activities.lottery_rules import DEFAULT_RULES, PRIORITY_RULES
 from ent_lite.activities.models import Activity, Campaign, Registration
-from ent_lite.activities.permissions import managed_establishment_ids
 from ent_lite.core.localtime import NearToday, local_to_utc, to_local
 from ent_lite.extensions import db
 from ent_lite.school.models import Establishment
@@ -66,9 +67,12 @@ class CampaignForm(FlaskForm):
                                 choices=[SelectChoice(key, RULE_LABELS[key]) for key in PRIORITY_RULES])
 
     def __init__(self, *args, city_id: int, establishments: list[Establishment], campaign: Campaign | None = None,
-                 **kwargs):
+                 now: datetime | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.city_id, self.campaign = city_id, campaign
+        self.frozen = campaign is not None and now is not None and is_frozen(campaign, now)
+        if self.frozen:  # whatever was sent: these two keep their published values
+            self.slug.data, self.priority_rules.data = campaign.slug, campaign.priority_rules
         self.establishment.choices = [SelectChoice(e.public_id, e.name) for e in establishments]
         self.by_public_id = {e.public_id: e for e in establishments}
         if len(establishments) == 1 and not self.establishment.data:  # nothing to choose
@@ -123,10 +127,9 @@ class CampaignForm(FlaskForm):
         self.max_choices.data, self.priority_rules.data = campaign.max_choices, campaign.priority_rules
 
 
-def manager_establishments(user) -> list[Establishment]:
-    ids = managed_establishment_ids(user)
-    return list(db.session.scalars(select(Establishment).where(Establishment.id.in_(ids))
-                                   .order_by(Establishment.name))) if ids else []
+def is_frozen(campaign: Campaign, now: datetime) -> bool:
+    """Slug and priority rules no longer change once requests have opened."""
+    return campaign.opens_dt <= now
 
 
 def save_campaign(form: CampaignForm, now: datetime, campaign: Campaign | None = None) -> Campaign:
@@ -134,20 +137,18 @@ def save_campaign(form: CampaignForm, now: datetime, campaign: Campaign | None =
     if campaign is None:
         campaign = Campaign(city_id=form.city_id, created_dt=now)
         db.session.add(campaign)
-    campaign.title, campaign.slug = form.title.data, form.slug.data
+    campaign.title = form.title.data
+    if not form.frozen:
+        campaign.slug = form.slug.data
+
     campaign.establishment_id = form.by_public_id[form.establishment.data].id
     campaign.opens_dt, campaign.closes_dt = form.opens_dt(), form.closes_dt()
     campaign.max_choices = form.max_choices.data
-    campaign.priority_rules = form.priority_rules.data if form.priority_rules.data in PRIORITY_RULES else DEFAULT_RULES
+    if not form.frozen:
+        campaign.priority_rules = form.priority_rules.data if form.priority_rules.data in PRIORITY_RULES \
+            else DEFAULT_RULES
     db.session.flush()
     return campaign
-
-
-def managed_campaigns(user) -> Select:
-    """The campaigns of the user's services or sites, newest first."""
-    return (select(Campaign).where(Campaign.city_id == user.city_id,
-                                   Campaign.establishment_id.in_(managed_establishment_ids(user)))
-            .order_by(Campaign.opens_dt.desc(), Campaign.id.desc()))
 
 
 def family_campaigns(city_id: int, now: datetime) -> Select:

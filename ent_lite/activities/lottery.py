@@ -10,6 +10,9 @@ Rules kept:
   first from the published data alone, then applied with ``allocation.take_place``: what is
   published is exactly what happened;
 - every status change (confirmed, not placed, waiting) tells the family through the outbox;
+- a family's cancellation is never overwritten: the draw reads the requests FOR UPDATE on
+  PostgreSQL and moves each one by a conditional UPDATE expecting REQUESTED (``allocation._move``);
+  a request cancelled meanwhile keeps its status and takes no place;
 - the result names nobody: tickets, tiers, stays' public ids, places.
 """
 from __future__ import annotations
@@ -23,7 +26,8 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
-from ent_lite.activities import allocation, notify
+from ent_lite.activities import allocation
+from ent_lite.activities.brackets import city_brackets
 from ent_lite.activities.lottery_rules import (
     ALGORITHM,
     DEFAULT_RULES,
@@ -40,7 +44,6 @@ from ent_lite.activities.models import (
     BracketDeclaration,
     Campaign,
     LotteryEntry,
-    QuotientBracket,
     Registration,
     RegistrationStatus,
 )
@@ -49,7 +52,7 @@ from ent_lite.extensions import db
 from ent_lite.school.models import GuardianLink
 
 __all__ = ["PRIORITY_RULES", "DrawRefused", "DrawResult", "draw", "rerun", "rerun_placements", "rules_text",
-           "stays_of", "compute_tiers"]
+           "stays_of", "campaign_stays", "compute_tiers"]
 
 SEED_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
@@ -79,21 +82,26 @@ def tier_names(campaign: Campaign) -> dict[int, str]:
     """What each published priority group means, in plain words (the result shows only numbers)."""
     if campaign.priority_rules == "lot_only":
         return {0: str(_l("every child"))}
-    labels = list(db.session.scalars(select(QuotientBracket.label).where(QuotientBracket.city_id == campaign.city_id)
-                                     .order_by(QuotientBracket.position, QuotientBracket.id)))
+    labels = [bracket.label for bracket in city_brackets(campaign.city_id)]
     names = {0: str(_l("no confirmed activity yet"))}
     names.update({1 + rank: str(_l("bracket %(label)s", label=label)) for rank, label in enumerate(labels)})
     names[1 + len(labels)] = str(_l("no bracket declared"))
     return names
 
 
-def stays_of(campaign: Campaign) -> list[Activity]:
-    """The campaign's stays families can rank: lottery activities of the campaign, not withdrawn."""
+def campaign_stays(campaign: Campaign) -> list[Activity]:
+    """Every lottery stay of the campaign not withdrawn, drafts included (a family's rows on them)."""
     return list(db.session.scalars(
         select(Activity).where(Activity.campaign_id == campaign.id, Activity.city_id == campaign.city_id,
                                Activity.mode == AllocationMode.LOTTERY, Activity.withdrawn_dt.is_(None))
         .order_by(Activity.first_day, Activity.title, Activity.id)
         .execution_options(populate_existing=True)))  # the draw reads the places as they are now
+
+
+def stays_of(campaign: Campaign, now: datetime) -> list[Activity]:
+    """The stays that take part: published by ``now`` and not withdrawn. A draft is neither
+    shown, nor ranked, nor drawn, nor published with its places."""
+    return [stay for stay in campaign_stays(campaign) if stay.is_published(now)]
 
 
 def compute_tiers(campaign: Campaign, child_ids: list[int], school_years: set[str]) -> dict[int, int]:
@@ -110,8 +118,7 @@ def compute_tiers(campaign: Campaign, child_ids: list[int], school_years: set[st
         .where(Registration.child_id.in_(child_ids), Registration.status == RegistrationStatus.CONFIRMED,
                Activity.school_year.in_(school_years), Activity.city_id == campaign.city_id,
                (Registration.campaign_id.is_(None)) | (Registration.campaign_id != campaign.id))))
-    brackets = list(db.session.scalars(select(QuotientBracket.id).where(QuotientBracket.city_id == campaign.city_id)
-                                       .order_by(QuotientBracket.position, QuotientBracket.id)))
+    brackets = [bracket.id for bracket in city_brackets(campaign.city_id)]
     rank_of = {bracket_id: rank for rank, bracket_id in enumerate(brackets)}
     declared: dict[int, int] = {}
     for child_id, bracket_id in db.session.execute(
@@ -144,14 +151,18 @@ def draw(campaign: Campaign, now: datetime, seed: str | None = None, actor=None)
         raise DrawRefused(_l("This campaign has already been drawn: a draw happens only once."))
     db.session.refresh(campaign)
 
-    stays = stays_of(campaign)
+    stays = stays_of(campaign, now)
     stay_ids = {stay.id for stay in stays}
     public_of = {stay.id: stay.public_id for stay in stays}
     entries = list(db.session.scalars(select(LotteryEntry).where(LotteryEntry.campaign_id == campaign.id)))
-    requests = list(db.session.scalars(
-        select(Registration).where(Registration.campaign_id == campaign.id,
-                                   Registration.status == RegistrationStatus.REQUESTED)
-        .order_by(Registration.child_id, Registration.choice_rank)))
+    query = (select(Registration).where(Registration.campaign_id == campaign.id,
+                                        Registration.status == RegistrationStatus.REQUESTED)
+             .order_by(Registration.child_id, Registration.choice_rank))
+    if allocation._is_postgresql():
+        # A family's cancellation at this moment waits for the draw to commit (and then finds
+        # its request moved), or commits first and the request is not read at all.
+        query = query.with_for_update()
+    requests = list(db.session.scalars(query))
     by_child: dict[int, list[Registration]] = {}
     for registration in requests:
         if registration.activity_id in stay_ids:
@@ -188,21 +199,23 @@ def _apply(ranked: list[Registration], stay: str | None, public_of: dict[int, st
     """One child's outcome: the place on ``stay`` and "not placed" elsewhere, or waiting everywhere."""
     for registration in ranked:
         if stay is None:
-            registration.queue_rank = position
-            _set_status(registration, RegistrationStatus.WAITING, now, actor)
+            _set_status(registration, RegistrationStatus.WAITING, now, actor, queue_rank=position)
         elif public_of[registration.activity_id] == stay:
+            # The request moves first: a request cancelled meanwhile takes no place.
+            if not _set_status(registration, RegistrationStatus.CONFIRMED, now, actor):
+                continue
             # The places were read in this transaction: a refusal means they changed meanwhile.
             if not allocation.take_place(registration.activity_id):
                 raise DrawRefused(_l("The places of a stay changed during the draw: draw again."))
-            _set_status(registration, RegistrationStatus.CONFIRMED, now, actor)
         else:
             _set_status(registration, RegistrationStatus.NOT_PLACED, now, actor)
 
 
-def _set_status(registration: Registration, status: str, now: datetime, actor) -> None:
-    registration.status = status
-    registration.updated_dt = now
-    notify.status_changed(registration, now, actor_id=getattr(actor, "id", None))
+def _set_status(registration: Registration, status: str, now: datetime, actor, **values) -> bool:
+    """Move a request still REQUESTED (a conditional UPDATE, the family told); False, and nothing
+    written, when the family cancelled it meanwhile: their cancellation stands."""
+    return allocation._move(registration, (RegistrationStatus.REQUESTED,), now, getattr(actor, "id", None),
+                            status=status, **values)
 
 
 def published_result(campaign: Campaign) -> dict | None:

@@ -7,7 +7,10 @@ Rules kept:
 - a child ranks up to ``max_choices`` different stays they are eligible for (age and level,
   ``eligibility.profile_fits``), without a gap: 1st choice, then 2nd, then 3rd;
 - sending the ranking again replaces it (the ticket stays the same); an empty ranking withdraws
-  the child's request and its ticket. The draw gives at most one place per child.
+  the child's request and its ticket. The draw gives at most one place per child;
+- a guardian who ranks a stay declares their family-quotient bracket for its school year first
+  (``family_bracket``, once per year, as on the registration page): it sets the priority group
+  and the price, which is frozen on each request.
 """
 from __future__ import annotations
 
@@ -18,15 +21,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
-from ent_lite.activities import eligibility
-from ent_lite.activities.lottery import stays_of
+from ent_lite.activities import eligibility, family_bracket
+from ent_lite.activities.lottery import campaign_stays, stays_of
 from ent_lite.activities.lottery_rules import new_ticket
 from ent_lite.activities.models import (
     Activity,
-    ActivityPrice,
-    BracketDeclaration,
     Campaign,
     LotteryEntry,
+    QuotientBracket,
     Registration,
     RegistrationStatus,
 )
@@ -62,7 +64,7 @@ def is_open(campaign: Campaign, now: datetime) -> bool:
 
 def open_stays(campaign: Campaign, now: datetime) -> list[Activity]:
     """The stays families see: published ones of the campaign."""
-    return [stay for stay in stays_of(campaign) if stay.is_published(now)]
+    return stays_of(campaign, now)
 
 
 def authority_children(guardian, city_id: int) -> list[Child]:
@@ -90,6 +92,43 @@ def family_requests(campaign: Campaign, guardian, now: datetime) -> list[ChildRe
             child, [stay for stay in stays if eligibility.profile_fits(stay, child)],
             [r for r in registrations if r.child_id == child.id], entries.get(child.id)))
     return found
+
+
+def years_to_declare(guardian, stays: list[Activity]) -> list[str]:
+    """The school years of the stays for which the guardian has declared no bracket yet."""
+    return sorted(year for year in {stay.school_year for stay in stays}
+                  if family_bracket.declared(guardian.id, year) is None)
+
+
+def bracket_field(year: str) -> str:
+    return f"bracket-{year}"
+
+
+def bracket_prices(stays: list[Activity], brackets: list[QuotientBracket]) -> dict[int, list[int]]:
+    """{bracket id: the prices of the stays for that bracket}, for the radio buttons."""
+    prices: dict[int, list[int]] = {bracket.id: [] for bracket in brackets}
+    for stay in stays:
+        for bracket_id, cents in family_bracket.prices_by_bracket(stay).items():
+            prices.setdefault(bracket_id, []).append(cents)
+    return prices
+
+
+def read_brackets(years: list[str], brackets: list[QuotientBracket], data,
+                  ranking_sent: bool) -> tuple[dict[str, QuotientBracket], dict[str, str]]:
+    """The bracket chosen for each year still to declare, and the errors by field name. Asked only
+    of a family ranking at least one stay: withdrawing every request needs no bracket."""
+    by_public = {bracket.public_id: bracket for bracket in brackets}
+    chosen: dict[str, QuotientBracket] = {}
+    errors: dict[str, str] = {}
+    if not ranking_sent:
+        return chosen, errors
+    for year in years:
+        bracket = by_public.get((data.get(bracket_field(year)) or "").strip())
+        if bracket is None:
+            errors[bracket_field(year)] = _("Choose your family-quotient bracket.")
+        else:
+            chosen[year] = bracket
+    return chosen, errors
 
 
 def check_ranking(request: ChildRequest, chosen: list[str], max_choices: int) -> dict[int, str]:
@@ -143,10 +182,14 @@ def save_ranking(campaign: Campaign, guardian, request: ChildRequest, chosen: li
     child = request.child
     existing = {r.activity_id: r for r in db.session.scalars(
         select(Registration).where(Registration.child_id == child.id,
-                                   Registration.activity_id.in_([s.id for s in stays_of(campaign)])))}
-    if [r.activity_id for r in sorted(existing.values(), key=lambda r: r.choice_rank or 0)] == \
-            [stay.id for stay in wanted]:
-        return  # the same ranking again: nothing changes
+                                   Registration.activity_id.in_([s.id for s in campaign_stays(campaign)])))}
+    # The same ranking again changes nothing, unless some of it was cancelled ("Leave" in My
+    # registrations): sending it again makes the request again.
+    prices = {stay.id: _price(guardian, stay) for stay in wanted}
+    if [(r.activity_id, r.status == RegistrationStatus.REQUESTED, r.bracket_id)
+            for r in sorted(existing.values(), key=lambda r: r.choice_rank or 0)] == \
+            [(stay.id, True, prices[stay.id][0]) for stay in wanted]:
+        return
     # Free the ranks first: swapping the 1st and 2nd choices must not meet the unique rank.
     for registration in existing.values():
         registration.choice_rank = None
@@ -159,11 +202,11 @@ def save_ranking(campaign: Campaign, guardian, request: ChildRequest, chosen: li
     for rank, stay in enumerate(wanted, start=1):
         registration = existing.get(stay.id)
         if registration is None:
-            bracket_id, price = _price(guardian, stay)
             registration = Registration(activity_id=stay.id, child_id=child.id, campaign_id=campaign.id,
-                                        status=RegistrationStatus.REQUESTED, bracket_id=bracket_id,
-                                        price_cents=price, created_dt=now)
+                                        created_dt=now)
             db.session.add(registration)
+        registration.status = RegistrationStatus.REQUESTED  # a cancelled request is made again
+        registration.bracket_id, registration.price_cents = prices[stay.id]  # frozen as requested
         registration.guardian_id = guardian.id
         registration.choice_rank = rank
         registration.updated_dt = now
@@ -179,12 +222,10 @@ def save_ranking(campaign: Campaign, guardian, request: ChildRequest, chosen: li
 
 def _price(guardian, stay: Activity) -> tuple[int | None, int | None]:
     """The bracket the guardian declared for the stay's school year and its price, if any."""
-    bracket_id = db.session.scalar(select(BracketDeclaration.bracket_id).where(
-        BracketDeclaration.user_id == guardian.id, BracketDeclaration.school_year == stay.school_year))
-    if bracket_id is None:
+    declaration = family_bracket.declared(guardian.id, stay.school_year)
+    if declaration is None:
         return None, None
-    return bracket_id, db.session.scalar(select(ActivityPrice.amount_cents).where(
-        ActivityPrice.activity_id == stay.id, ActivityPrice.bracket_id == bracket_id))
+    return declaration.bracket_id, family_bracket.prices_by_bracket(stay).get(declaration.bracket_id)
 
 
 def _unused_ticket() -> str:

@@ -180,6 +180,11 @@ def _check_allocation(data: ActivityInput, user, activity: Activity | None, prob
         return
     if activity is not None and data.mode != activity.mode and has_registrations(activity):
         problems["mode"] = _("Families have already registered: the way places are given cannot change.")
+    if activity is not None and data.mode == activity.mode == AllocationMode.LOTTERY \
+            and data.campaign_id != activity.campaign_id and has_registrations(activity):
+        # Its requests and tickets belong to the campaign they were made in (a change of mode
+        # is refused above already).
+        problems["campaign"] = _("Families have already made requests: the stay cannot move to another campaign.")
     if data.mode == AllocationMode.LOTTERY:
         if data.campaign_unknown:
             problems["campaign"] = _("Choose a campaign among those listed.")

@@ -14,29 +14,26 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from sqlalchemy.exc import IntegrityError
 
 from ent_lite.accounts.models import Role
-from ent_lite.activities import campaigns, lottery, lottery_requests
+from ent_lite.activities import campaigns, family_bracket, lottery, lottery_requests, manage
+from ent_lite.activities.brackets import city_brackets
+from ent_lite.activities.catalogue import catalogue_city_id
 from ent_lite.activities.blueprint import bp
 from ent_lite.activities.lottery_requests import RANK_LABELS
 from ent_lite.activities.models import RegistrationStatus
+from ent_lite.activities.money import format_price_range
 from ent_lite.activities.permissions import can_manage_campaign, may_manage_activities
+from ent_lite.activities.views_register import bracket_bounds
 from ent_lite.core.auth import public, roles_required
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
-from ent_lite.school.services import get_city
-
-
-def _city_id() -> int | None:
-    if current_user.is_authenticated:
-        return current_user.city_id
-    city = get_city()
-    return city.id if city is not None else None
 
 
 def _visible_campaign(slug: str, now):
     """The campaign, for anyone once one of its stays is published, for its managers always."""
-    campaign = campaigns.find(_city_id(), slug)
+    campaign = campaigns.find(catalogue_city_id(current_user), slug)
     if campaign is None:
         abort(404)
     if not lottery_requests.open_stays(campaign, now) and not can_manage_campaign(current_user, campaign):
@@ -45,7 +42,7 @@ def _visible_campaign(slug: str, now):
 
 
 def _managed_campaign(slug: str):
-    campaign = campaigns.find(_city_id(), slug)
+    campaign = campaigns.find(catalogue_city_id(current_user), slug)
     if campaign is None or not can_manage_campaign(current_user, campaign):
         abort(404)
     return campaign
@@ -63,8 +60,7 @@ bp.add_app_template_global(lottery.rules_text, "lottery_rules_text")
 @bp.get("/activites/campagnes", endpoint="campaigns")
 def campaigns_page():
     now = utcnow()
-    managed = db.session.scalars(campaigns.managed_campaigns(current_user)).all() \
-        if may_manage_activities(current_user) else []
+    managed = manage.campaigns_of(current_user) if may_manage_activities(current_user) else []
     mine = {item.id for item in managed}
     open_ones = [item for item in db.session.scalars(campaigns.family_campaigns(current_user.city_id, now))
                  if item.id not in mine]
@@ -74,15 +70,20 @@ def campaigns_page():
 
 @bp.route("/activites/campagnes/nouvelle", methods=["GET", "POST"])
 def campaign_new():
-    establishments = campaigns.manager_establishments(current_user)
+    establishments = manage.organisers(current_user)
     if not establishments:
         abort(404)
     form = campaigns.CampaignForm(city_id=current_user.city_id, establishments=establishments)
     if form.validate_on_submit():
-        campaign = campaigns.save_campaign(form, utcnow())
-        db.session.commit()
-        flash(_("The campaign is saved. Add its stays in lottery mode from the activity form."), "success")
-        return redirect(url_for("activities.campaign", slug=campaign.slug))
+        try:
+            campaign = campaigns.save_campaign(form, utcnow())
+            db.session.commit()
+        except IntegrityError:  # the same short name saved by someone else meanwhile
+            db.session.rollback()
+            form.slug.errors = [*form.slug.errors, _("Another campaign already has this short name.")]
+        else:
+            flash(_("The campaign is saved. Add its stays in lottery mode from the activity form."), "success")
+            return redirect(url_for("activities.campaign", slug=campaign.slug))
     return render_template("activities/lottery_campaign_form.html", form=form, campaign=None)
 
 
@@ -92,16 +93,22 @@ def campaign_edit(slug: str):
     if campaign.drawn_dt is not None:
         flash(_("This campaign has been drawn: it can no longer change."), "error")
         return redirect(url_for("activities.campaign", slug=campaign.slug))
-    form = campaigns.CampaignForm(city_id=current_user.city_id, campaign=campaign,
-                                  establishments=campaigns.manager_establishments(current_user))
+    form = campaigns.CampaignForm(city_id=current_user.city_id, campaign=campaign, now=utcnow(),
+                                  establishments=manage.organisers(current_user))
     if not form.is_submitted():
         form.fill_from(campaign)
     if form.validate_on_submit():
-        campaigns.save_campaign(form, utcnow(), campaign)
-        db.session.commit()
-        flash(_("The campaign is saved."), "success")
-        return redirect(url_for("activities.campaign", slug=campaign.slug))
-    return render_template("activities/lottery_campaign_form.html", form=form, campaign=campaign)
+        try:
+            campaigns.save_campaign(form, utcnow(), campaign)
+            db.session.commit()
+        except IntegrityError:  # the same short name saved by someone else meanwhile
+            db.session.rollback()
+            form.slug.errors = [*form.slug.errors, _("Another campaign already has this short name.")]
+        else:
+            flash(_("The campaign is saved."), "success")
+            return redirect(url_for("activities.campaign", slug=campaign.slug))
+    return render_template("activities/lottery_campaign_form.html", form=form, campaign=campaign,
+                           rule_labels=campaigns.RULE_LABELS)
 
 
 @bp.get("/activites/campagnes/<slug>")
@@ -113,7 +120,7 @@ def campaign(slug: str):
     stays = lottery_requests.open_stays(found, now)
     return render_template(
         "activities/lottery_campaign.html", campaign=found, stays=stays, result=result, now=now,
-        stay_titles={stay.public_id: stay.title for stay in lottery.stays_of(found)},
+        stay_titles={stay.public_id: stay.title for stay in stays},
         tier_names=lottery.tier_names(found) if result else {},
         is_open=lottery_requests.is_open(found, now), may_manage=can_manage_campaign(current_user, found),
         may_request=getattr(current_user, "role", None) == Role.GUARDIAN)
@@ -166,6 +173,9 @@ def campaign_request(slug: str):
     found = _visible_campaign(slug, now)
     families = lottery_requests.family_requests(found, current_user, now)
     is_open = lottery_requests.is_open(found, now)
+    stays = lottery_requests.open_stays(found, now)
+    years = lottery_requests.years_to_declare(current_user, stays)
+    brackets = city_brackets(found.city_id)
     form = FlaskForm()
     chosen, errors = lottery_requests.current_choices(families, found.max_choices), {}
     if form.validate_on_submit():
@@ -173,12 +183,27 @@ def campaign_request(slug: str):
             flash(_("Requests for this campaign are closed: nothing was changed."), "error")
             return redirect(url_for("activities.campaign_request", slug=slug))
         chosen, errors = lottery_requests.read_choices(families, request.form, found.max_choices)
+        declared, bracket_errors = lottery_requests.read_brackets(years, brackets, request.form,
+                                                                  any(chosen.values()))
+        errors.update(bracket_errors)
         if not errors:
-            lottery_requests.save_choices(found, current_user, families, chosen, now)
-            db.session.commit()
-            flash(_("Your requests are saved. You can change them until the requests close."), "success")
+            try:
+                for year, bracket in declared.items():
+                    family_bracket.declare(current_user, bracket, year, now)
+                lottery_requests.save_choices(found, current_user, families, chosen, now)
+                db.session.commit()
+            except IntegrityError:  # another tab or parent saved this family's requests meanwhile
+                db.session.rollback()
+                flash(_("Your requests were changed at the same moment from another window: nothing was "
+                        "saved from this one. Check them below and send them again if needed."), "error")
+            else:
+                flash(_("Your requests are saved. You can change them until the requests close."), "success")
             return redirect(url_for("activities.campaign_request", slug=slug))
-    summary = [(name, errors[name]) for name in chosen if name in errors]
+    fields = [*chosen, *(lottery_requests.bracket_field(year) for year in years)]
+    summary = [(name, errors[name]) for name in fields if name in errors]
     return render_template("activities/lottery_request.html", campaign=found, families=families, form=form,
                            chosen=chosen, errors=errors, summary=summary, is_open=is_open, now=now,
-                           rank_labels=RANK_LABELS, status_labels=STATUS_LABELS)
+                           rank_labels=RANK_LABELS, status_labels=STATUS_LABELS, years=years, brackets=brackets,
+                           bracket_prices=lottery_requests.bracket_prices(stays, brackets),
+                           bracket_field=lottery_requests.bracket_field, bracket_bounds=bracket_bounds,
+                           format_price_range=format_price_range, sent=request.form)

@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from ent_lite.accounts.models import User
 from ent_lite.activities import allocation
+from ent_lite.activities.lottery_rules import new_ticket
 from ent_lite.activities.models import (
     Activity,
     ActivityPrice,
@@ -41,7 +42,6 @@ from ent_lite.school.services import current_school_year
 ELEMENTARY = ("CP", "CE1", "CE2", "CM1", "CM2")
 # (label, lowest monthly quotient, highest): the brackets' bounds, in euros.
 BRACKETS = (("A", None, 600), ("B", 601, 1200), ("C", 1201, None))
-TICKET_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 
 
 @dataclass(frozen=True)
@@ -216,8 +216,7 @@ def _campaign(city_id: int, service: Establishment, agent: User, brackets, pupil
                        now, campaign) for index, (title, description) in enumerate(STAYS)]
     for child in rng.sample([c for c in pupils if c.level != "CP"], 9):
         guardian = _guardian(child)
-        ticket = "".join(rng.choice(TICKET_LETTERS) for _ in range(8))
-        db.session.add(LotteryEntry(campaign_id=campaign.id, child_id=child.id, ticket=f"{ticket[:4]}-{ticket[4:]}",
+        db.session.add(LotteryEntry(campaign_id=campaign.id, child_id=child.id, ticket=new_ticket(rng),
                                     created_dt=now - timedelta(days=2)))
         for rank, stay in enumerate(rng.sample(stays, rng.randint(1, 3)), start=1):
             db.session.add(Registration(activity_id=stay.id, child_id=child.id, guardian_id=guardian.id,

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from ent_lite.accounts.models import Role
 from ent_lite.activities import lottery, lottery_requests
-from ent_lite.activities.models import AllocationMode, Campaign
+from ent_lite.activities.models import AllocationMode, BracketDeclaration, Campaign
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
 from tests import factories
@@ -35,6 +35,13 @@ def more_families(aw, count: int) -> list[tuple]:
         pairs.append((guardian, child))
     db.session.commit()
     return pairs
+
+
+def declare(aw, guardian, stay, rank: int = 0) -> None:
+    """The guardian's family-quotient bracket for the stay's school year (bracket A by default)."""
+    db.session.add(BracketDeclaration(user_id=guardian.id, bracket_id=aw.brackets[rank].id,
+                                      school_year=stay.school_year))
+    db.session.commit()
 
 
 def ask(campaign, guardian, child, stays, now) -> None:

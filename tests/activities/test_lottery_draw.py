@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 from flask_babel import force_locale
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from ent_lite.activities import lottery
 from ent_lite.activities.models import (
@@ -154,3 +154,43 @@ def test_the_published_rules_text_follows_the_campaigns_rules(aw):
     db.session.add(Registration(activity_id=judo.id, child_id=busy.id, status=RegistrationStatus.CONFIRMED))
     db.session.commit()
     assert lottery.compute_tiers(campaign, [busy.id, free.id], {stay.school_year}) == {busy.id: 0, free.id: 0}
+
+
+def test_a_draft_stay_takes_no_part_in_the_draw_nor_its_published_result(aw, client):
+    campaign, (stay,), now = lottery_campaign(aw, capacities=(1,))
+    draft = make_activity(aw, title="Séjour brouillon", capacity=5, mode="lottery", campaign=campaign, now=now,
+                          published=False)
+    for guardian, child in more_families(aw, 2):
+        ask(campaign, guardian, child, [stay], now)
+    result = lottery.draw(campaign, campaign.closes_dt)
+    db.session.commit()
+    published = json.loads(campaign.result_json)
+    assert published["capacities"] == {stay.public_id: 1}  # not the draft's 5 places
+    assert draft.public_id not in campaign.result_json and (result.placed, result.waiting) == (1, 1)
+    assert [s.id for s in lottery.stays_of(campaign, campaign.closes_dt)] == [stay.id]
+    assert "Séjour brouillon" not in client.get(f"/activites/campagnes/{campaign.slug}").get_data(as_text=True)
+
+
+def test_a_request_cancelled_during_the_draw_stays_cancelled_and_takes_no_place(aw, monkeypatch):
+    campaign, (stay,), now = lottery_campaign(aw, capacities=(1,))
+    (guardian, child), = more_families(aw, 1)
+    ask(campaign, guardian, child, [stay], now)
+    request_id = db.session.scalar(select(Registration.id).where(Registration.child_id == child.id))
+    real_tiers = lottery.compute_tiers
+
+    def cancelled_meanwhile(*args):
+        # The family's "Leave" commits after the draw read the requests (as on SQLite, or on
+        # PostgreSQL without the lock): written behind the ORM's back, as another connection would.
+        db.session.execute(update(Registration).where(Registration.id == request_id)
+                           .values(status=RegistrationStatus.CANCELLED)
+                           .execution_options(synchronize_session=False))
+        return real_tiers(*args)
+
+    monkeypatch.setattr(lottery, "compute_tiers", cancelled_meanwhile)
+    lottery.draw(campaign, campaign.closes_dt)
+    db.session.commit()
+    db.session.expire_all()
+    assert _statuses(child) == {stay.id: RegistrationStatus.CANCELLED}
+    assert stay.places_taken == 0
+    assert db.session.scalar(select(func.count(NotificationEvent.id))
+                             .where(NotificationEvent.registration_id == request_id)) == 0

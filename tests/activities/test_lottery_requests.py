@@ -4,16 +4,16 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
-from ent_lite.activities import lottery_requests
-from ent_lite.activities.models import LotteryEntry, Registration
+from ent_lite.activities import allocation, family_bracket, lottery_requests
+from ent_lite.activities.models import ActivityPrice, LotteryEntry, Registration
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
 from ent_lite.school.models import GuardianLink
 from tests import factories
 from tests.activities.factories import make_activity
-from tests.activities.lottery_factories import lottery_campaign
+from tests.activities.lottery_factories import declare, lottery_campaign
 
 TICKET = re.compile(r"[A-HJ-KM-NP-Z2-9]{4}-[A-HJ-KM-NP-Z2-9]{4}")
 
@@ -37,7 +37,9 @@ def test_a_guardian_ranks_stays_and_gets_a_ticket_then_changes_the_ranking(aw, l
     client = login_as(aw.world.parent_a, target=english)
     page = client.get(_url(campaign)).get_data(as_text=True)
     assert "1st choice" in page and "2nd choice" in page and "Séjour 1" in page
-    done = client.post(_url(campaign), data={_field(child, 1): second.public_id, _field(child, 2): first.public_id},
+    assert "Your family-quotient bracket" in page
+    done = client.post(_url(campaign), data={_field(child, 1): second.public_id, _field(child, 2): first.public_id,
+                                             f"bracket-{first.school_year}": aw.brackets[0].public_id},
                        follow_redirects=True)
     assert "Your requests are saved." in done.get_data(as_text=True)
     assert _ranking(child) == [(second.id, 1, "requested"), (first.id, 2, "requested")]
@@ -58,7 +60,7 @@ def test_several_children_of_one_family_in_one_form(aw, login_as):
     campaign, (first, second), _ = lottery_campaign(aw)
     world = aw.world
     sibling = factories.make_child(world.city, world.class_a, "Mia", "Lefèvre", guardians=(world.parent_b,))
-    db.session.commit()
+    declare(aw, world.parent_b, first)
     client = login_as(world.parent_b)
     client.post(_url(campaign), data={_field(world.child_b, 1): first.public_id, _field(sibling, 1): second.public_id})
     assert _ranking(world.child_b) == [(first.id, 1, "requested")]
@@ -131,3 +133,70 @@ def test_a_request_without_the_csrf_token_is_refused(aw, login_as):
     response = client.post(_url(campaign), data={_field(aw.world.child_a, 1): first.public_id}, csrf=False)
     assert response.status_code == 400
     assert _ranking(aw.world.child_a) == []
+
+
+def test_a_request_left_in_my_registrations_can_be_made_again(aw, login_as):
+    campaign, (first, second), now = lottery_campaign(aw)
+    child, guardian = aw.world.child_a, aw.world.parent_a
+    declare(aw, guardian, first)
+    client = login_as(guardian)
+    client.post(_url(campaign), data={_field(child, 1): first.public_id, _field(child, 2): second.public_id})
+    for registration in db.session.scalars(select(Registration).where(Registration.child_id == child.id)).all():
+        assert allocation.cancel(registration, guardian, now)  # "Leave", in My registrations
+    db.session.commit()
+    # The same ranking again: the requests are made again, not kept cancelled.
+    client.post(_url(campaign), data={_field(child, 1): first.public_id, _field(child, 2): second.public_id})
+    db.session.expire_all()
+    assert _ranking(child) == [(first.id, 1, "requested"), (second.id, 2, "requested")]
+    allocation.cancel(db.session.scalar(select(Registration).where(Registration.activity_id == first.id)),
+                      guardian, now)
+    db.session.commit()
+    # Another ranking reusing the cancelled row: requested again too.
+    client.post(_url(campaign), data={_field(child, 1): second.public_id, _field(child, 2): first.public_id})
+    db.session.expire_all()
+    assert _ranking(child) == [(second.id, 1, "requested"), (first.id, 2, "requested")]
+
+
+def test_two_tabs_saving_at_once_get_a_clear_message_not_an_error_page(aw, login_as, english, monkeypatch):
+    campaign, (first, _), now = lottery_campaign(aw)
+    child = aw.world.child_a
+    declare(aw, aw.world.parent_a, first)
+    real = lottery_requests.family_requests
+
+    def other_tab_saves_meanwhile(*args):
+        found = real(*args)  # read before the other tab's ticket is written
+        db.session.execute(insert(LotteryEntry).values(campaign_id=campaign.id, child_id=child.id,
+                                                       ticket="ABCD-2345", created_dt=now))
+        return found
+
+    client = login_as(aw.world.parent_a, target=english)
+    monkeypatch.setattr(lottery_requests, "family_requests", other_tab_saves_meanwhile)
+    page = client.post(_url(campaign), data={_field(child, 1): first.public_id}, follow_redirects=True)
+    assert page.status_code == 200
+    assert "Your requests were changed at the same moment from another window" in page.get_data(as_text=True)
+    monkeypatch.undo()
+    assert _ranking(child) == []  # nothing half-saved
+
+
+def test_a_family_declares_its_bracket_on_the_request_page_and_the_price_is_frozen(aw, login_as, english):
+    campaign, (first, _), now = lottery_campaign(aw)
+    child, year = aw.world.child_a, first.school_year
+    client = login_as(aw.world.parent_a, target=english)
+    page = client.get(_url(campaign)).get_data(as_text=True)
+    assert "Declared once for the school year" in page and "We never ask for your income." in page
+    missing = client.post(_url(campaign), data={_field(child, 1): first.public_id}).get_data(as_text=True)
+    assert "Choose your family-quotient bracket." in missing and f'href="#bracket-{year}"' in missing
+    assert f'<option value="{first.public_id}" selected>' in missing  # the ranking is kept
+    assert _ranking(child) == []
+    bracket_b = aw.brackets[1]
+    client.post(_url(campaign), data={_field(child, 1): first.public_id, f"bracket-{year}": bracket_b.public_id})
+    request = db.session.scalar(select(Registration).where(Registration.child_id == child.id))
+    price = db.session.scalar(select(ActivityPrice.amount_cents).where(ActivityPrice.activity_id == first.id,
+                                                                      ActivityPrice.bracket_id == bracket_b.id))
+    assert (request.status, request.bracket_id, request.price_cents) == ("requested", bracket_b.id, price)
+    assert family_bracket.declared(aw.world.parent_a.id, year).bracket_id == bracket_b.id
+    # Declared once for the year: not asked again (the other guardian of the child is asked for theirs).
+    assert "Your family-quotient bracket" not in client.get(_url(campaign)).get_data(as_text=True)
+    withdrawn = login_as(aw.world.parent_a2, target=english).post(
+        _url(campaign), data={_field(child, 1): ""}, follow_redirects=True)  # no ranking: no bracket needed
+    assert "Your requests are saved." in withdrawn.get_data(as_text=True) and _ranking(child) == []
