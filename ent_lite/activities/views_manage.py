@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -148,9 +149,11 @@ def publish(public_id: str):
 @bp.post("/activites/<public_id>/retirer")
 def withdraw(public_id: str):
     activity = _managed_or_404(public_id)
-    manage_publish.withdraw(activity, utcnow())
+    removed = manage_publish.withdraw(activity, utcnow(), current_user)
     db.session.commit()
-    flash(_("The activity is withdrawn: families no longer see it in the catalogue."), "success")
+    flash(_("The activity is withdrawn: families no longer see it in the catalogue.") + " " +
+          ngettext("%(num)d registration is cancelled; the family is told.",
+                   "%(num)d registrations are cancelled; each family is told.", removed), "success")
     return redirect(url_for("activities.manage_list"))
 
 
