@@ -89,7 +89,7 @@ def register(public_id: str):
     errors = []
     if request.method == "POST":
         chosen = [by_id[child_id] for child_id in dict.fromkeys(ticked)]
-        errors = _check(form, asking, activity, chosen, brackets, prices, now)
+        errors = _check(form, asking, declaration, activity, chosen, brackets, prices, now)
         if not errors:
             bracket = next(b for b in brackets if b.public_id == form.bracket.data) if asking \
                 else declaration.bracket
@@ -124,8 +124,9 @@ def _named(child, reason: str) -> str:
     return _("%(child)s: %(reason)s", child=child.first_name, reason=reason) if child else reason
 
 
-def _check(form, asking, activity, chosen, brackets, prices, now) -> list[tuple[str, str]]:
-    """(anchor, message) of every problem of the submission, in page order."""
+def _check(form, asking, declaration, activity, chosen, brackets, prices, now) -> list[tuple[str, str]]:
+    """(anchor, message) of every problem of the submission, in page order. The bracket used
+    (chosen now or declared earlier) must have a price on this activity."""
     errors = []
     if not chosen:
         errors.append(("children", _("Tick at least one child to register.")))
@@ -135,10 +136,12 @@ def _check(form, asking, activity, chosen, brackets, prices, now) -> list[tuple[
     form.validate()
     if asking and form.bracket.errors:
         errors.append(("bracket-0", " ".join(str(e) for e in form.bracket.errors)))
-    elif asking and form.bracket.data:
-        bracket = next(b for b in brackets if b.public_id == form.bracket.data)
-        if bracket.id not in prices:
-            errors.append(("bracket-0", _("No price is set for this bracket: please contact the organiser.")))
+    else:
+        bracket = next((b for b in brackets if b.public_id == form.bracket.data), None) if asking \
+            else declaration.bracket
+        if bracket is not None and bracket.id not in prices:
+            errors.append(("bracket-0" if asking else "bracket",
+                           _("No price is set for this bracket: please contact the organiser.")))
     if form.note.errors:
         errors.append(("note", " ".join(str(e) for e in form.note.errors)))
     return errors

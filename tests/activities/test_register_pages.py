@@ -188,3 +188,17 @@ def test_after_the_deadline_the_family_is_told_to_contact_the_organiser(aw, logi
     client.post(f"/activites/inscriptions/{row.public_id}/annuler")
     db.session.refresh(row)
     assert row.status == S.CONFIRMED
+
+
+def test_a_declared_bracket_without_a_price_is_a_clear_error_never_a_500(aw, login_as, english):
+    activity = make_activity(aw, prices=(0, 500))  # bracket C has no price
+    db.session.add(BracketDeclaration(user_id=aw.world.parent_a.id, bracket_id=aw.brackets[2].id,
+                                      school_year=activity.school_year))
+    db.session.commit()
+    client = login_as(aw.world.parent_a)
+    assert "Price per child: no price set." in client.get(url(activity)).get_data(as_text=True)
+    response = client.post(url(activity), data={"child": [aw.world.child_a.public_id]})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "error-summary" in html
+    assert "No price is set for this bracket: please contact the organiser." in html and 'href="#bracket"' in html
+    assert registrations() == []
