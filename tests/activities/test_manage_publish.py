@@ -107,7 +107,7 @@ def test_withdrawing_cancels_every_registration_frees_the_places_and_tells_each_
     activity = make_activity(aw, capacity=2, now=now)
     parent_c = factories.make_user(aw.world.city, "guardian", "Zoé", "Martin")
     child_c = factories.make_child(aw.world.city, aw.world.class_a, "Lou", "Martin", guardians=(parent_c,))
-    rows = [registration.register(guardian, activity, [child], aw.brackets[0], 0, "", now)[0].registration
+    rows = [registration.register(guardian, activity, [child], aw.brackets[0], 0, {}, now)[0].registration
             for child, guardian in ((aw.world.child_a, aw.world.parent_a), (aw.world.child_b, aw.world.parent_b),
                                     (child_c, parent_c))]
     db.session.commit()
@@ -140,7 +140,7 @@ def test_an_offer_of_a_withdrawn_activity_cannot_be_accepted(aw, login_as, engli
 
     now = utcnow() - timedelta(minutes=5)
     activity = make_activity(aw, capacity=1, now=now)
-    row = registration.register(aw.world.parent_a, activity, [aw.world.child_a], aw.brackets[0], 0, "", now)[0]
+    row = registration.register(aw.world.parent_a, activity, [aw.world.child_a], aw.brackets[0], 0, {}, now)[0]
     db.session.commit()
     reg = row.registration
     # An offer left over (a withdrawal made before withdraw_all existed, say): never a place.

@@ -21,7 +21,7 @@ def in_english(db):
 
 def registered(activity, child, guardian, now):
     outcome, = registration.register(guardian, activity, [child], activity.prices[0].bracket,
-                                     activity.prices[0].amount_cents, "", now)
+                                     activity.prices[0].amount_cents, {}, now)
     db.session.commit()
     return outcome.registration
 
@@ -115,7 +115,7 @@ def test_register_refuses_everyone_when_one_child_is_refused(aw):
     activity = make_activity(aw)
     try:
         registration.register(aw.world.parent_a, activity, [aw.world.child_a, aw.world.child_b],
-                               aw.brackets[0], 0, "", now)
+                               aw.brackets[0], 0, {}, now)
     except registration.Refused as refused:
         assert [child for child, _ in refused.reasons] == [aw.world.child_b]
     else:
