@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 
 from ent_lite.activities import notify
-from ent_lite.activities.models import Activity, Registration, RegistrationStatus
+from ent_lite.activities.models import Activity, Campaign, Registration, RegistrationStatus
 from ent_lite.extensions import db
 from ent_lite.notifications import worker
 
@@ -128,9 +128,13 @@ def offer_free_places(activity_id: int, now: datetime) -> int:
 
 
 def may_cancel(registration: Registration, now: datetime) -> bool:
-    """A place is given back until the cancellation deadline; a waiting list is left at any time."""
-    if registration.status in (S.WAITING, S.REQUESTED):
+    """A place is given back until the cancellation deadline; a waiting list is left at any
+    time; a lottery request until its campaign closes (from then on the draw reads it)."""
+    if registration.status == S.WAITING:
         return True
+    if registration.status == S.REQUESTED:
+        campaign = db.session.get(Campaign, registration.campaign_id) if registration.campaign_id else None
+        return campaign is None or campaign.closes_dt is None or now < campaign.closes_dt
     if registration.status in S.HOLDING:
         deadline = registration.activity.cancel_until_dt
         return deadline is None or now < deadline
