@@ -182,9 +182,17 @@ def _set_note(registration: Registration, note: str, now: datetime) -> None:
             registration.note.body, registration.note.created_dt = note, now
 
 
-def family_children(user) -> list[Child]:
-    """The children the guardian is linked to and still on the roster, by first name."""
-    return list(db.session.scalars(
-        select(Child).join(GuardianLink, and_(GuardianLink.child_id == Child.id, GuardianLink.user_id == user.id))
-        .where(Child.left_dt.is_(None), Child.city_id == user.city_id)
-        .order_by(Child.first_name, Child.id)))
+def family_children(user, *, authority_only: bool) -> list[Child]:
+    """The children the guardian is linked to, still on the roster of their city, by first name.
+
+    ``authority_only``: only those they may register (parental authority). The registration
+    form lists the others too, saying why they cannot be ticked; the family's list of
+    activities does not offer what cannot be registered.
+    """
+    query = (select(Child).join(GuardianLink, and_(GuardianLink.child_id == Child.id,
+                                                   GuardianLink.user_id == user.id))
+             .where(Child.left_dt.is_(None), Child.city_id == user.city_id)
+             .order_by(Child.first_name, Child.id))
+    if authority_only:
+        query = query.where(GuardianLink.legal_authority.is_(True))
+    return list(db.session.scalars(query))

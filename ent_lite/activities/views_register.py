@@ -79,7 +79,7 @@ def _load_activity(public_id: str) -> Activity:
 def register(public_id: str):
     now = utcnow()
     activity = _load_activity(public_id)
-    children = registration.family_children(current_user)
+    children = registration.family_children(current_user, authority_only=False)
     declaration = family_bracket.declared(current_user.id, activity.school_year)
     asking = declaration is None or request.values.get("bracket_change") == "1"
     brackets = family_bracket.city_brackets(activity.city_id)
