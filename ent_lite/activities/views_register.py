@@ -27,6 +27,7 @@ from wtforms.validators import InputRequired
 from ent_lite.accounts.models import Role
 from ent_lite.activities import allocation, family_bracket, registration
 from ent_lite.activities.blueprint import bp
+from ent_lite.activities.brackets import city_brackets
 from ent_lite.activities.models import Activity, Registration, RegistrationStatus
 from ent_lite.activities.money import format_price
 from ent_lite.core.auth import roles_required
@@ -82,7 +83,7 @@ def register(public_id: str):
     children = registration.family_children(current_user, authority_only=False)
     declaration = family_bracket.declared(current_user.id, activity.school_year)
     asking = declaration is None or request.values.get("bracket_change") == "1"
-    brackets = family_bracket.city_brackets(activity.city_id)
+    brackets = city_brackets(activity.city_id)
     prices = family_bracket.prices_by_bracket(activity)
     form = RegisterForm()
     form.bracket.choices = [(b.public_id, b.label) for b in brackets]
