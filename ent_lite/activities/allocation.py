@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 
 from ent_lite.activities import notify
-from ent_lite.activities.models import Activity, Registration, RegistrationStatus
+from ent_lite.activities.models import Activity, Campaign, Registration, RegistrationStatus
 from ent_lite.extensions import db
 from ent_lite.notifications import worker
 
@@ -128,9 +128,13 @@ def offer_free_places(activity_id: int, now: datetime) -> int:
 
 
 def may_cancel(registration: Registration, now: datetime) -> bool:
-    """A place is given back until the cancellation deadline; a waiting list is left at any time."""
-    if registration.status in (S.WAITING, S.REQUESTED):
+    """A place is given back until the cancellation deadline; a waiting list is left at any
+    time; a lottery request until its campaign closes (from then on the draw reads it)."""
+    if registration.status == S.WAITING:
         return True
+    if registration.status == S.REQUESTED:
+        campaign = db.session.get(Campaign, registration.campaign_id) if registration.campaign_id else None
+        return campaign is None or campaign.closes_dt is None or now < campaign.closes_dt
     if registration.status in S.HOLDING:
         deadline = registration.activity.cancel_until_dt
         return deadline is None or now < deadline
@@ -151,20 +155,43 @@ def remove(registration: Registration, actor, now: datetime) -> bool:
     return _leave(registration, (registration.status,), S.REMOVED, now, getattr(actor, "id", None))
 
 
+def withdraw_all(activity: Activity, now: datetime, actor) -> int:
+    """The activity is withdrawn: every registration still active is REMOVED and its family
+    told; held places are given back, never offered (nobody may take one any more).
+
+    The waiting list and lottery requests go first, then the held places, so no place freed
+    here reaches a child still waiting. Returns the registrations removed.
+    """
+    actor_id = getattr(actor, "id", None)
+    removed = 0
+    for statuses in ((S.WAITING, S.REQUESTED), S.HOLDING):
+        rows = db.session.scalars(select(Registration).where(
+            Registration.activity_id == activity.id, Registration.status.in_(statuses)).order_by(Registration.id))
+        for registration in list(rows):
+            # Expecting the group, not the status read: an offer accepted meanwhile is removed too.
+            if _move(registration, statuses, now, actor_id, status=S.REMOVED, offer_expires_dt=None):
+                removed += 1
+                if statuses is S.HOLDING:
+                    release_place(activity.id)
+    return removed
+
+
 def offer_is_open(registration: Registration, now: datetime) -> bool:
+    """Offered, not expired, and the activity not withdrawn (no place may be taken there)."""
     return registration.status == S.OFFERED and registration.offer_expires_dt is not None \
-        and now < registration.offer_expires_dt
+        and now < registration.offer_expires_dt and registration.activity.withdrawn_dt is None
 
 
 def accept_offer(registration: Registration, actor, now: datetime) -> bool:
-    """OFFERED and not expired → CONFIRMED. In a campaign the child keeps one place: their
+    """OFFERED, not expired, activity not withdrawn → CONFIRMED. In a campaign the child keeps one place: their
     other stays of the campaign become NOT_PLACED, freeing their places or queue."""
     if not offer_is_open(registration, now):
         return False
     actor_id = getattr(actor, "id", None)
+    not_withdrawn = select(Activity.id).where(Activity.withdrawn_dt.is_(None))
     accepted = db.session.execute(
         update(Registration).where(Registration.id == registration.id, Registration.status == S.OFFERED,
-                                   Registration.offer_expires_dt > now)
+                                   Registration.offer_expires_dt > now, Registration.activity_id.in_(not_withdrawn))
         .values(status=S.CONFIRMED, offer_expires_dt=None, updated_dt=now)
         .execution_options(synchronize_session=False)).rowcount
     db.session.refresh(registration)

@@ -5,8 +5,8 @@ Rules kept (``check``):
 - bounds are whole euros of monthly quotient, not negative; a lower bound is not above the
   upper one; only the lowest bracket may have no lower bound and only the highest no upper one;
 - brackets do not overlap: sorted by their lower bound, each starts above the previous one's end;
-- a bracket used by a price or a family's declaration cannot be deleted (its history would
-  lose its meaning): change its label or bounds instead.
+- a bracket used by a price, a family's declaration or a registration (its frozen price)
+  cannot be deleted (its history would lose its meaning): change its label or bounds instead.
 The table is saved as a whole, so the checks see every row at once; nothing is written on error.
 """
 from __future__ import annotations
@@ -17,7 +17,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ent_lite.activities.models import ActivityPrice, BracketDeclaration, QuotientBracket
+from ent_lite.activities.models import ActivityPrice, BracketDeclaration, QuotientBracket, Registration
 from ent_lite.audit.services import record
 from ent_lite.extensions import db
 
@@ -52,7 +52,8 @@ def in_use(bracket_ids) -> set[int]:
         return set()
     priced = db.session.scalars(select(ActivityPrice.bracket_id).where(ActivityPrice.bracket_id.in_(ids)))
     declared = db.session.scalars(select(BracketDeclaration.bracket_id).where(BracketDeclaration.bracket_id.in_(ids)))
-    return set(priced) | set(declared)
+    registered = db.session.scalars(select(Registration.bracket_id).where(Registration.bracket_id.in_(ids)))
+    return set(priced) | set(declared) | set(registered)
 
 
 def check(city_id: int, rows: list[BracketRow]) -> dict[tuple[int, str], str]:
@@ -71,8 +72,8 @@ def check(city_id: int, rows: list[BracketRow]) -> dict[tuple[int, str], str]:
         if row.delete:
             if row.public_id is not None and existing[row.public_id].id in used:
                 problems[(index, "delete")] = _(
-                    "Bracket %(label)s is used by activity prices or families' declarations: it cannot be "
-                    "deleted. Change its label or bounds instead.", label=existing[row.public_id].label)
+                    "Bracket %(label)s is used by activity prices, families' declarations or registrations: it "
+                    "cannot be deleted. Change its label or bounds instead.", label=existing[row.public_id].label)
             continue
         label = " ".join(row.label.split())
         if not label:

@@ -17,11 +17,11 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
-from ent_lite.activities import eligibility
+from ent_lite.activities import eligibility, registration
 from ent_lite.activities.models import Activity, ActivityPrice, ActivitySession, Campaign
 from ent_lite.core.localtime import local_to_utc
 from ent_lite.extensions import db
-from ent_lite.school.services import get_city, guardian_children
+from ent_lite.school.services import get_city
 
 PER_PAGE = 40
 # The feeds list every current activity; a city has hundreds, not this many.
@@ -142,13 +142,14 @@ def feed_entries(city_id: int | None, now: datetime, filters: Filters) -> list[E
 
 
 def family_entries(user, now: datetime) -> list[Entry]:
-    """The activities still taking registrations (window not closed) that at least one of the
-    guardian's current children fits by age and level, each naming those children.
+    """The activities still taking registrations (window not closed) that at least one child
+    the guardian may register (parental authority, on the roster of the city) fits by age and
+    level, each naming those children.
 
     Three queries whatever the number of activities: the children, the activities with their
     organiser and campaign, the prices.
     """
-    children = [child for child in guardian_children(user.id) if child.left_dt is None]
+    children = registration.family_children(user, authority_only=True)
     if not children:
         return []
     closes = func.coalesce(Campaign.closes_dt, Activity.closes_dt)

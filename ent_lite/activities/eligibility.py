@@ -7,6 +7,10 @@ from __future__ import annotations
 
 from datetime import date
 
+# The oldest age an activity is written for and a visitor filters by: the city's children
+# (the organiser's form and the catalogue's filter say the same bound).
+MAX_AGE = 18
+
 
 def age_on(birth_date: date, day: date) -> int:
     """Age in whole years on ``day`` (a child born on 29 February turns a year older on 1 March)."""

@@ -41,8 +41,11 @@ def erase_guardian_activities(user, **_) -> dict[str, int]:
 
 @on_erasing_child("registration.child_id", "lottery_entry.child_id")
 def erase_child_activities(child, *, now, **_) -> dict[str, int]:
+    # FOR UPDATE (PostgreSQL; SQLite serialises writes): a cancellation or an offer accepted
+    # at this moment waits for the erasure, so the statuses read here are the ones deleted and
+    # each place held is freed exactly once (never counted forever, never freed twice).
     found = db.session.execute(select(Registration.id, Registration.activity_id, Registration.status)
-                               .where(Registration.child_id == child.id)).all()
+                               .where(Registration.child_id == child.id).with_for_update()).all()
     ids = [registration_id for registration_id, _activity, _status in found]
     freed = [activity_id for _id, activity_id, status in found if status in RegistrationStatus.HOLDING]
     events = select(NotificationEvent.id).where(NotificationEvent.registration_id.in_(ids))

@@ -14,12 +14,6 @@ from ent_lite.activities.models import Activity, ActivityPrice, BracketDeclarati
 from ent_lite.extensions import db
 
 
-def city_brackets(city_id: int) -> list[QuotientBracket]:
-    """The city's brackets, lowest first."""
-    return list(db.session.scalars(select(QuotientBracket).where(QuotientBracket.city_id == city_id)
-                                   .order_by(QuotientBracket.position, QuotientBracket.id)))
-
-
 def declared(user_id: int, school_year: str) -> BracketDeclaration | None:
     return db.session.scalar(select(BracketDeclaration).where(
         BracketDeclaration.user_id == user_id, BracketDeclaration.school_year == school_year))

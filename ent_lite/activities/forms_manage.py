@@ -34,7 +34,9 @@ from wtforms.validators import Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ent_lite.activities.brackets import BracketRow
-from ent_lite.activities.manage import MAX_AGE, ActivityInput, SessionInput
+from ent_lite.activities.describe import CATEGORY_LABELS
+from ent_lite.activities.eligibility import MAX_AGE
+from ent_lite.activities.manage import ActivityInput, SessionInput
 from ent_lite.activities.models import ActivityCategory, AllocationMode
 from ent_lite.core.localtime import NearToday, local_to_utc, to_local
 from ent_lite.posts import audience_choice
@@ -50,14 +52,6 @@ ADD_SESSIONS = "add_sessions"
 # "5", "5,50", "5.50", "5,50 €": euros with at most two decimals.
 AMOUNT = re.compile(r"^(-?)(\d{1,7})(?:[.,](\d{1,2}))?$")
 
-CATEGORY_LABELS = {
-    ActivityCategory.SPORT: _l("Sport"),
-    ActivityCategory.CULTURE: _l("Culture"),
-    ActivityCategory.NATURE: _l("Nature"),
-    ActivityCategory.CIVIC: _l("Civic life"),
-    ActivityCategory.HOLIDAY_STAY: _l("Holiday stay"),
-    ActivityCategory.OTHER: _l("Other"),
-}
 MODE_LABELS = {
     AllocationMode.FIRST_COME: _l("First come, first served"),
     AllocationMode.LOTTERY: _l("Lottery (a campaign of popular stays)"),

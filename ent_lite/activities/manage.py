@@ -40,7 +40,6 @@ from ent_lite.school.models import LEVELS, Establishment
 from ent_lite.school.services import current_school_year
 
 MAX_PRICE_CENTS = 100_000_00
-MAX_AGE = 25
 MAX_OFFER_HOURS = 24 * 14
 MAX_CAPACITY = 10_000
 

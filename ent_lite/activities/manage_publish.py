@@ -7,7 +7,9 @@ Rules kept:
   checks, same single notification outbox row), to audiences the author may post to;
 - the audience offered by default is the narrowest that fits: the levels the activity is for
   when the author may address them, otherwise the author's narrowest audience;
-- withdrawing hides the activity from the catalogue; publishing it again shows it again.
+- withdrawing hides the activity from the catalogue and removes every registration still
+  active (waiting, requested, offered, confirmed), each family told; publishing it again shows
+  it again, without those registrations.
 Services flush, views commit.
 """
 from __future__ import annotations
@@ -19,9 +21,10 @@ from datetime import datetime
 from flask import current_app, url_for
 from flask_babel import gettext as _
 
-from ent_lite.activities import manage
+from ent_lite.activities import allocation, manage
 from ent_lite.activities.models import Activity
 from ent_lite.audience import keys as audience_keys
+from ent_lite.extensions import db
 from ent_lite.audience.rules import PostTarget
 from ent_lite.posts import services as post_services
 from ent_lite.posts.models import Post
@@ -85,6 +88,10 @@ def publish(activity: Activity, author, now: datetime,
     return post
 
 
-def withdraw(activity: Activity, now: datetime) -> None:
+def withdraw(activity: Activity, now: datetime, actor=None) -> int:
+    """Hide the activity and cancel every registration still active (families are told, held
+    places given back): a withdrawn activity holds nobody's place. Returns those removed."""
     activity.withdrawn_dt = now
     activity.updated_dt = now
+    db.session.flush()  # the accept of an offer checks the withdrawal in the database
+    return allocation.withdraw_all(activity, now, actor)

@@ -13,6 +13,7 @@ from sqlalchemy import Select, select
 
 from ent_lite.accounts.models import Membership, Role
 from ent_lite.activities.models import Activity, Campaign
+from ent_lite.core.db_types import PUBLIC_ID_LENGTH
 from ent_lite.extensions import db
 from ent_lite.school.models import Establishment, EstablishmentKind
 
@@ -43,6 +44,15 @@ def can_manage(user, activity: Activity) -> bool:
 def can_manage_campaign(user, campaign: Campaign) -> bool:
     return campaign.city_id == getattr(user, "city_id", None) and \
         campaign.establishment_id in managed_establishment_ids(user)
+
+
+def find_managed(user, public_id: str) -> Activity | None:
+    """The activity ``public_id`` if ``user`` manages it, else None (the views answer 404);
+    an over-long id is not even looked up."""
+    if len(public_id) > PUBLIC_ID_LENGTH:
+        return None
+    activity = db.session.scalar(select(Activity).where(Activity.public_id == public_id))
+    return activity if activity is not None and can_manage(user, activity) else None
 
 
 def managed_activities(user) -> Select:

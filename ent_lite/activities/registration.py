@@ -17,6 +17,7 @@ each family is told through the outbox.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -114,8 +115,11 @@ class Outcome:
 
 
 def register(user, activity: Activity, children: list[Child], bracket: QuotientBracket,
-             price_cents: int, note: str, now: datetime) -> list[Outcome]:
+             price_cents: int, notes: Mapping[int, str], now: datetime) -> list[Outcome]:
     """Register every child or none (raises ``Refused``; the caller then rolls back).
+
+    ``notes`` maps a child's id to the family's note about that child (health, allergies):
+    each note is stored on that child's registration only, never on a brother's or sister's.
 
     The caller has checked the bracket and its price; the checks of ``problems`` are done
     here again, in the transaction that registers.
@@ -134,7 +138,7 @@ def register(user, activity: Activity, children: list[Child], bracket: QuotientB
             registration.campaign_id = registration.choice_rank = None
             db.session.flush()
             allocation.place_first_come(registration, now)
-            _set_note(registration, note, now)
+            _set_note(registration, notes.get(child.id, ""), now)
             db.session.flush()
             notify.status_changed(registration, now, actor_id=user.id)
             outcomes.append(Outcome(child, registration))
@@ -178,9 +182,17 @@ def _set_note(registration: Registration, note: str, now: datetime) -> None:
             registration.note.body, registration.note.created_dt = note, now
 
 
-def family_children(user) -> list[Child]:
-    """The children the guardian is linked to and still on the roster, by first name."""
-    return list(db.session.scalars(
-        select(Child).join(GuardianLink, and_(GuardianLink.child_id == Child.id, GuardianLink.user_id == user.id))
-        .where(Child.left_dt.is_(None), Child.city_id == user.city_id)
-        .order_by(Child.first_name, Child.id)))
+def family_children(user, *, authority_only: bool) -> list[Child]:
+    """The children the guardian is linked to, still on the roster of their city, by first name.
+
+    ``authority_only``: only those they may register (parental authority). The registration
+    form lists the others too, saying why they cannot be ticked; the family's list of
+    activities does not offer what cannot be registered.
+    """
+    query = (select(Child).join(GuardianLink, and_(GuardianLink.child_id == Child.id,
+                                                   GuardianLink.user_id == user.id))
+             .where(Child.left_dt.is_(None), Child.city_id == user.city_id)
+             .order_by(Child.first_name, Child.id))
+    if authority_only:
+        query = query.where(GuardianLink.legal_authority.is_(True))
+    return list(db.session.scalars(query))

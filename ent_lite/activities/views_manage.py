@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy import select
 
 from ent_lite.accounts.models import Role
 from ent_lite.activities import brackets, manage, manage_photo, manage_publish, permissions
@@ -24,7 +24,7 @@ from ent_lite.activities.forms_manage import (
 from ent_lite.activities.models import Activity
 from ent_lite.audience import rules
 from ent_lite.core.auth import roles_required
-from ent_lite.core.db_types import PUBLIC_ID_LENGTH, utcnow
+from ent_lite.core.db_types import utcnow
 from ent_lite.core.form_errors import error_items
 from ent_lite.extensions import db
 from ent_lite.files.services import UploadRefused
@@ -32,10 +32,8 @@ from ent_lite.files.drafts import own_drafts
 
 
 def _managed_or_404(public_id: str) -> Activity:
-    if len(public_id) > PUBLIC_ID_LENGTH:
-        abort(404)
-    activity = db.session.scalar(select(Activity).where(Activity.public_id == public_id))
-    if activity is None or not permissions.can_manage(current_user, activity):
+    activity = permissions.find_managed(current_user, public_id)
+    if activity is None:
         abort(404)
     return activity
 
@@ -148,9 +146,11 @@ def publish(public_id: str):
 @bp.post("/activites/<public_id>/retirer")
 def withdraw(public_id: str):
     activity = _managed_or_404(public_id)
-    manage_publish.withdraw(activity, utcnow())
+    removed = manage_publish.withdraw(activity, utcnow(), current_user)
     db.session.commit()
-    flash(_("The activity is withdrawn: families no longer see it in the catalogue."), "success")
+    flash(_("The activity is withdrawn: families no longer see it in the catalogue.") + " " +
+          ngettext("%(num)d registration is cancelled; the family is told.",
+                   "%(num)d registrations are cancelled; each family is told.", removed), "success")
     return redirect(url_for("activities.manage_list"))
 
 

@@ -2,7 +2,8 @@
 
 - ``register`` (GET/POST /activites/<public_id>/inscrire): every child of the family with
   either a box to tick or the reason they cannot be registered; the bracket (asked once per
-  school year) with the price it gives; an optional note for the organiser. Every check is
+  school year) with the price it gives; an optional note for the organiser per child, stored
+  on that child's registration only. Every check is
   done again in the POST (``registration.register``); one refused child refuses the whole
   submission, with the error summary and what was typed kept.
 - ``my_registrations`` (GET /activites/mes-inscriptions): every registration of the family's
@@ -20,12 +21,13 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
-from wtforms import RadioField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms import RadioField
+from wtforms.validators import InputRequired
 
 from ent_lite.accounts.models import Role
 from ent_lite.activities import allocation, family_bracket, registration
 from ent_lite.activities.blueprint import bp
+from ent_lite.activities.brackets import city_brackets
 from ent_lite.activities.models import Activity, Registration, RegistrationStatus
 from ent_lite.activities.money import format_price
 from ent_lite.core.auth import roles_required
@@ -39,11 +41,16 @@ S = RegistrationStatus
 
 
 class RegisterForm(FlaskForm):
+    """The bracket; the children ticked (``child``) and their notes (``note-<child public id>``,
+    one per child) are read from the request: their number depends on the family."""
+
     bracket = RadioField(_l("Your family-quotient bracket"), choices=[],
                          validators=[InputRequired(_l("Choose your family-quotient bracket."))])
-    note = TextAreaField(_l("A note for the organiser (optional)"),
-                         validators=[Length(max=registration.NOTE_MAX_LENGTH,
-                                            message=_l("Write at most %(max)d characters."))])
+
+
+def _notes(children) -> dict[str, str]:
+    """{child public id: note typed} for every child of the form (kept when the form comes back)."""
+    return {child.public_id: request.form.get(f"note-{child.public_id}", "") for child in children}
 
 
 def bracket_bounds(bracket) -> str:
@@ -73,10 +80,10 @@ def _load_activity(public_id: str) -> Activity:
 def register(public_id: str):
     now = utcnow()
     activity = _load_activity(public_id)
-    children = registration.family_children(current_user)
+    children = registration.family_children(current_user, authority_only=False)
     declaration = family_bracket.declared(current_user.id, activity.school_year)
     asking = declaration is None or request.values.get("bracket_change") == "1"
-    brackets = family_bracket.city_brackets(activity.city_id)
+    brackets = city_brackets(activity.city_id)
     prices = family_bracket.prices_by_bracket(activity)
     form = RegisterForm()
     form.bracket.choices = [(b.public_id, b.label) for b in brackets]
@@ -86,10 +93,11 @@ def register(public_id: str):
     by_id = {child.public_id: child for child in children}
     if any(child_id not in by_id for child_id in ticked):
         abort(404)  # a child of another family, or a forged id: nothing to learn here
+    notes = _notes(children) if request.method == "POST" else {}
     errors = []
     if request.method == "POST":
         chosen = [by_id[child_id] for child_id in dict.fromkeys(ticked)]
-        errors = _check(form, asking, activity, chosen, brackets, prices, now)
+        errors = _check(form, asking, declaration, activity, chosen, brackets, prices, notes, now)
         if not errors:
             bracket = next(b for b in brackets if b.public_id == form.bracket.data) if asking \
                 else declaration.bracket
@@ -97,7 +105,7 @@ def register(public_id: str):
                 if asking:
                     family_bracket.declare(current_user, bracket, activity.school_year, now)
                 outcomes = registration.register(current_user, activity, chosen, bracket, prices[bracket.id],
-                                                 form.note.data or "", now)
+                                                 {child.id: notes[child.public_id] for child in chosen}, now)
                 positions = [(o.child, o.registration.status, allocation.waiting_position(o.registration),
                               o.registration.price_cents) for o in outcomes]
                 db.session.commit()
@@ -115,7 +123,8 @@ def register(public_id: str):
     rows = [(child, registration.problems(current_user, child, activity, now)) for child in children]
     return render_template(
         "activities/register_form.html", activity=activity, form=form, rows=rows, errors=errors,
-        ticked=set(ticked), asking=asking, declaration=declaration, brackets=brackets, prices=prices,
+        ticked=set(ticked), notes=notes, note_max=registration.NOTE_MAX_LENGTH, asking=asking,
+        declaration=declaration, brackets=brackets, prices=prices,
         bracket_bounds=bracket_bounds, format_price=format_price,
         note_days=retention.effective_days("activity_health_notes"))
 
@@ -124,8 +133,9 @@ def _named(child, reason: str) -> str:
     return _("%(child)s: %(reason)s", child=child.first_name, reason=reason) if child else reason
 
 
-def _check(form, asking, activity, chosen, brackets, prices, now) -> list[tuple[str, str]]:
-    """(anchor, message) of every problem of the submission, in page order."""
+def _check(form, asking, declaration, activity, chosen, brackets, prices, notes, now) -> list[tuple[str, str]]:
+    """(anchor, message) of every problem of the submission, in page order. The bracket used
+    (chosen now or declared earlier) must have a price on this activity."""
     errors = []
     if not chosen:
         errors.append(("children", _("Tick at least one child to register.")))
@@ -135,12 +145,16 @@ def _check(form, asking, activity, chosen, brackets, prices, now) -> list[tuple[
     form.validate()
     if asking and form.bracket.errors:
         errors.append(("bracket-0", " ".join(str(e) for e in form.bracket.errors)))
-    elif asking and form.bracket.data:
-        bracket = next(b for b in brackets if b.public_id == form.bracket.data)
-        if bracket.id not in prices:
-            errors.append(("bracket-0", _("No price is set for this bracket: please contact the organiser.")))
-    if form.note.errors:
-        errors.append(("note", " ".join(str(e) for e in form.note.errors)))
+    else:
+        bracket = next((b for b in brackets if b.public_id == form.bracket.data), None) if asking \
+            else declaration.bracket
+        if bracket is not None and bracket.id not in prices:
+            errors.append(("bracket-0" if asking else "bracket",
+                           _("No price is set for this bracket: please contact the organiser.")))
+    for child in chosen:
+        if len(notes.get(child.public_id, "").strip()) > registration.NOTE_MAX_LENGTH:
+            errors.append((f"note-{child.public_id}", _named(child, _("Write at most %(max)d characters.",
+                                                                      max=registration.NOTE_MAX_LENGTH))))
     return errors
 
 

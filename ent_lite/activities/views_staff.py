@@ -9,7 +9,6 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from ent_lite.activities import allocation, permissions, rosters
 from ent_lite.activities.blueprint import bp
@@ -20,8 +19,8 @@ from ent_lite.extensions import db
 
 
 def _managed(public_id: str) -> Activity:
-    activity = db.session.scalar(select(Activity).where(Activity.public_id == public_id))
-    if activity is None or not permissions.can_manage(current_user, activity):
+    activity = permissions.find_managed(current_user, public_id)
+    if activity is None:
         abort(404)
     return activity
 
@@ -43,7 +42,12 @@ def remove_child(public_id: str, registration_id: str):
         flash(_("This child was no longer registered: nothing changed."), "error")
         return redirect(url_for(".follow_up", public_id=activity.public_id))
     name = registration.child.first_name
-    allocation.remove(registration, current_user, utcnow())
+    if not allocation.remove(registration, current_user, utcnow()):
+        # Another request (the family cancelling, an offer expiring) moved it first.
+        db.session.rollback()
+        flash(_("%(name)s's registration changed meanwhile: nothing was removed. Check the list again.",
+                name=name), "error")
+        return redirect(url_for(".follow_up", public_id=activity.public_id))
     db.session.commit()
     flash(_("%(name)s is removed from the activity. The family is told.", name=name), "success")
     return redirect(url_for(".follow_up", public_id=activity.public_id))

@@ -36,6 +36,7 @@ from ent_lite.school.models import Child, GuardianLink
 
 DEFAULT_BATCH_SIZE = 500
 PURGE_ACTION = "purge.run"
+ACTIVITY_TABLE = "activity"  # its photo_key / photo_thumb_key are stored files
 
 
 @dataclass
@@ -46,11 +47,20 @@ class Plan:
     nulls: list[tuple[Table, str, set[int]]] = field(default_factory=list)
 
     def file_keys(self) -> list[str]:
+        """The stored files the rows hold: attachments' and activities' photos (the table by
+        name: this module does not import the activities' models)."""
         ids = self.rows.get(Attachment.__tablename__)
-        if not ids:
-            return []
         pairs = db.session.execute(select(Attachment.storage_key, Attachment.thumbnail_key)
-                                   .where(Attachment.id.in_(ids))).all()
+                                   .where(Attachment.id.in_(ids))).all() if ids else []
+        return [key for pair in pairs for key in pair if key] + self.activity_photo_keys()
+
+    def activity_photo_keys(self) -> list[str]:
+        activity_ids = self.rows.get(ACTIVITY_TABLE)
+        if not activity_ids:
+            return []
+        activity = _table(ACTIVITY_TABLE)
+        pairs = db.session.execute(select(activity.c.photo_key, activity.c.photo_thumb_key)
+                                   .where(activity.c.id.in_(activity_ids))).all()
         return [key for pair in pairs for key in pair if key]
 
 
@@ -106,9 +116,11 @@ def plan_deletion(table: Table, ids: set[int], plan: Plan | None = None) -> Plan
 
 def execute_plan(plan: Plan) -> int:
     """Apply the plan in the current transaction; returns how many files will be removed."""
-    from ent_lite.files.services import delete_attachment
+    from ent_lite.files.services import delete_after_commit, delete_attachment
 
     files = len(plan.file_keys())
+    # An activity's photo is no attachment row: its files go once the deletion is committed.
+    delete_after_commit(plan.activity_photo_keys())
     for table, column, ids in plan.nulls:
         deleted = plan.rows.get(table.name, set())
         db.session.execute(update(table).where(table.c[column].in_(ids), _pk(table).notin_(deleted))

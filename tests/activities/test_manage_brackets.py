@@ -120,3 +120,17 @@ def test_another_citys_admin_sees_and_changes_only_their_own(aw, english, login_
     page = english.post("/activites/tranches", data=forged).get_data(as_text=True)
     assert "This bracket no longer exists: reload the page." in page
     assert db.session.get(QuotientBracket, aw.brackets[0].id).label == "A"
+
+
+def test_a_bracket_a_registration_was_priced_with_cannot_be_deleted(aw):
+    from ent_lite.activities.models import Registration
+
+    activity = make_activity(aw, prices=(0, 500))  # no price for C any more, no declaration
+    db.session.add(Registration(activity_id=activity.id, child_id=aw.world.child_a.id, status="confirmed",
+                                bracket_id=aw.brackets[2].id, price_cents=1000))
+    db.session.commit()
+    rows = _rows(aw)
+    rows[2].delete = True
+    problems = brackets.check(aw.world.city.id, rows)
+    assert set(problems) == {(2, "delete")}
+    assert "used by activity prices, families' declarations or registrations" in problems[(2, "delete")]

@@ -94,3 +94,62 @@ def test_an_animator_without_groups_publishes_without_announcement(aw, english, 
     page = english.get(f"/activites/{activity.public_id}/publier").get_data(as_text=True)
     assert "You have no audience to post an announcement to." in page
     assert english.post(f"/activites/{activity.public_id}/publier", data={}).status_code == 302
+
+
+def test_withdrawing_cancels_every_registration_frees_the_places_and_tells_each_family(aw, english, login_as):
+    from datetime import timedelta
+
+    from ent_lite.activities import allocation, registration
+    from ent_lite.activities.models import Registration, RegistrationStatus as S
+    from tests import factories
+
+    now = utcnow() - timedelta(minutes=5)
+    activity = make_activity(aw, capacity=2, now=now)
+    parent_c = factories.make_user(aw.world.city, "guardian", "Zoé", "Martin")
+    child_c = factories.make_child(aw.world.city, aw.world.class_a, "Lou", "Martin", guardians=(parent_c,))
+    rows = [registration.register(guardian, activity, [child], aw.brackets[0], 0, {}, now)[0].registration
+            for child, guardian in ((aw.world.child_a, aw.world.parent_a), (aw.world.child_b, aw.world.parent_b),
+                                    (child_c, parent_c))]
+    db.session.commit()
+    assert allocation.cancel(rows[1], aw.world.parent_b, now)  # child_c is offered the place
+    db.session.commit()
+    assert [r.status for r in rows] == [S.CONFIRMED, S.CANCELLED, S.OFFERED]
+    before = {r.id: len(db.session.scalars(select(NotificationEvent).where(
+        NotificationEvent.registration_id == r.id)).all()) for r in rows}
+    login_as(aw.world.city_agent)
+    page = english.get(f"/activites/{activity.public_id}/modifier").get_data(as_text=True)
+    assert "Withdrawing cancels every registration and waiting list place of this activity" in page
+    response = english.post(f"/activites/{activity.public_id}/retirer", follow_redirects=True)
+    assert "2 registrations are cancelled; each family is told." in response.get_data(as_text=True)
+    for row in rows:
+        db.session.refresh(row)
+    assert [r.status for r in rows] == [S.REMOVED, S.CANCELLED, S.REMOVED]
+    db.session.refresh(activity)
+    assert activity.places_taken == 0
+    after = {r.id: len(db.session.scalars(select(NotificationEvent).where(
+        NotificationEvent.registration_id == r.id)).all()) for r in rows}
+    assert [after[r.id] - before[r.id] for r in rows] == [1, 0, 1]
+    assert db.session.scalar(select(Registration).where(Registration.status.in_(S.ACTIVE))) is None
+
+
+def test_an_offer_of_a_withdrawn_activity_cannot_be_accepted(aw, login_as, english):
+    from datetime import timedelta
+
+    from ent_lite.activities import allocation, registration
+    from ent_lite.activities.models import RegistrationStatus as S
+
+    now = utcnow() - timedelta(minutes=5)
+    activity = make_activity(aw, capacity=1, now=now)
+    row = registration.register(aw.world.parent_a, activity, [aw.world.child_a], aw.brackets[0], 0, {}, now)[0]
+    db.session.commit()
+    reg = row.registration
+    # An offer left over (a withdrawal made before withdraw_all existed, say): never a place.
+    reg.status, reg.offer_expires_dt = S.OFFERED, now + timedelta(days=2)
+    activity.withdrawn_dt = now
+    db.session.commit()
+    assert not allocation.offer_is_open(reg, utcnow())
+    login_as(aw.world.parent_a)
+    response = english.post(f"/activites/inscriptions/{reg.public_id}/accepter", follow_redirects=True)
+    assert "This offer is no longer open." in response.get_data(as_text=True)
+    db.session.refresh(reg)
+    assert reg.status == S.OFFERED

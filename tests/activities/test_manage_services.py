@@ -180,3 +180,12 @@ def test_editing_sessions_keeps_the_rows_that_only_moved(aw):
     db.session.commit()
     assert [s.id for s in activity.sessions] == kept_ids[:1]
     assert activity.last_session_dt == local_to_utc(day, time(11))
+
+
+def test_the_organisers_categories_and_age_bound_are_the_catalogues():
+    """One list of category words and one age bound: the organiser's form offers what the
+    catalogue's filter accepts and names."""
+    from ent_lite.activities import describe, eligibility, forms_manage, forms_public
+
+    assert forms_manage.CATEGORY_LABELS is describe.CATEGORY_LABELS
+    assert forms_manage.MAX_AGE == forms_public.MAX_AGE == eligibility.MAX_AGE

@@ -72,3 +72,53 @@ def test_erasing_a_guardian_keeps_the_childs_registration_for_the_other_guardian
     assert registration.guardian_id is None and registration.status == RegistrationStatus.CONFIRMED
     assert count(BracketDeclaration) == 0
     assert count(LotteryEntry) == 1  # the child's ticket
+
+
+def test_a_place_offered_while_the_child_is_erased_is_freed_not_counted_forever(app, aw):
+    """PostgreSQL: the offer to the erased child is being written when the erasure reads the
+    child's registrations; the erasure waits for it (FOR UPDATE) and frees the place it took.
+    Without the lock it read "waiting", deleted the offer and the place stayed taken."""
+    import threading
+
+    from sqlalchemy import text, update
+
+    from ent_lite.activities import allocation
+    from ent_lite.school.models import Child
+
+    w = aw.world
+    now = utcnow()
+    activity = make_activity(aw, capacity=1, now=now)
+    waiting = enrol(activity, w.child_b, w.parent_b, now, status=RegistrationStatus.WAITING)
+    db.session.commit()
+    activity_id, waiting_id, child_id = activity.id, waiting.id, w.child_b.id
+    # This session offers the free place to child_b, not committed yet.
+    assert allocation.take_place(activity_id)
+    db.session.execute(update(Registration).where(Registration.id == waiting_id)
+                       .values(status=RegistrationStatus.OFFERED))
+
+    failures = []
+
+    def erase():
+        with app.app_context():
+            try:
+                erase_child(db.session.get(Child, child_id), now=now, actor=None)
+                db.session.commit()
+            except BaseException as error:  # noqa: BLE001 - reported by the test's thread
+                failures.append(error)
+
+    postgresql = db.session.get_bind().dialect.name == "postgresql"
+    if postgresql:
+        eraser = threading.Thread(target=erase)
+        eraser.start()
+        while eraser.is_alive() and not db.session.scalar(text(  # wait until the erasure waits for this transaction's lock
+                "SELECT count(*) FROM pg_locks WHERE NOT granted")):
+            eraser.join(0.01)
+        db.session.commit()
+        eraser.join()
+    else:  # SQLite serialises writers: the offer commits, then the erasure runs
+        db.session.commit()
+        erase()
+    assert failures == []
+    db.session.rollback()
+    assert count(Registration, Registration.id == waiting_id) == 0
+    assert db.session.get(Activity, activity_id).places_taken == 0

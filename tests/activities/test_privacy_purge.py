@@ -142,3 +142,21 @@ def test_a_campaign_with_an_activity_still_kept_stays(aw):
 def test_notes_are_purged_before_registrations():
     assert PURGE_ORDER.index("activity_health_notes") < PURGE_ORDER.index("activity_registrations")
     assert PURGE_ORDER.index("activity_registrations") < PURGE_ORDER.index("pupil_records")
+
+
+def test_a_purged_activity_takes_its_photo_files_and_a_dry_run_keeps_them(aw, app):
+    from ent_lite.files.storage import get_storage, new_key
+
+    activity, _registration = _summer_activity(aw)
+    storage = get_storage()
+    keys = [new_key("jpg"), new_key("jpg")]
+    activity.photo_key, activity.photo_thumb_key = keys
+    for key in keys:
+        storage.save(key, b"\xff\xd8 photo")
+    db.session.commit()
+    activity_id = activity.id
+    dry = purge_category("activity_registrations", utc(2027, 9, 2), dry_run=True)
+    assert dry.files == 2 and all(storage.exists(key) for key in keys)
+    assert purge_category("activity_registrations", utc(2027, 9, 2)).files == 2
+    assert not exists(Activity, activity_id)
+    assert not any(storage.exists(key) for key in keys)

@@ -77,3 +77,18 @@ def test_constant_queries_whatever_the_number_of_activities(aw):
     entries, many = run()
     assert len(entries) == 9
     assert len(many) == len(few) == 3
+
+
+def test_only_children_the_guardian_may_register_are_offered(aw):
+    """No parental authority, or a child of another city: the guardian cannot register them,
+    so the family's list does not offer them activities."""
+    world = aw.world
+    db.session.add(GuardianLink(child_id=world.child_b.id, user_id=world.parent_a.id, rank=1, relation="beau-père",
+                                legal_authority=False))
+    db.session.add(GuardianLink(child_id=world.far.child.id, user_id=world.parent_a.id, rank=1, relation="mère",
+                                legal_authority=True))
+    db.session.commit()
+    make_activity(aw, title="Pour tous")
+    [entry] = catalogue.family_entries(world.parent_a, utcnow())
+    assert entry.children == [world.child_a]
+    assert catalogue.family_entries(world.parent_b, utcnow())[0].children == [world.child_b]

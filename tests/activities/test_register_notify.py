@@ -14,7 +14,7 @@ def text_of(message) -> str:
 
 
 def register(activity, child, guardian, now):
-    outcome, = registration.register(guardian, activity, [child], activity.prices[0].bracket, 0, "", now)
+    outcome, = registration.register(guardian, activity, [child], activity.prices[0].bracket, 0, {}, now)
     db.session.commit()
     return outcome.registration
 

@@ -41,13 +41,16 @@ def test_one_form_registers_two_children_with_the_bracket_price_and_the_note(aw,
     assert "deleted 15 days after the last session" in page
     response = client.post(url(activity), data={
         "child": [aw.world.child_a.public_id, tom.public_id], "bracket": aw.brackets[1].public_id,
-        "bracket_change": "1", "note": "Allergie aux arachides"})
+        "bracket_change": "1", f"note-{aw.world.child_a.public_id}": "Allergie aux arachides",
+        f"note-{tom.public_id}": ""})
     assert response.status_code == 302 and response.headers["Location"] == "/activites/mes-inscriptions"
     awa, tom_row = registrations()
     assert (awa.status, tom_row.status) == (S.CONFIRMED, S.WAITING)
     assert awa.price_cents == tom_row.price_cents == 500 and awa.bracket_id == aw.brackets[1].id
     assert db.session.scalar(select(RegistrationNote.body).where(RegistrationNote.registration_id == awa.id)) \
         == "Allergie aux arachides"
+    # Awa's allergy is hers: her brother's registration carries no note.
+    assert db.session.scalar(select(RegistrationNote).where(RegistrationNote.registration_id == tom_row.id)) is None
     mine = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Awa: place confirmed. Amount due: €5.00." in mine
     assert "Tom — Waiting list: first." in mine
@@ -78,7 +81,7 @@ def test_a_refused_submission_changes_nothing_and_keeps_what_was_typed(aw, login
     page = client.get(url(activity)).get_data(as_text=True)
     assert f'value="{tom.public_id}"' not in page and "not for this child&#39;s age or school level" in page
     response = client.post(url(activity), data={"child": [aw.world.child_a.public_id, tom.public_id],
-                                                "bracket_change": "1", "note": "Asthme"})
+                                                "bracket_change": "1", f"note-{aw.world.child_a.public_id}": "Asthme"})
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "error-summary" in html
     assert "Tom: This activity is not for this child" in html and "Choose your family-quotient bracket." in html
@@ -188,3 +191,43 @@ def test_after_the_deadline_the_family_is_told_to_contact_the_organiser(aw, logi
     client.post(f"/activites/inscriptions/{row.public_id}/annuler")
     db.session.refresh(row)
     assert row.status == S.CONFIRMED
+
+
+def test_a_declared_bracket_without_a_price_is_a_clear_error_never_a_500(aw, login_as, english):
+    activity = make_activity(aw, prices=(0, 500))  # bracket C has no price
+    db.session.add(BracketDeclaration(user_id=aw.world.parent_a.id, bracket_id=aw.brackets[2].id,
+                                      school_year=activity.school_year))
+    db.session.commit()
+    client = login_as(aw.world.parent_a)
+    assert "Price per child: no price set." in client.get(url(activity)).get_data(as_text=True)
+    response = client.post(url(activity), data={"child": [aw.world.child_a.public_id]})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "error-summary" in html
+    assert "No price is set for this bracket: please contact the organiser." in html and 'href="#bracket"' in html
+    assert registrations() == []
+
+
+def test_each_child_has_their_own_note_in_their_row(aw, login_as, english):
+    tom = second_child(aw)
+    activity = make_activity(aw)
+    client = login_as(aw.world.parent_a)
+    page = client.get(url(activity)).get_data(as_text=True)
+    for child in (aw.world.child_a, tom):
+        row = page[page.index(f'id="child-{child.public_id}"'):]
+        row = row[:row.index("</li>")]
+        assert f'name="note-{child.public_id}"' in row and "<details" in row
+        assert f"A note for the organiser about {child.first_name} (optional)" in row
+    too_long = "x" * 501
+    html = client.post(url(activity), data={
+        "child": [aw.world.child_a.public_id, tom.public_id], "bracket": aw.brackets[0].public_id,
+        "bracket_change": "1", f"note-{aw.world.child_a.public_id}": "Asthme",
+        f"note-{tom.public_id}": too_long}).get_data(as_text=True)
+    assert "Tom: Write at most 500 characters." in html and f'href="#note-{tom.public_id}"' in html
+    assert ">Asthme</textarea>" in html and too_long in html and registrations() == []
+    client.post(url(activity), data={
+        "child": [aw.world.child_a.public_id, tom.public_id], "bracket": aw.brackets[0].public_id,
+        "bracket_change": "1", f"note-{aw.world.child_a.public_id}": "Asthme",
+        f"note-{tom.public_id}": "Lunettes"})
+    notes = dict(db.session.execute(select(Registration.child_id, RegistrationNote.body)
+                                    .join(RegistrationNote, RegistrationNote.registration_id == Registration.id)).all())
+    assert notes == {aw.world.child_a.id: "Asthme", tom.id: "Lunettes"}

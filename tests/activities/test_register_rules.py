@@ -21,7 +21,7 @@ def in_english(db):
 
 def registered(activity, child, guardian, now):
     outcome, = registration.register(guardian, activity, [child], activity.prices[0].bracket,
-                                     activity.prices[0].amount_cents, "", now)
+                                     activity.prices[0].amount_cents, {}, now)
     db.session.commit()
     return outcome.registration
 
@@ -115,10 +115,25 @@ def test_register_refuses_everyone_when_one_child_is_refused(aw):
     activity = make_activity(aw)
     try:
         registration.register(aw.world.parent_a, activity, [aw.world.child_a, aw.world.child_b],
-                               aw.brackets[0], 0, "", now)
+                               aw.brackets[0], 0, {}, now)
     except registration.Refused as refused:
         assert [child for child, _ in refused.reasons] == [aw.world.child_b]
     else:
         raise AssertionError("child_b is not parent_a's")
     db.session.rollback()
     assert db.session.query(Registration).count() == 0
+
+
+def test_a_lottery_request_can_be_cancelled_until_the_campaign_closes_not_after(aw):
+    now = utcnow()
+    campaign = make_campaign(aw, now=now)
+    stay = make_activity(aw, campaign=campaign, mode="lottery", now=now)
+    request = Registration(activity_id=stay.id, child_id=aw.world.child_a.id, campaign_id=campaign.id,
+                           choice_rank=1, status=RegistrationStatus.REQUESTED, created_dt=now, updated_dt=now)
+    db.session.add(request)
+    db.session.commit()
+    closes = campaign.closes_dt
+    assert allocation.may_cancel(request, closes - timedelta(microseconds=1))
+    assert not allocation.may_cancel(request, closes)  # the draw reads the requests from then on
+    assert not allocation.cancel(request, aw.world.parent_a, closes)
+    assert request.status == RegistrationStatus.REQUESTED

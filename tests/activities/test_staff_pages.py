@@ -122,3 +122,37 @@ def test_an_offer_shows_its_deadline(app, aw, login_as):
     assert "1 place held for a family who has not answered yet" in html
     assert "1 free place" in html
     assert deadline in html.split("Places offered, waiting for an answer")[-1]
+
+
+def test_a_removal_beaten_by_a_cancellation_does_not_say_the_family_is_told(aw, login_as, monkeypatch):
+    from sqlalchemy import update
+
+    from ent_lite.activities import allocation
+
+    activity, held, _first, _second = _full_activity(aw)
+    real_remove = allocation.remove
+
+    def cancelled_meanwhile(registration, actor, now):
+        # The family's cancellation lands between the page's check and the removal.
+        db.session.execute(update(Registration).where(Registration.id == registration.id)
+                           .values(status=RegistrationStatus.CANCELLED).execution_options(synchronize_session=False))
+        return real_remove(registration, actor, now)
+
+    monkeypatch.setattr(allocation, "remove", cancelled_meanwhile)
+    client = login_as(aw.world.city_agent)
+    response = client.post(f"/activites/{activity.public_id}/inscriptions/{held.public_id}/retirer",
+                           headers={"Accept-Language": "en"}, follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert "Awa&#39;s registration changed meanwhile: nothing was removed." in html
+    assert "is removed from the activity" not in html
+
+
+def test_an_over_long_activity_id_is_404_on_every_staff_page(aw, login_as):
+    from ent_lite.activities import permissions
+
+    activity, *_ = _full_activity(aw)
+    client = login_as(aw.world.city_agent)
+    assert permissions.find_managed(aw.world.city_agent, activity.public_id) == activity
+    assert permissions.find_managed(aw.world.city_agent, activity.public_id + "x" * 200) is None
+    for page in pages(activity):
+        assert client.get(page.replace(activity.public_id, "x" * 300)).status_code == 404
