@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
-from ent_lite.activities.models import Activity, ActivityCategory, QuotientBracket
+from ent_lite.activities.models import Activity, ActivityCategory, QuotientBracket, RegistrationStatus
 from ent_lite.activities.money import format_euros
 
 CATEGORY_LABELS = {
@@ -75,3 +75,22 @@ def window_state(activity: Activity, now: datetime) -> str:
     if now < opens:
         return "soon"
     return "open" if now < closes else "closed"
+
+
+def status_text(status: str, position: int | None = None) -> str:
+    """The status as the family reads it ("Place confirmed", "Waiting list: 2nd")."""
+    if status == RegistrationStatus.WAITING:
+        if position == 1:
+            return _("Waiting list: first")
+        return _("Waiting list: position %(num)d", num=position or 0)
+    words = {
+        RegistrationStatus.REQUESTED: _("Request made, waiting for the draw"),
+        RegistrationStatus.CONFIRMED: _("Place confirmed"),
+        RegistrationStatus.OFFERED: _("A place is offered to you"),
+        RegistrationStatus.CANCELLED: _("Cancelled"),
+        RegistrationStatus.DECLINED: _("Offer declined"),
+        RegistrationStatus.EXPIRED: _("Offer expired"),
+        RegistrationStatus.REMOVED: _("Removed by the organiser"),
+        RegistrationStatus.NOT_PLACED: _("Not placed: a place on another stay was kept"),
+    }
+    return words.get(status, status)

@@ -17,7 +17,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 
 from ent_lite.accounts.models import Role
-from ent_lite.activities import campaigns, family_bracket, lottery, lottery_requests, manage
+from ent_lite.activities import allocation, campaigns, describe, family_bracket, lottery, lottery_requests, manage
 from ent_lite.activities.brackets import city_brackets
 from ent_lite.activities.catalogue import catalogue_city_id
 from ent_lite.activities.blueprint import bp
@@ -25,7 +25,6 @@ from ent_lite.activities.lottery_requests import RANK_LABELS
 from ent_lite.activities.models import RegistrationStatus
 from ent_lite.activities.money import format_price_range
 from ent_lite.activities.permissions import can_manage_campaign, may_manage_activities
-from ent_lite.activities.views_register import bracket_bounds
 from ent_lite.core.auth import public, roles_required
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
@@ -153,19 +152,6 @@ def campaign_draw(slug: str):
     return redirect(url_for("activities.campaign", slug=slug, _anchor="result"))
 
 
-STATUS_LABELS = {
-    RegistrationStatus.REQUESTED: _l("Requested: waiting for the draw"),
-    RegistrationStatus.CONFIRMED: _l("Place confirmed"),
-    RegistrationStatus.WAITING: _l("On the waiting list"),
-    RegistrationStatus.OFFERED: _l("A place is offered: answer in “My registrations”"),
-    RegistrationStatus.NOT_PLACED: _l("Not needed: a place on a better-ranked choice"),
-    RegistrationStatus.CANCELLED: _l("Cancelled"),
-    RegistrationStatus.DECLINED: _l("Offer declined"),
-    RegistrationStatus.EXPIRED: _l("Offer expired"),
-    RegistrationStatus.REMOVED: _l("Removed by the organiser"),
-}
-
-
 @bp.route("/activites/campagnes/<slug>/demande", methods=["GET", "POST"])
 @roles_required(Role.GUARDIAN)
 def campaign_request(slug: str):
@@ -203,7 +189,7 @@ def campaign_request(slug: str):
     summary = [(name, errors[name]) for name in fields if name in errors]
     return render_template("activities/lottery_request.html", campaign=found, families=families, form=form,
                            chosen=chosen, errors=errors, summary=summary, is_open=is_open, now=now,
-                           rank_labels=RANK_LABELS, status_labels=STATUS_LABELS, years=years, brackets=brackets,
+                           rank_labels=RANK_LABELS, status_text=describe.status_text, position=allocation.waiting_position, years=years, brackets=brackets,
                            bracket_prices=lottery_requests.bracket_prices(stays, brackets),
-                           bracket_field=lottery_requests.bracket_field, bracket_bounds=bracket_bounds,
+                           bracket_field=lottery_requests.bracket_field, bracket_bounds=describe.bracket_bounds_text,
                            format_price_range=format_price_range, sent=request.form)

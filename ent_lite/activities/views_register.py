@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -25,7 +24,7 @@ from wtforms import RadioField
 from wtforms.validators import InputRequired
 
 from ent_lite.accounts.models import Role
-from ent_lite.activities import allocation, family_bracket, registration
+from ent_lite.activities import allocation, describe, family_bracket, registration
 from ent_lite.activities.blueprint import bp
 from ent_lite.activities.brackets import city_brackets
 from ent_lite.activities.models import Activity, Registration, RegistrationStatus
@@ -51,19 +50,6 @@ class RegisterForm(FlaskForm):
 def _notes(children) -> dict[str, str]:
     """{child public id: note typed} for every child of the form (kept when the form comes back)."""
     return {child.public_id: request.form.get(f"note-{child.public_id}", "") for child in children}
-
-
-def bracket_bounds(bracket) -> str:
-    """"up to 600 €", "601 to 1,200 €", "from 1,201 €": the monthly family quotient."""
-    low = None if bracket.min_quotient is None else format_decimal(bracket.min_quotient)
-    high = None if bracket.max_quotient is None else format_decimal(bracket.max_quotient)
-    if low is None and high is None:
-        return ""
-    if low is None:
-        return _("family quotient up to %(high)s €", high=high)
-    if high is None:
-        return _("family quotient from %(low)s €", low=low)
-    return _("family quotient from %(low)s to %(high)s €", low=low, high=high)
 
 
 def _load_activity(public_id: str) -> Activity:
@@ -125,7 +111,7 @@ def register(public_id: str):
         "activities/register_form.html", activity=activity, form=form, rows=rows, errors=errors,
         ticked=set(ticked), notes=notes, note_max=registration.NOTE_MAX_LENGTH, asking=asking,
         declaration=declaration, brackets=brackets, prices=prices,
-        bracket_bounds=bracket_bounds, format_price=format_price,
+        bracket_bounds=describe.bracket_bounds_text, format_price=format_price,
         note_days=retention.effective_days("activity_health_notes"))
 
 
@@ -161,26 +147,7 @@ def _check(form, asking, declaration, activity, chosen, brackets, prices, notes,
 def _result_line(name: str, status: str, position: int | None, price: int | None) -> str:
     if status == S.CONFIRMED:
         return _("%(child)s: place confirmed. Amount due: %(price)s.", child=name, price=format_price(price))
-    return _("%(child)s — %(status)s.", child=name, status=status_words(status, position))
-
-
-def status_words(status: str, position: int | None = None) -> str:
-    """The status as the family reads it ("Place confirmed", "Waiting list: 2nd")."""
-    if status == S.WAITING:
-        if position == 1:
-            return _("Waiting list: first")
-        return _("Waiting list: position %(num)d", num=position or 0)
-    words = {
-        S.REQUESTED: _("Request made, waiting for the draw"),
-        S.CONFIRMED: _("Place confirmed"),
-        S.OFFERED: _("A place is offered to you"),
-        S.CANCELLED: _("Cancelled"),
-        S.DECLINED: _("Offer declined"),
-        S.EXPIRED: _("Offer expired"),
-        S.REMOVED: _("Removed by the organiser"),
-        S.NOT_PLACED: _("Not placed: a place on another stay was kept"),
-    }
-    return words.get(status, status)
+    return _("%(child)s — %(status)s.", child=name, status=describe.status_text(status, position))
 
 
 @bp.get("/activites/mes-inscriptions")
@@ -201,7 +168,7 @@ def my_registrations():
     return render_template(
         "activities/register_mine.html", active=active, past=past, now=now, authority=authority,
         position=allocation.waiting_position, may_cancel=allocation.may_cancel,
-        offer_is_open=allocation.offer_is_open, status_words=status_words, format_price=format_price,
+        offer_is_open=allocation.offer_is_open, status_text=describe.status_text, format_price=format_price,
         deletion_date=activity_retention.deletion_date)
 
 

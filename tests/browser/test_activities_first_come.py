@@ -71,7 +71,7 @@ def _write_the_activity(page, check, today) -> str:
 
 
 def _register(page, check, register_path, child_name, bracket_index, submit_name="Inscrire"):
-    page.get_by_label(child_name).check()
+    page.get_by_role("checkbox", name=child_name).check()
     page.locator("input[name=bracket]").nth(bracket_index).check()
     check(page, " (filled in)")
     page.locator("main form.compose").get_by_role("button", name=submit_name, exact=True).click()
@@ -97,7 +97,7 @@ def test_two_places_three_families_a_cancellation_and_an_offer_accepted(
     check(first)
     page_words = words(first)
     assert f"Inscription à {TITLE}" in page_words and "2 places libres" in page_words
-    assert "B (quotient familial de 601 à 1 200 €) : 5,00 €" in page_words
+    assert "B (de 601 € à 1 200 € par mois) : 5,00 €" in page_words
     _register(first, check, register_path, "Awa", 1)
     assert "Awa : place confirmée. Montant à payer : 5,00 €." in words(first)
     assert "Place confirmée · Montant à payer : 5,00 €" in words(first, "main article")
@@ -117,7 +117,7 @@ def test_two_places_three_families_a_cancellation_and_an_offer_accepted(
     page_words = words(third)
     assert f"Register for {TITLE}" in page_words
     assert "No place left: children registered now join the waiting list." in page_words
-    assert "C (family quotient from 1,201 €): €8.50" in page_words
+    assert "C (€1,201 a month or more): €8.50" in page_words
     _register(third, check, register_path, "Inès", 2, submit_name="Register")
     assert "Inès — Waiting list: first." in words(third)
     assert "Waiting list: first" in words(third, "main article")

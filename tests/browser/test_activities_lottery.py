@@ -30,6 +30,7 @@ def _request_places(page, check, slug, child_name, first_choice, second_choice) 
     check(page)
     page.get_by_label(f"1er choix ({child_name})").select_option(first_choice)
     page.get_by_label(f"2e choix ({child_name})").select_option(second_choice)
+    page.locator("main input[type=radio]").first.check()  # the family-quotient bracket, asked once a year
     check(page, " (filled in)")
     page.get_by_role("button", name="Envoyer mes demandes").click()
     page.wait_for_url(f"**/activites/campagnes/{slug}/demande")
