@@ -10,8 +10,6 @@ Rules kept:
 """
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -30,7 +28,7 @@ from ent_lite.activities.models import (
 from ent_lite.core import upsert
 from ent_lite.core.dates import format_when
 from ent_lite.extensions import db
-from ent_lite.forms.csv_export import BOM, neutralise
+from ent_lite.forms.csv_export import spreadsheet_csv
 from ent_lite.school.models import Child, Enrolment, Establishment, Group, GroupKind, GuardianLink
 
 
@@ -183,9 +181,5 @@ def roster_rows(activity: Activity) -> list[list[str]]:
 
 def roster_csv(activity: Activity) -> bytes:
     """UTF-8 with a BOM, ";" between fields, CRLF, no cell a spreadsheet would run as a formula."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    for cells in roster_rows(activity):
-        writer.writerow([neutralise(cell) for cell in cells])
-    return (BOM + buffer.getvalue()).encode("utf-8")
+    return spreadsheet_csv(roster_rows(activity)).encode("utf-8")
 

@@ -6,9 +6,6 @@ audience key "no_activity" of the school year in progress).
 """
 from __future__ import annotations
 
-import csv
-import io
-
 from flask import Response, abort, render_template, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -22,7 +19,7 @@ from ent_lite.audience import keys as audience_keys
 from ent_lite.audience import rules
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
-from ent_lite.forms.csv_export import BOM, neutralise
+from ent_lite.forms.csv_export import spreadsheet_csv
 from ent_lite.posts import stats
 from ent_lite.school.models import Establishment, Group
 from ent_lite.school.services import current_school_year
@@ -100,10 +97,6 @@ def indicator_rows(result: indicator.Indicator) -> list[list[str]]:
 @bp.get("/activites/indicateur.csv")
 def indicator_csv():
     result, _years, _unknown, _now = _load()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    for line in indicator_rows(result):
-        writer.writerow([neutralise(cell) for cell in line])
-    return Response((BOM + buffer.getvalue()).encode("utf-8"), headers={
+    return Response(spreadsheet_csv(indicator_rows(result)).encode("utf-8"), headers={
         "Content-Type": "text/csv; charset=utf-8",
         "Content-Disposition": f'attachment; filename="indicateur-{result.school_year}.csv"'})

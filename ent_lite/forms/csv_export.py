@@ -68,9 +68,15 @@ def results_rows(results: Results) -> list[list[str]]:
     return table
 
 
-def results_csv(results: Results) -> str:
+def spreadsheet_csv(rows) -> str:
+    """Rows of cells as the file described above (a form's results, an activity's roster, the
+    city indicator): BOM, ";", CRLF, every cell neutralised."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    for line in results_rows(results):
+    for line in rows:
         writer.writerow([neutralise(cell) for cell in line])
     return BOM + buffer.getvalue()
+
+
+def results_csv(results: Results) -> str:
+    return spreadsheet_csv(results_rows(results))
