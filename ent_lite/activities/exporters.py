@@ -77,18 +77,9 @@ def _lottery_entries(guardian, child_ids):
         .where(LotteryEntry.child_id.in_(child_ids)).order_by(LotteryEntry.id)))
     refs = child_refs({e.child_id for e, _c in found})
     return [row(campaign=c.title, child=refs.get(e.child_id), ticket=e.ticket, priority_tier=e.tier,
-                draw_position=e.draw_position, created_dt=e.created_dt, deletion_dt=_campaign_deletion(c))
+                draw_position=e.draw_position, created_dt=e.created_dt, deletion_dt=retention.deletion_date(c))
             for e, c in found]
 
-
-def _campaign_deletion(campaign: Campaign):
-    """A campaign goes with the last of its activities, and not before its window closed."""
-    from ent_lite.privacy.retention import deletion_dt
-
-    activities = db.session.scalars(select(Activity).where(Activity.campaign_id == campaign.id))
-    anchors = [retention.activity_anchor(a) for a in activities]
-    return max([deletion_dt("activity_registrations", campaign.closes_dt)]
-               + [deletion_dt("activity_registrations", anchor) for anchor in anchors])
 
 
 @exporter("bracket_declaration", _l("The family-quotient brackets you declared"))

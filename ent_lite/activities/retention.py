@@ -19,6 +19,7 @@ from datetime import datetime, time, timezone
 from sqlalchemy import func, select
 
 from ent_lite.activities.models import Activity, BracketDeclaration, Campaign, Registration, RegistrationNote
+from ent_lite.extensions import db
 from ent_lite.privacy.retention import deletion_dt
 from ent_lite.school.services import SCHOOL_YEAR_START_MONTH
 
@@ -71,7 +72,8 @@ def school_year_start(school_year: str) -> datetime:
 
 
 def deletion_date(obj) -> datetime | None:
-    """When an activity, a registration, its note or a declared bracket is deleted (None: not ours)."""
+    """When an activity, a registration, its note, a campaign or a declared bracket is deleted
+    (None: not ours)."""
     if isinstance(obj, Activity):
         return deletion_dt("activity_registrations", activity_anchor(obj))
     if isinstance(obj, Registration):
@@ -82,4 +84,9 @@ def deletion_date(obj) -> datetime | None:
         return min(deletion_dt("activity_health_notes", activity_anchor(activity)), deletion_date(activity))
     if isinstance(obj, BracketDeclaration):
         return deletion_dt("family_brackets", school_year_start(obj.school_year))
+    if isinstance(obj, Campaign):
+        # A campaign goes with the last of its activities, and not before its window closed.
+        activities = db.session.scalars(select(Activity).where(Activity.campaign_id == obj.id))
+        return max([deletion_dt("activity_registrations", obj.closes_dt)]
+                   + [deletion_date(activity) for activity in activities])
     return None
