@@ -39,7 +39,7 @@ from ent_lite.activities.eligibility import MAX_AGE
 from ent_lite.activities.manage import ActivityInput, SessionInput
 from ent_lite.activities.models import ActivityCategory, AllocationMode
 from ent_lite.core.localtime import NearToday, local_to_utc, to_local
-from ent_lite.posts import audience_choice
+from ent_lite.posts.forms import AudienceChoice
 from ent_lite.school.models import LEVELS
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -224,29 +224,13 @@ class ActivityForm(FlaskForm):
                 row.free.data = cents[bracket.id] == 0
 
 
-class PublishForm(FlaskForm):
+class PublishForm(AudienceChoice, FlaskForm):
     """Publish, optionally with an announcement to audiences of the author (as a post's)."""
 
     announce = BooleanField(_l("Also post an announcement to the families it is for"))
     targets = SelectMultipleField(_l("Audience"), choices=[], validate_choice=False,
                                   widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
     scope = RadioField(_l("Audience"), choices=[], validate_choice=False)
-    audience_choices: list = []
-
-    def offer(self, targets) -> None:
-        """The author's audiences, shaped as on the compose page (posts.audience_choice)."""
-        self.allowed = {t.token: t for t in targets}
-        self.targets.choices = [(t.token, t.label) for t in targets]
-        self.audience_choices = audience_choice.short_choices(targets)
-        if not self.audience_choices:
-            del self.scope
-            return
-        self.scope.choices = [(c.value, c.label) for c in self.audience_choices]
-        self.targets.data = audience_choice.resolve(self.audience_choices, self.scope.data, self.targets.data or [])
-        self.scope.data = audience_choice.scope_of(self.audience_choices, self.targets.data) or self.scope.data
-
-    def chosen_targets(self) -> list:
-        return [self.allowed[token] for token in dict.fromkeys(self.targets.data or [])]
 
     def validate_targets(self, field) -> None:
         if not self.announce.data:

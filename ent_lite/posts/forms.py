@@ -44,7 +44,28 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class PostForm(FlaskForm):
+class AudienceChoice:
+    """The author's audiences on a form with ``targets`` and ``scope`` fields, shaped as on the
+    compose page (posts.audience_choice): the post form's and the activity announcement's."""
+
+    audience_choices: list = []
+
+    def offer(self, targets: list[PostTarget]) -> None:
+        self.allowed = {t.token: t for t in targets}
+        self.targets.choices = [(t.token, t.label) for t in targets]
+        self.audience_choices = audience_choice.short_choices(targets)
+        if not self.audience_choices:
+            del self.scope
+            return
+        self.scope.choices = [(c.value, c.label) for c in self.audience_choices]
+        self.targets.data = audience_choice.resolve(self.audience_choices, self.scope.data, self.targets.data or [])
+        self.scope.data = audience_choice.scope_of(self.audience_choices, self.targets.data) or self.scope.data
+
+    def chosen_targets(self) -> list[PostTarget]:
+        return [self.allowed[token] for token in dict.fromkeys(self.targets.data or [])]
+
+
+class PostForm(AudienceChoice, FlaskForm):
     title = StringField(
         _l("Title"),
         filters=[_strip],
@@ -106,7 +127,6 @@ class PostForm(FlaskForm):
     start_dt: datetime | None = None  # a published post's fixed publication time
     fixed_keys: list | None = None  # a published post's audience, which no longer changes
     taggable: dict[str, Taggable] = {}
-    audience_choices: list = []
     # Files kept from an earlier submit of this form (ent_lite.files.drafts), shown as thumbnails.
     draft_files: list = []
     # Editing: tags already checked for the post's audience (their photos are hidden if a
@@ -123,20 +143,6 @@ class PostForm(FlaskForm):
             return None
         value = self.submission.data or ""
         return value if SUBMISSION_TOKEN.fullmatch(value) else None
-
-    def offer(self, targets: list[PostTarget]) -> None:
-        self.allowed = {t.token: t for t in targets}
-        self.targets.choices = [(t.token, t.label) for t in targets]
-        self.audience_choices = audience_choice.short_choices(targets)
-        if not self.audience_choices:
-            del self.scope
-            return
-        self.scope.choices = [(c.value, c.label) for c in self.audience_choices]
-        self.targets.data = audience_choice.resolve(self.audience_choices, self.scope.data, self.targets.data or [])
-        self.scope.data = audience_choice.scope_of(self.audience_choices, self.targets.data) or self.scope.data
-
-    def chosen_targets(self) -> list[PostTarget]:
-        return [self.allowed[token] for token in dict.fromkeys(self.targets.data or [])]
 
     def validate_targets(self, field) -> None:
         tokens = field.data or []
