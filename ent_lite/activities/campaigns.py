@@ -22,15 +22,12 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ent_lite.activities.lottery_rules import DEFAULT_RULES, PRIORITY_RULES
 from ent_lite.activities.models import Activity, Campaign, Registration
-from ent_lite.core.localtime import NearToday, local_to_utc, to_local
+from ent_lite.core.localtime import BAD_DATE, BAD_TIME, DATE_FORMATS, NearToday, local_to_utc, to_local
 from ent_lite.extensions import db
 from ent_lite.school.models import Establishment
 
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 RESERVED_SLUGS = {"nouvelle"}  # /activites/campagnes/nouvelle is the page that creates one
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
-BAD_DATE = _l("Enter the date as day, month and year, for example 30/06/2026.")
-BAD_TIME = _l("Enter a time, for example 08:30.")
 RULE_LABELS = {
     "no_activity_then_bracket": _l("Children with no activity yet this year first, then the lower brackets"),
     "lot_only": _l("Lot only: every child has the same chance"),

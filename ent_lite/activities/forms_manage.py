@@ -38,13 +38,10 @@ from ent_lite.activities.describe import CATEGORY_LABELS
 from ent_lite.activities.eligibility import MAX_AGE
 from ent_lite.activities.manage import ActivityInput, SessionInput
 from ent_lite.activities.models import ActivityCategory, AllocationMode
-from ent_lite.core.localtime import NearToday, local_to_utc, to_local
+from ent_lite.core.localtime import BAD_DATE, BAD_TIME, DATE_FORMATS, NearToday, local_to_utc, to_local
 from ent_lite.posts.forms import AudienceChoice
 from ent_lite.school.models import LEVELS
 
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
-BAD_DATE = _l("Enter the date as day, month and year, for example 30/06/2026.")
-BAD_TIME = _l("Enter a time, for example 08:30.")
 BAD_NUMBER = _l("Enter a whole number, for example 12.")
 SESSION_ROWS = 3  # blank rows shown, and added by "Add sessions"
 MAX_SESSION_ROWS = 60

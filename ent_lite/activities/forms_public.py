@@ -16,11 +16,9 @@ from wtforms.validators import Optional, ValidationError
 from ent_lite.activities.catalogue import Filters
 from ent_lite.activities.describe import CATEGORY_LABELS
 from ent_lite.activities.eligibility import MAX_AGE
-from ent_lite.core.localtime import NearToday
+from ent_lite.core.localtime import BAD_DATE, DATE_FORMATS, NearToday
 from ent_lite.school.models import LEVELS
 
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
-BAD_DATE = _l("Enter the date as day, month and year, for example 30/06/2026.")
 
 
 class CatalogueFilterForm(FlaskForm):

@@ -11,7 +11,6 @@ import json
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
@@ -22,7 +21,6 @@ from ent_lite.activities.brackets import city_brackets
 from ent_lite.activities.catalogue import catalogue_city_id
 from ent_lite.activities.blueprint import bp
 from ent_lite.activities.lottery_requests import RANK_LABELS
-from ent_lite.activities.models import RegistrationStatus
 from ent_lite.activities.money import format_price_range
 from ent_lite.activities.permissions import can_manage_campaign, may_manage_activities
 from ent_lite.core.auth import public, roles_required

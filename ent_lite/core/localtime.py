@@ -12,6 +12,10 @@ from flask_babel import lazy_gettext as _l
 from wtforms.validators import StopValidation
 
 DEFAULT_TIMEZONE = "Europe/Paris"
+# Date and time fields of forms: what a person may type, and what they are told when it is not that.
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+BAD_DATE = _l("Enter the date as day, month and year, for example 30/06/2026.")
+BAD_TIME = _l("Enter a time, for example 08:30.")
 
 
 def city_zone() -> ZoneInfo:
