@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from ent_lite.activities import allocation, permissions
 from ent_lite.activities.brackets import city_brackets
@@ -30,6 +30,7 @@ from ent_lite.activities.models import (
     ActivityPrice,
     ActivitySession,
     AllocationMode,
+    Attendance,
     Campaign,
     QuotientBracket,
     Registration,
@@ -252,6 +253,8 @@ def _set_sessions(activity: Activity, times: list[tuple[datetime, datetime]]) ->
     for session, (starts, ends) in zip(existing, times):
         session.starts_dt, session.ends_dt = starts, ends
     for session in existing[len(times):]:
+        # Its attendance goes with it (SQLite enforces no foreign key, so no cascade does it).
+        db.session.execute(delete(Attendance).where(Attendance.session_id == session.id))
         activity.sessions.remove(session)
     for starts, ends in times[len(existing):]:
         activity.sessions.append(ActivitySession(starts_dt=starts, ends_dt=ends))

@@ -4,11 +4,12 @@ from __future__ import annotations
 from datetime import time, timedelta
 
 import pytest
+from sqlalchemy import select
 from flask_babel import force_locale
 
 from ent_lite.activities import allocation, manage
 from ent_lite.activities.manage import SessionInput
-from ent_lite.activities.models import Activity, Registration, RegistrationStatus
+from ent_lite.activities.models import Activity, Attendance, Registration, RegistrationStatus
 from ent_lite.core.db_types import utcnow
 from ent_lite.core.localtime import local_to_utc
 from ent_lite.extensions import db
@@ -174,12 +175,20 @@ def test_editing_sessions_keeps_the_rows_that_only_moved(aw):
     now = utcnow()
     activity = make_activity(aw, now=now, sessions=2)
     kept_ids = [s.id for s in activity.sessions]
+    registration = Registration(activity_id=activity.id, child_id=aw.world.child_a.id, status=RegistrationStatus.CONFIRMED)
+    db.session.add(registration)
+    db.session.flush()
+    for session in activity.sessions:  # attendance taken at both sessions
+        db.session.add(Attendance(session_id=session.id, registration_id=registration.id, present=True))
+    db.session.commit()
     day = first_day(now)
     data = valid_input(aw, now, sessions=[SessionInput(day, time(9), time(11))])
     manage.save(activity, data, aw.world.city_agent, now)
     db.session.commit()
     assert [s.id for s in activity.sessions] == kept_ids[:1]
     assert activity.last_session_dt == local_to_utc(day, time(11))
+    # The removed session's attendance is gone with it (it would count in the indicator).
+    assert db.session.scalars(select(Attendance.session_id)).all() == kept_ids[:1]
 
 
 def test_the_organisers_categories_and_age_bound_are_the_catalogues():
