@@ -2,14 +2,13 @@
 exactly one draws, the other is refused, and the places are given once."""
 from __future__ import annotations
 
-import threading
-
 from sqlalchemy import func, select
 
 from ent_lite.activities import lottery
 from ent_lite.activities.models import Activity, Campaign, Registration, RegistrationStatus
 from ent_lite.extensions import db
 from tests.activities.lottery_factories import ask, lottery_campaign, more_families
+from tests.concurrency import at_once
 
 DRAWS = 4
 
@@ -19,32 +18,22 @@ def test_concurrent_draws_draw_once(app, aw):
     for guardian, child in more_families(aw, 5):
         ask(campaign, guardian, child, [stay], now)
     campaign_id, closes = campaign.id, campaign.closes_dt
-    start = threading.Barrier(DRAWS)
-    drawn, refused, errors = [], [], []
 
-    def draw(n: int) -> None:
+    def draw(n: int):
         with app.app_context():  # its own session and connection
             try:
-                mine = db.session.get(Campaign, campaign_id)
-                start.wait()
-                result = lottery.draw(mine, closes, seed=f"seed-{n}")
+                result = lottery.draw(db.session.get(Campaign, campaign_id), closes, seed=f"seed-{n}")
                 db.session.commit()
-                drawn.append(result.seed)
+                return result.seed
             except lottery.DrawRefused:
                 db.session.rollback()
-                refused.append(n)
-            except BaseException as error:  # noqa: BLE001 - reported by the assertion below
-                db.session.rollback()
-                errors.append(error)
+                return None
             finally:
                 db.session.remove()
 
-    threads = [threading.Thread(target=draw, args=(n,)) for n in range(DRAWS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    outcomes = at_once([lambda n=n: draw(n) for n in range(DRAWS)])
+    drawn = [seed for seed in outcomes if seed is not None]
+    refused = [seed for seed in outcomes if seed is None]
     assert len(drawn) == 1 and len(refused) == DRAWS - 1
     db.session.rollback()
     db.session.expire_all()
