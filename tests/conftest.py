@@ -259,12 +259,31 @@ def tmp_text_file():
         os.unlink(path)
 
 
+def _whole_responses(app):
+    """Read each response whole and close it before the server writes it.
+
+    Chromium drops connections it no longer needs (an icon when the page
+    moves on); Werkzeug's development server then skips closing the
+    response, and the static file it held open surfaces later as a
+    ResourceWarning in whichever test is running."""
+
+    def serve(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return serve
+
+
 @pytest.fixture(scope="session")
 def live_server(app):
     """The app served over HTTP in a thread, for the browser tests."""
     from werkzeug.serving import make_server
 
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _whole_responses(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
