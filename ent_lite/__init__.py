@@ -74,7 +74,9 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from ent_lite.accounts.views import bp as accounts_bp
+    from ent_lite.absences.views import bp as absences_bp
     from ent_lite.activities.views import bp as activities_bp
+    from ent_lite.agenda.views import bp as agenda_bp
     from ent_lite.admin.views import bp as admin_bp
     from ent_lite.consents.views import bp as consents_bp
     from ent_lite.conversations.views import bp as conversations_bp
@@ -83,13 +85,14 @@ def _register_blueprints(app: Flask) -> None:
     from ent_lite.files.views import bp as files_bp
     from ent_lite.forms.views import bp as forms_bp
     from ent_lite.notifications.views import bp as notifications_bp
+    from ent_lite.periscolaire.views import bp as periscolaire_bp
     from ent_lite.posts.views import bp as posts_bp
     from ent_lite.privacy.views import bp as privacy_bp
     from ent_lite.rights.views import bp as rights_bp
     from ent_lite.school.views import bp as school_bp
 
     for blueprint in (core_bp, accounts_bp, school_bp, posts_bp, files_bp, forms_bp, conversations_bp, privacy_bp, consents_bp, admin_bp, dpo_bp, rights_bp,
-                      notifications_bp, activities_bp):
+                      notifications_bp, activities_bp, agenda_bp, absences_bp, periscolaire_bp):
         app.register_blueprint(blueprint)
 
 

@@ -181,6 +181,15 @@ def world(db):
     return factories.build_world()
 
 
+@pytest.fixture
+def life(world):
+    """The world plus a city service with two agents and a periscolaire site with morning,
+    evening and Wednesday groups, an animator per group and a site lead (tests/city_life)."""
+    from tests.city_life.factories import build_city_life
+
+    return build_city_life(world)
+
+
 class SecondFactor:
     """Passes the second factor of administrators and DPOs through the real forms.
 

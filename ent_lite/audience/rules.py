@@ -120,26 +120,28 @@ def reach_of(user) -> Reach:
     return Reach(user.id, user.role, keys=frozenset(staff_keys), group_ids=group_ids, directed_ids=directed)
 
 
-def _any_key(keys) -> ColumnElement[bool]:
-    """EXISTS one audience row of the post among these keys (grouped by kind for the index)."""
+def any_key(keys, owner=Post, row=PostAudience) -> ColumnElement[bool]:
+    """EXISTS one audience row of the post (or of another owner of audience rows, such as a
+    calendar event, with ``owner.audience`` and ``row.kind/value``) among these keys, grouped
+    by kind for the index."""
     by_kind: dict[str, set[str]] = defaultdict(set)
     for kind, value in keys:
         by_kind[kind].add(value)
     if not by_kind:
         return false()
-    return Post.audience.any(or_(*(
-        and_(PostAudience.kind == kind, PostAudience.value.in_(sorted(values)))
+    return owner.audience.any(or_(*(
+        and_(row.kind == kind, row.value.in_(sorted(values)))
         for kind, values in sorted(by_kind.items())
     )))
 
 
-def _reader_matches(children: ReaderKeys) -> ColumnElement[bool]:
-    """A post reaches a guardian's child by a group or school key, or by a district, level or
-    "all" key when it is sent from the city where the child matches that key."""
-    in_city = [and_(Post.establishment_id.in_(select(Establishment.id).where(Establishment.city_id == city_id)),
-                    _any_key(keys))
+def reader_matches(children: ReaderKeys, owner=Post, row=PostAudience) -> ColumnElement[bool]:
+    """A post (or event) reaches a guardian's child by a group or school key, or by a district,
+    level or "all" key when it is sent from the city where the child matches that key."""
+    in_city = [and_(owner.establishment_id.in_(select(Establishment.id).where(Establishment.city_id == city_id)),
+                    any_key(keys, owner, row))
                for city_id, keys in sorted(children.city_keys.items())]
-    return or_(_any_key(children.scoped_keys), *in_city)
+    return or_(any_key(children.scoped_keys, owner, row), *in_city)
 
 
 def may_send_optional_info(user) -> bool:
@@ -165,7 +167,7 @@ def visible_posts(user, now: datetime | None = None, reach: Reach | None = None)
     if reach.role == Role.GUARDIAN:
         # Optional city information: consents.may(guardian, CITY_INFORMATION), as part of the query.
         agreed = consents.agreeing_guardians(consents.CITY_INFORMATION, now, guardian_id=reach.user_id).exists()
-        return select(Post).where(post_is_live(now), _reader_matches(reach.children),
+        return select(Post).where(post_is_live(now), reader_matches(reach.children),
                                   or_(Post.is_optional_info.is_(False), agreed))
     if reach.role in READING_STAFF:
         sent_from_directed = (
@@ -175,7 +177,7 @@ def visible_posts(user, now: datetime | None = None, reach: Reach | None = None)
         return select(Post).where(or_(
             Post.author_id == reach.user_id,
             sent_from_directed,
-            and_(post_is_live(now), _any_key(reach.keys)),
+            and_(post_is_live(now), any_key(reach.keys)),
         ))
     return select(Post).where(false())
 

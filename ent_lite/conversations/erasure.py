@@ -4,7 +4,8 @@ A guardian's messages keep their place in the thread but lose their text, files 
 as a withdrawn message does, and the threads they started lose their subject (the pages show
 a neutral "Subject removed"): the staff's replies and the other guardian's messages stay
 readable, and nothing the erased guardian wrote remains. Threads about an erased child go
-entirely, with every message and file in them.
+entirely, with every message and file in them, and so do a guardian's own threads with a city
+service (no child: nobody else of the family reads them); with a child, only the link goes.
 """
 from __future__ import annotations
 
@@ -40,9 +41,21 @@ def erase_guardian_messages(user, *, now, **_) -> dict[str, int]:
 
 @on_erasing_child("thread.child_id")
 def erase_child_threads(child, **_) -> dict[str, int]:
+    return _delete_threads(list(db.session.scalars(select(Thread.id).where(Thread.child_id == child.id))))
+
+
+@on_erasing_user("thread.guardian_id")
+def erase_guardian_service_threads(user, **_) -> dict[str, int]:
+    own = list(db.session.scalars(select(Thread.id).where(Thread.guardian_id == user.id, Thread.child_id.is_(None))))
+    deleted = _delete_threads(own)
+    unlinked = set_null(Thread.guardian_id, user.id)
+    return counts(**{**deleted, "thread": deleted.get("thread", 0) + unlinked})
+
+
+def _delete_threads(thread_ids: list[int]) -> dict[str, int]:
+    """Threads with every message, file, read mark and member in them."""
     from ent_lite.files.models import Attachment
 
-    thread_ids = list(db.session.scalars(select(Thread.id).where(Thread.child_id == child.id)))
     if not thread_ids:
         return {}
     in_threads = select(Message.id).where(Message.thread_id.in_(thread_ids))

@@ -29,6 +29,10 @@ class Thread(db.Model):
     public_id: Mapped[str] = mapped_column(PublicId(), unique=True, default=new_public_id)
     establishment_id: Mapped[int] = mapped_column(ForeignKey("establishment.id"), index=True)
     child_id: Mapped[int | None] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"), index=True)
+    # A thread with a city service (establishment of kind "service"): the guardian who wrote
+    # to it. Every agent of the service reads it (a shared inbox); without a child it is that
+    # guardian's alone, with one it is read by all the child's guardians as a child thread is.
+    guardian_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
     # The post a guardian replied to, if the thread started there.
     post_id: Mapped[int | None] = mapped_column(ForeignKey("post.id", ondelete="SET NULL"), index=True)
     subject: Mapped[str] = mapped_column(String(200))
@@ -43,6 +47,7 @@ class Thread(db.Model):
     post = relationship("Post")
     started_by = relationship("User", foreign_keys=[started_by_id])
     closed_by = relationship("User", foreign_keys=[closed_by_id])
+    guardian = relationship("User", foreign_keys=[guardian_id])
     members: Mapped[list[ThreadMember]] = relationship(
         back_populates="thread", cascade="all, delete-orphan", passive_deletes=True
     )

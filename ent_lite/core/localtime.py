@@ -4,7 +4,7 @@ Dates are stored in UTC; a date typed in a form means that day in the city's tim
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
@@ -34,6 +34,19 @@ def end_of_day_utc(day: date) -> datetime:
 
 def to_local(moment: datetime) -> datetime:
     return moment.astimezone(city_zone())
+
+
+def day_end_utc(day: date) -> datetime:
+    """The instant a local day ends (the next midnight in the city): the retention anchor of
+    what is dated by days (calendar events, absence notices)."""
+    return local_to_utc(day + timedelta(days=1), time(0))
+
+
+def last_day_ended_before(moment: datetime) -> date:
+    """The latest local day that ended strictly before ``moment``: what is anchored at a day's
+    end (``day_end_utc``) is due for deletion at ``moment`` when its day is on or before it."""
+    local = to_local(moment)
+    return local.date() - timedelta(days=1 if local.time() > time(0) else 2)
 
 
 class NearToday:

@@ -19,8 +19,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import Table, and_, delete, exists, or_, select, update
 from sqlalchemy.orm import aliased
 
+from ent_lite.absences import retention as absences
 from ent_lite.accounts.models import AccountToken, ActivationCode, Role, User
 from ent_lite.activities import retention as activities
+from ent_lite.agenda import retention as agenda
 from ent_lite.audit.anchors import write_anchor
 from ent_lite.consents.models import PURGE_OPTION, ConsentRecord
 from ent_lite.conversations.models import Thread, ThreadRead
@@ -194,7 +196,7 @@ def _free_tombstones(cutoff: datetime):
 def due_queries(key: str, cutoff: datetime) -> list:
     """Selects of the ids of due top rows for one category (one per table)."""
     queries = {
-        "class_content": [select(Post.id).where(Post.published_dt < cutoff)],
+        "class_content": [select(Post.id).where(Post.published_dt < cutoff), agenda.due_events(cutoff)],
         "conversations": [select(Thread.id).where(Thread.last_message_dt < cutoff)],
         "read_receipts": [select(PostRead.id).where(PostRead.read_dt < cutoff),
                           select(ThreadRead.id).where(ThreadRead.last_read_dt < cutoff)],
@@ -217,7 +219,7 @@ def due_queries(key: str, cutoff: datetime) -> list:
         "rights_requests": [select(RightsRequest.id).where(RightsRequest.status.in_(RequestStatus.CLOSED),
                                                            RightsRequest.handled_dt < cutoff)],
     }
-    return queries.get(key) or activities.due_queries(key, cutoff)
+    return queries.get(key) or activities.due_queries(key, cutoff) or absences.due_queries(key, cutoff)
 
 
 def _query_table(query) -> Table:
@@ -230,6 +232,7 @@ def _query_table(query) -> Table:
 # sensitive notes before its registrations.
 PURGE_ORDER = ("class_content", "conversations", "form_answers", "health_answers", "read_receipts",
                "notifications", "activity_health_notes", "activity_registrations", "family_brackets",
+               "absence_reasons", "absence_notices",
                "pupil_records", "accounts", "consent_records", "rights_requests",
                "security_tokens", "draft_files", "audit_log")
 

@@ -77,6 +77,12 @@ CATEGORIES: dict[str, Category] = {c.key: c for c in (
     Category("activity_health_notes", EVENT, 15, 1, 30),
     # The family-quotient bracket a guardian declared for a school year.
     Category("family_brackets", SCHOOL_YEAR_END, 365, 90, 730),
+    # A family's absence notices (who, which days, to whom, seen when): the school year, as
+    # class content, so a disagreement about a day can still be settled after the summer.
+    Category("absence_notices", SCHOOL_YEAR_END, 90, 0, 365),
+    # The reason a family gave for an absence may be about health: blanked shortly after the
+    # notice's last day, as health answers to forms are.
+    Category("absence_reasons", EVENT, 15, 1, 30),
 )}
 
 
@@ -88,8 +94,9 @@ def _cols(text: str) -> tuple[str, ...]:
 # identifiers of a personal row share its category (they are deleted with it).
 COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     "city": {NOT_PERSONAL: _cols("id public_id name")},
-    "establishment": {NOT_PERSONAL: _cols("id public_id city_id kind name district")},
-    "school_group": {NOT_PERSONAL: _cols("id public_id establishment_id kind name school_year levels")},
+    "establishment": {NOT_PERSONAL: _cols("id public_id city_id kind name district absence_cutoff")},
+    "school_group": {NOT_PERSONAL: _cols("id public_id establishment_id kind name school_year levels "
+                                         "periscolaire_kind")},
     "user_account": {
         "accounts": _cols("id public_id city_id role first_name last_name email phone password_hash "
                           "session_nonce locale is_enabled privacy_notice_version created_dt "
@@ -135,8 +142,8 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     "post_read": {"read_receipts": _cols("id post_id user_id read_dt")},
     "thread_read": {"read_receipts": _cols("id thread_id user_id last_read_dt")},
     "thread": {
-        "conversations": _cols("id public_id establishment_id child_id post_id subject started_by_id "
-                               "created_dt last_message_dt closed_dt closed_by_id"),
+        "conversations": _cols("id public_id establishment_id child_id guardian_id post_id subject "
+                               "started_by_id created_dt last_message_dt closed_dt closed_by_id"),
     },
     "thread_member": {"conversations": _cols("id thread_id user_id")},
     "message": {"conversations": _cols("id public_id thread_id author_id body created_dt withdrawn_dt")},
@@ -207,6 +214,21 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
                                  "handled_dt handled_by_id answer"),
         NOT_PERSONAL: _cols("city_id"),
     },
+    # Calendar events are class content: they go with their school year (agenda.retention).
+    "agenda_event": {
+        "class_content": _cols("id public_id author_id title place published_dt created_dt updated_dt cancelled_dt"),
+        NOT_PERSONAL: _cols("city_id establishment_id post_id category start_date start_time end_date end_time "
+                            "weekly_until is_public document_id sequence"),
+    },
+    "agenda_event_audience": {NOT_PERSONAL: _cols("id event_id kind value")},
+    # A private calendar address lives as long as its account (or until revoked).
+    "calendar_feed": {"accounts": _cols("id user_id token_hash created_dt last_read_dt")},
+    "absence_notice": {
+        "absence_notices": _cols("id public_id child_id author_id first_day last_day to_school to_periscolaire "
+                                 "created_dt cancelled_dt school_seen_dt school_seen_by_id "
+                                 "periscolaire_seen_dt periscolaire_seen_by_id"),
+    },
+    "absence_reason": {"absence_reasons": _cols("id notice_id body created_dt")},
 }
 
 

@@ -19,9 +19,11 @@ from flask import render_template
 from flask_babel import force_locale
 from sqlalchemy import delete, select
 
+from ent_lite.absences import exporters as _absences  # noqa: F401  (registers them)
 from ent_lite.accounts.emails import user_language
 from ent_lite.accounts.models import User
 from ent_lite.activities import exporters as _activities  # noqa: F401  (registers them)
+from ent_lite.agenda import exporters as _agenda  # noqa: F401  (registers them)
 from ent_lite.audit.services import record
 from ent_lite.core import upsert
 from ent_lite.core.db_types import new_public_id

@@ -39,6 +39,8 @@ EXCLUDED: dict[str, str] = {
                 "The family's registrations are in 'registration', with each activity's title",
     "activity_campaign": "a lottery of holiday stays; its published draw lists pseudonymous tickets only. "
                          "The family's own tickets are in 'lottery_entry'",
+    "agenda_event": "the dates the schools, sites and city services publish; its only person is the staff "
+                    "member who wrote it. The family's calendar is its children's classes and groups",
 }
 
 
@@ -110,7 +112,8 @@ def post_refs(ids: Iterable[int | None]) -> dict[int, str]:
 
 
 def family_threads(guardian: User, child_ids: list[int]):
-    return select(Thread.id).where(or_(Thread.child_id.in_(child_ids), Thread.started_by_id == guardian.id))
+    return select(Thread.id).where(or_(Thread.child_id.in_(child_ids), Thread.started_by_id == guardian.id,
+                                       Thread.guardian_id == guardian.id))
 
 
 def family_responses(guardian: User, child_ids: list[int]):

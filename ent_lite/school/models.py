@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
-from sqlalchemy import Boolean, Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, String, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ent_lite.core.db_types import PublicId, UTCDateTime, new_public_id, utcnow
@@ -25,6 +25,21 @@ class GroupKind:
     ALL = (CLASS, PERISCOLAIRE, TEAM)
 
 
+class PeriscolaireKind:
+    """When a periscolaire group looks after the children (``Group.periscolaire_kind``)."""
+
+    MORNING = "morning"        # accueil du matin
+    LUNCH = "lunch"            # pause méridienne
+    EVENING = "evening"        # accueil du soir, études
+    WEDNESDAY = "wednesday"    # accueil de loisirs du mercredi
+    HOLIDAYS = "holidays"      # accueil de loisirs des vacances
+    ALL = (MORNING, LUNCH, EVENING, WEDNESDAY, HOLIDAYS)
+
+
+# A periscolaire site takes absence notices for today until this local hour, unless it sets its own.
+DEFAULT_ABSENCE_CUTOFF = time(16, 0)
+
+
 class City(db.Model):
     __tablename__ = "city"
 
@@ -45,8 +60,15 @@ class Establishment(db.Model):
     kind: Mapped[str] = mapped_column(String(20))
     name: Mapped[str] = mapped_column(String(200))
     district: Mapped[str | None] = mapped_column(String(100))
+    # Periscolaire sites: the local hour until which a family may say a child is absent today
+    # (null: DEFAULT_ABSENCE_CUTOFF). Later, the family phones the site.
+    absence_cutoff: Mapped[time | None] = mapped_column(Time)
 
     city: Mapped[City] = relationship()
+
+    @property
+    def absence_cutoff_or_default(self) -> time:
+        return self.absence_cutoff or DEFAULT_ABSENCE_CUTOFF
     groups: Mapped[list[Group]] = relationship(back_populates="establishment", order_by="Group.name")
 
 
@@ -65,6 +87,8 @@ class Group(db.Model):
     school_year: Mapped[str] = mapped_column(String(9))
     # Comma-separated levels taught, e.g. "CE1,CE2" for a double-level class.
     levels: Mapped[str] = mapped_column(String(40), default="")
+    # Periscolaire groups only: one of PeriscolaireKind.ALL (null for classes and teams).
+    periscolaire_kind: Mapped[str | None] = mapped_column(String(12))
 
     establishment: Mapped[Establishment] = relationship(back_populates="groups")
     enrolments: Mapped[list[Enrolment]] = relationship(back_populates="group")

@@ -32,6 +32,7 @@ from ent_lite.rights.models import DataExport
 from ent_lite.school.models import RosterReview
 from tests.activities.factories import build_activity_world
 from tests.activities.privacy_rows import add_activity_rows
+from tests.city_life.privacy_rows import add_city_life_rows
 from tests.forms.conftest import builder_data
 from tests.notifications.privacy_rows import add_notification_rows
 
@@ -142,6 +143,7 @@ def family(app, world):
     db.session.commit()
     # A registration with its note, attendance and a lottery ticket; a declared bracket.
     add_activity_rows(build_activity_world(world), guardian, child, now)
+    add_city_life_rows(world, guardian, child, now)
 
     def keys_of(*attachments):
         return {key for a in attachments for key in (a.storage_key, a.thumbnail_key) if key}

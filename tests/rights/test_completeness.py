@@ -31,6 +31,7 @@ from ent_lite.rights.registry import EXCLUDED, EXPORTERS
 from ent_lite.school.models import RosterReview
 from tests.activities.factories import build_activity_world
 from tests.activities.privacy_rows import add_activity_rows
+from tests.city_life.privacy_rows import add_city_life_rows
 from tests.conversations.helpers import png_bytes
 from tests.notifications.privacy_rows import add_notification_rows
 
@@ -104,6 +105,8 @@ def family_rows(app, world) -> dict[str, str]:
     db.session.commit()
     rows = add_activity_rows(build_activity_world(world), parent, child, now)
     made["registration"] = rows.registration.public_id
+    life = add_city_life_rows(world, parent, child, now)
+    made["absence_notice"] = life.notice.public_id
     return made
 
 

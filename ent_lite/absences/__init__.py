@@ -1,0 +1,1 @@
+"""Absence notices from families to the school and the periscolaire."""

@@ -1,0 +1,1 @@
+"""Calendar events, the family calendar and private iCalendar feeds."""

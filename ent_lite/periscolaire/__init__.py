@@ -1,0 +1,1 @@
+"""Periscolaire sites and groups: kinds, animators, site leads, enrolments."""
