@@ -8,8 +8,8 @@ from datetime import date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, RadioField, SelectMultipleField, TextAreaField
-from wtforms.validators import Length, Optional
+from wtforms import BooleanField, DateField, RadioField, SelectChoice, SelectMultipleField, TextAreaField
+from wtforms.validators import Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ent_lite.absences.services import REASON_MAX_LENGTH, AbsenceFields
@@ -26,8 +26,9 @@ def _date_field(label):
 class AbsenceForm(FlaskForm):
     children = SelectMultipleField(_l("Which child?"), choices=[], validate_choice=False,
                                    widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
-    when = RadioField(_l("When?"), default=TODAY, choices=[
-        (TODAY, _l("Today")), (ONE_DAY, _l("Another day")), (SEVERAL_DAYS, _l("Several days"))])
+    when = RadioField(_l("When?"), default=TODAY, validate_choice=False, choices=[
+        SelectChoice(TODAY, _l("Today")), SelectChoice(ONE_DAY, _l("Another day")),
+        SelectChoice(SEVERAL_DAYS, _l("Several days"))])
     day = _date_field(_l("Day"))
     first_day = _date_field(_l("First day"))
     last_day = _date_field(_l("Last day (included)"))
@@ -38,30 +39,30 @@ class AbsenceForm(FlaskForm):
 
     def offer(self, children) -> None:
         """The family's children, as boxes to tick by their random public id."""
-        self.children.choices = [(child.public_id, child.first_name) for child in children]
+        self.children.choices = [SelectChoice(child.public_id, child.first_name) for child in children]
 
     def validate_children(self, field) -> None:
-        offered = {value for value, _label in field.choices}
+        offered = {choice.value for choice in field.choices}
         if not field.data:
-            raise ValueError(_("Choose at least one child."))
+            raise ValidationError(_("Choose at least one child."))
         if not set(field.data) <= offered:
-            raise ValueError(_("Choose among the children listed."))
+            raise ValidationError(_("Choose among the children listed."))
 
     def validate_when(self, field) -> None:
         if field.data not in (TODAY, ONE_DAY, SEVERAL_DAYS):
-            raise ValueError(_("Choose today, another day or several days."))
+            raise ValidationError(_("Choose today, another day or several days."))
 
-    def validate_day(self, field) -> None:
-        if self.when.data == ONE_DAY and field.data is None and not field.errors:
-            raise ValueError(_("Enter the day of the absence."))
-
-    def validate_first_day(self, field) -> None:
-        if self.when.data == SEVERAL_DAYS and field.data is None and not field.errors:
-            raise ValueError(_("Enter the first day of the absence."))
-
-    def validate_last_day(self, field) -> None:
-        if self.when.data == SEVERAL_DAYS and field.data is None and not field.errors:
-            raise ValueError(_("Enter the last day of the absence."))
+    def validate(self, extra_validators=None) -> bool:
+        """The dates the chosen "when" needs (an empty optional date field stops its own checks)."""
+        valid = super().validate(extra_validators)
+        needed = {ONE_DAY: [(self.day, _("Enter the day of the absence."))],
+                  SEVERAL_DAYS: [(self.first_day, _("Enter the first day of the absence.")),
+                                 (self.last_day, _("Enter the last day of the absence."))]}
+        for field, message in needed.get(self.when.data, []):
+            if field.data is None and not field.errors:
+                field.errors = [message]
+                valid = False
+        return valid
 
     def field_for(self, name: str):
         """The control a service problem about ``name`` is shown next to: the date the family
