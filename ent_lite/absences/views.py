@@ -106,7 +106,7 @@ def cancel(public_id: str):
         flash(refused.reasons[0][1], "error")
     else:
         db.session.commit()
-        flash(_("The absence of %(child)s is cancelled.", child=notice.child.first_name), "success")
+        flash(_("Absence cancelled: %(child)s will come.", child=notice.child.first_name), "success")
     return redirect(url_for("absences.mine"))
 
 

@@ -111,7 +111,7 @@ def test_staff_see_todays_absences_and_mark_them_seen(open_all_day, login_as, en
     assert notices()[0].periscolaire_seen_by_id == world.animator.id
     assert "Seen by Yanis Moreau" in english.get("/absences/aujourdhui").get_data(as_text=True)
     login_as(world.parent_a2)
-    assert "Seen by the periscolaire:" in english.get("/absences").get_data(as_text=True)
+    assert "Seen by the periscolaire: " in english.get("/absences").get_data(as_text=True)
 
 
 def test_who_may_not_see_a_notice_gets_404(life, login_as, client):
