@@ -11,6 +11,7 @@ from ent_lite.absences import rules, services
 from ent_lite.absences.models import AbsenceNotice
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
+from ent_lite.school.models import GuardianLink
 from tests.queries import recorded_statements
 
 
@@ -41,7 +42,6 @@ def test_the_only_child_is_ticked_and_periscolaire_is_offered_only_with_a_group(
 def test_one_submission_one_notice_per_child(open_all_day, login_as, english):
     world = open_all_day.world
     second = world.child_b
-    from ent_lite.school.models import GuardianLink
     db.session.add(GuardianLink(child_id=second.id, user_id=world.parent_a.id, rank=2))
     db.session.commit()
     login_as(world.parent_a)
