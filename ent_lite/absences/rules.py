@@ -1,0 +1,188 @@
+"""Who sends, sees, acknowledges and cancels absence notices, and when the periscolaire still
+takes one. Plain functions; what depends on the time takes ``now``. Deny by default.
+
+| who | may |
+|---|---|
+| guardian | any guardian linked to a current child, with legal authority or not, warns the school and the periscolaire for that child (telling the school a child is away is no legal act: whoever knows should be able to say it); sees every notice about their current children, whoever sent it; cancels one until its last day ends |
+| teacher | sees the notices sent to the school about the children of their classes this school year |
+| director | the same for every class of their school |
+| animator | sees the notices sent to the periscolaire about the children of their periscolaire groups |
+| site lead | (an animator with a site-wide membership) the same for every group of their site |
+
+Nobody else: not another teacher or animator, not a city agent, the admin or the DPO, never
+another city. Staff acknowledge ("seen") what they see, for their side: teachers and directors
+for the school, animators and site leads for the periscolaire.
+
+Days are the city's local days. The school takes notices from today on, for a period of at most
+``MAX_DAYS`` days. The periscolaire takes the same, except that for today each site takes them
+strictly before its cutoff hour (``Establishment.absence_cutoff_or_default``, 16 h by default);
+after it the family phones the site. A child at several sites: each site's own cutoff counts,
+and a notice for today goes through only while every one of them is still open (the family is
+told which site to call).
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_, false, or_, select
+
+from ent_lite.absences.models import AbsenceNotice
+from ent_lite.accounts.models import Membership, Role
+from ent_lite.core.localtime import day_end_utc, local_to_utc, to_local
+from ent_lite.extensions import db
+from ent_lite.school.models import Child, Enrolment, Establishment, Group, GroupKind, GuardianLink
+from ent_lite.school.services import current_school_year
+
+MAX_DAYS = 31
+SCHOOL = "school"
+PERISCOLAIRE = "periscolaire"
+# Which side a member of staff acknowledges for.
+SIDE_OF_ROLE = {Role.TEACHER: SCHOOL, Role.DIRECTOR: SCHOOL, Role.ANIMATOR: PERISCOLAIRE}
+STAFF_ROLES = tuple(SIDE_OF_ROLE)
+
+
+def _role(user) -> str | None:
+    return user.role if getattr(user, "is_authenticated", False) else None
+
+
+def today(now: datetime) -> date:
+    return to_local(now).date()
+
+
+def school_year_of(day: date) -> str:
+    return current_school_year(datetime(day.year, day.month, day.day))
+
+
+# --- families ---------------------------------------------------------------------------------
+
+def may_declare(user) -> bool:
+    return _role(user) == Role.GUARDIAN
+
+
+def family_children(guardian):
+    """SELECT of the current children this guardian may send a notice about."""
+    if _role(guardian) != Role.GUARDIAN:
+        return select(Child).where(false())
+    return select(Child).where(Child.left_dt.is_(None),
+                               Child.guardian_links.any(GuardianLink.user_id == guardian.id))
+
+
+def family_notices(guardian):
+    """SELECT of the notices about this guardian's current children (unordered)."""
+    return select(AbsenceNotice).where(AbsenceNotice.child_id.in_(family_children(guardian).with_only_columns(Child.id)))
+
+
+def notice_is_live(notice: AbsenceNotice, now: datetime) -> bool:
+    """Not cancelled, and its last day not over yet (city time)."""
+    return notice.cancelled_dt is None and now < day_end_utc(notice.last_day)
+
+
+def can_cancel(guardian, notice: AbsenceNotice, now: datetime) -> bool:
+    """A guardian of the child, while the notice is live."""
+    if not notice_is_live(notice, now):
+        return False
+    return bool(db.session.scalar(select(family_notices(guardian).where(AbsenceNotice.id == notice.id).exists())))
+
+
+def periscolaire_sites(child, day: date) -> list[Establishment]:
+    """The sites of the child's periscolaire groups in the school year of ``day``, by name."""
+    return list(db.session.scalars(
+        select(Establishment).join(Group, Group.establishment_id == Establishment.id)
+        .join(Enrolment, Enrolment.group_id == Group.id)
+        .where(Enrolment.child_id == child.id, Group.kind == GroupKind.PERISCOLAIRE,
+               Group.school_year == school_year_of(day))
+        .distinct().order_by(Establishment.name, Establishment.id)))
+
+
+def closes_at(site: Establishment, day: date) -> datetime:
+    """The UTC instant the site stops taking notices for ``day`` (its local cutoff hour)."""
+    return local_to_utc(day, site.absence_cutoff_or_default)
+
+
+def closed_sites(child, day: date, now: datetime) -> list[Establishment]:
+    """The child's sites that no longer take a notice for ``day``: all of them for a past day,
+    those past their cutoff for today, none for a later day."""
+    if day > today(now):
+        return []
+    sites = periscolaire_sites(child, day)
+    if day < today(now):
+        return sites
+    return [site for site in sites if now >= closes_at(site, day)]
+
+
+def periscolaire_open(child, day: date, now: datetime) -> bool:
+    """Whether the periscolaire still takes a notice about ``child`` starting on ``day``: a later
+    day always; today strictly before the cutoff of every site of the child; never a past day,
+    nor a child with no periscolaire group that year."""
+    if day < today(now):
+        return False
+    return bool(periscolaire_sites(child, day)) and not closed_sites(child, day, now)
+
+
+def school_open(day: date, now: datetime) -> bool:
+    """The school takes notices from today on (a teacher reads the list through the day)."""
+    return day >= today(now)
+
+
+def period_too_long(first_day: date, last_day: date) -> bool:
+    return (last_day - first_day) >= timedelta(days=MAX_DAYS)
+
+
+# --- staff -------------------------------------------------------------------------------------
+
+def looked_after_groups(user_id: int, role: str, kind: str, school_year: str):
+    """SELECT of the ids of the user's groups of that kind: their own groups, and every group
+    of an establishment where their membership is school- or site-wide (a director's school, a
+    site lead's site)."""
+    own = select(Membership.group_id).where(Membership.user_id == user_id, Membership.group_id.is_not(None))
+    wide = select(Membership.establishment_id).where(Membership.user_id == user_id, Membership.group_id.is_(None))
+    looked_after = [Group.id.in_(own)]
+    if role in (Role.DIRECTOR, Role.ANIMATOR):
+        looked_after.append(Group.establishment_id.in_(wide))
+    return select(Group.id).where(Group.kind == kind, Group.school_year == school_year, or_(*looked_after))
+
+
+def _children_looked_after(user_id: int, role: str, kind: str, school_year: str):
+    return select(Enrolment.child_id).where(Enrolment.group_id.in_(looked_after_groups(user_id, role, kind,
+                                                                                        school_year)))
+
+
+def group_kind_of(user) -> str | None:
+    """The kind of group whose children a member of staff looks after for absences."""
+    return {SCHOOL: GroupKind.CLASS, PERISCOLAIRE: GroupKind.PERISCOLAIRE}.get(side_of(user))
+
+
+def _staff_condition(user, school_year: str):
+    role = _role(user)
+    side = SIDE_OF_ROLE.get(role)
+    if side is None:
+        return false()
+    current = AbsenceNotice.child.has(Child.left_dt.is_(None))
+    if side == SCHOOL:
+        return and_(AbsenceNotice.to_school.is_(True), current, AbsenceNotice.child_id.in_(
+            _children_looked_after(user.id, role, GroupKind.CLASS, school_year)))
+    return and_(AbsenceNotice.to_periscolaire.is_(True), current, AbsenceNotice.child_id.in_(
+        _children_looked_after(user.id, role, GroupKind.PERISCOLAIRE, school_year)))
+
+
+def visible_notices(user, day: date):
+    """SELECT of the notices covering ``day`` that this member of staff sees (cancelled ones
+    included: staff see them struck through)."""
+    return select(AbsenceNotice).where(AbsenceNotice.first_day <= day, AbsenceNotice.last_day >= day,
+                                       _staff_condition(user, school_year_of(day)))
+
+
+def side_of(user) -> str | None:
+    return SIDE_OF_ROLE.get(_role(user))
+
+
+def may_see_absences(user) -> bool:
+    return side_of(user) is not None
+
+
+def can_acknowledge(user, notice: AbsenceNotice) -> bool:
+    """Staff who see the notice on one of its days, while it is not cancelled."""
+    if notice.cancelled_dt is not None or side_of(user) is None:
+        return False
+    return bool(db.session.scalar(select(visible_notices(user, notice.first_day)
+                                         .where(AbsenceNotice.id == notice.id).exists())))
