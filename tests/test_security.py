@@ -123,7 +123,7 @@ def objects(app, world, client, login_as, mailbox):
     post = post_services.create_post(world.teacher_a, "Sortie", "Merci de **signer**.",
                                      [keys.group_key(world.class_a.id)], now, options)
     form = form_services.attach_form(post, builder_data("authorisation", [{"text": "Cake?", "kind": "yes_no"}]), now)
-    _, group = add_periscolaire(world)
+    lunch_site, group = add_periscolaire(world)
     lunch_post = post_services.create_post(world.animator, "Midi", "Jeux.", [keys.group_key(group.id)], now)
     thread, message = start_child(world)
 
@@ -183,6 +183,8 @@ def objects(app, world, client, login_as, mailbox):
         "files.thumbnail": [{"public_id": f.public_id} for f in files],
         "school.class_codes": [{"public_id": world.class_a.public_id}],
         "admin.establishment_edit": [{"public_id": world.school.public_id}],
+        "periscolaire.site": [{"public_id": lunch_site.public_id}],
+        "periscolaire.group": [{"public_id": group.public_id}],
         "dpo.request_page": [{"public_id": rights_request.public_id}],
         "dpo.erase": [{"public_id": rights_request.public_id}],
         "rights.download_export": [{"public_id": export.public_id}],

@@ -17,7 +17,7 @@ from ent_lite.accounts.models import User
 from ent_lite.audit.services import record
 from ent_lite.core.text import fold
 from ent_lite.extensions import db
-from ent_lite.school.models import Establishment, EstablishmentKind, Group, GroupKind
+from ent_lite.school.models import Establishment, EstablishmentKind, Group, GroupKind, PeriscolaireKind
 
 KIND_LABELS = {
     EstablishmentKind.SCHOOL: _l("School"),
@@ -106,10 +106,13 @@ def update_establishment(admin: User, establishment: Establishment, name: str | 
 
 
 def add_group(admin: User, establishment: Establishment, name: str, school_year: str,
-              now: datetime) -> tuple[Group | None, Problems]:
-    """A periscolaire group or a service team for ``school_year``. Flushes."""
+              now: datetime, periscolaire_kind: str | None = None) -> tuple[Group | None, Problems]:
+    """A periscolaire group (of one PeriscolaireKind) or a service team for ``school_year``. Flushes."""
     name = _clean(name)
     kind = GROUP_KIND.get(establishment.kind)
+    is_periscolaire = kind == GroupKind.PERISCOLAIRE
+    if is_periscolaire and periscolaire_kind not in PeriscolaireKind.ALL:
+        return None, {"periscolaire_kind": [_("Choose when the group looks after the children.")]}
     problem = None
     if kind is None:
         problem = _("Classes come from the school roster.")
@@ -121,7 +124,8 @@ def add_group(admin: User, establishment: Establishment, name: str, school_year:
         problem = _("This establishment already has a group with this name this school year.")
     if problem:
         return None, {"group_name": [problem]}
-    group = Group(establishment=establishment, kind=kind, name=name, school_year=school_year, levels="")
+    group = Group(establishment=establishment, kind=kind, name=name, school_year=school_year, levels="",
+                  periscolaire_kind=periscolaire_kind if is_periscolaire else None)
     db.session.add(group)
     db.session.flush()
     record("admin.group_create", actor=admin, target=group, now=now, details={"kind": kind})

@@ -6,6 +6,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, ValidationError
 
+from ent_lite.periscolaire.kinds import KIND_LABELS
 from ent_lite.school.services import is_school_year
 
 
@@ -37,6 +38,10 @@ class EstablishmentEditForm(FlaskForm):
 
 class GroupForm(FlaskForm):
     group_name = StringField(_l("Name of the group"))
+    # Periscolaire sites only; the service checks it (a class or a team has none).
+    periscolaire_kind = SelectField(_l("When the group looks after the children"), choices=[
+        SelectChoice("", _l("Choose…"))] + [SelectChoice(k, label) for k, label in KIND_LABELS.items()],
+        validate_choice=False)
 
 
 class ReviewForm(FlaskForm):

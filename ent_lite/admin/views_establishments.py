@@ -12,6 +12,7 @@ from ent_lite.admin.forms import EstablishmentEditForm, EstablishmentForm, Group
 from ent_lite.core.auth import roles_required
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
+from ent_lite.periscolaire.kinds import KIND_LABELS
 from ent_lite.school.services import current_school_year
 
 
@@ -60,7 +61,8 @@ def establishment_add_group(public_id: str):
     group_form = GroupForm()
     if group_form.validate_on_submit():
         group, problems = establishments.add_group(current_user, establishment, group_form.group_name.data,
-                                                   current_school_year(utcnow()), utcnow())
+                                                   current_school_year(utcnow()), utcnow(),
+                                                   group_form.periscolaire_kind.data or None)
         _show_problems(group_form, problems)
         if group is not None:
             db.session.commit()
@@ -73,4 +75,5 @@ def _edit_page(establishment, form, group_form):
     return render_template("admin/establishment_edit.html", establishment=establishment, form=form,
                            group_form=group_form, kind_labels=establishments.KIND_LABELS,
                            takes_groups=establishment.kind in establishments.GROUP_KIND,
+                           group_kind_labels=KIND_LABELS,
                            districts=establishments.city_districts(current_user))

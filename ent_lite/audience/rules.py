@@ -12,6 +12,9 @@ Views and list queries call these functions and nothing else: `visible_*` return
   to the whole school or any of its classes; reads and sees everything of the school, and
   the read statistics of every post sent from it.
 - animator: posts to their periscolaire groups; reads and sees as a teacher does for them.
+- site lead: an animator with a site-wide membership (group_id null) on a periscolaire site:
+  acts for their site as a director for their school (posts to the whole site or any of its
+  groups, reads and sees everything of the site, the read statistics of posts sent from it).
 - city_agent: posts from their city service (the establishment of their membership) to all
   families, a school, a district or a level of their city, or the families of the children
   with no activity yet this school year; reads what they wrote. A city
@@ -94,11 +97,32 @@ class Reach:
     # Guardian: their children's keys; staff: their groups' and establishments' keys.
     keys: frozenset[Key] = frozenset()
     group_ids: frozenset[int] = frozenset()
-    directed_ids: frozenset[int] = frozenset()  # schools a director runs
+    # The establishments this user runs: a director's schools, a site lead's periscolaire sites.
+    directed_ids: frozenset[int] = frozenset()
     children: ReaderKeys = field(default_factory=ReaderKeys)
 
 
 NOBODY = Reach()
+
+
+def _runs_kind(role: str, establishment_kind: str) -> bool:
+    """Whether a site-wide membership makes its holder run the establishment."""
+    return role == Role.DIRECTOR or (role == Role.ANIMATOR and establishment_kind == EstablishmentKind.PERISCOLAIRE)
+
+
+def _runs_membership(establishment_ids) -> ColumnElement[bool]:
+    """SQL on Membership and User: a site-wide membership that runs one of these establishments
+    (a director's school, a site lead's periscolaire site); the SQL twin of `_runs_kind`."""
+    sites = select(Establishment.id).where(Establishment.kind == EstablishmentKind.PERISCOLAIRE)
+    return and_(Membership.group_id.is_(None), Membership.establishment_id.in_(establishment_ids),
+                or_(User.role == Role.DIRECTOR,
+                    and_(User.role == Role.ANIMATOR, Membership.establishment_id.in_(sites))))
+
+
+def led_site_ids(user, reach: Reach | None = None) -> frozenset[int]:
+    """The periscolaire sites a site lead runs; empty for every other role."""
+    reach = reach or reach_of(user)
+    return reach.directed_ids if reach.role == Role.ANIMATOR else frozenset()
 
 
 def reach_of(user) -> Reach:
@@ -111,12 +135,13 @@ def reach_of(user) -> Reach:
     if user.role not in READING_STAFF:
         return Reach(user.id, user.role)
     rows = db.session.execute(
-        select(Membership.establishment_id, Membership.group_id).where(Membership.user_id == user.id)
+        select(Membership.establishment_id, Membership.group_id, Establishment.kind)
+        .join(Establishment, Establishment.id == Membership.establishment_id).where(Membership.user_id == user.id)
     ).all()
-    group_ids = frozenset(g for _, g in rows if g is not None)
+    group_ids = frozenset(g for _, g, _ in rows if g is not None)
     staff_keys = {audience_keys.group_key(g) for g in group_ids}
-    staff_keys |= {audience_keys.establishment_key(e) for e, _ in rows}
-    directed = frozenset(e for e, g in rows if g is None) if user.role == Role.DIRECTOR else frozenset()
+    staff_keys |= {audience_keys.establishment_key(e) for e, _, _ in rows}
+    directed = frozenset(e for e, g, kind in rows if g is None and _runs_kind(user.role, kind))
     return Reach(user.id, user.role, keys=frozenset(staff_keys), group_ids=group_ids, directed_ids=directed)
 
 
@@ -187,13 +212,13 @@ def can_read_post(user, post: Post, now: datetime | None = None, reach: Reach | 
 
 
 def can_see_read_stats(user, post: Post, reach: Reach | None = None) -> bool:
-    """The author, and the director of the school the post was sent from."""
+    """The author, and the director (or site lead) of the establishment the post was sent from."""
     if not getattr(user, "is_authenticated", False) or user.role not in READING_STAFF:
         return False
     if post.author_id is not None and post.author_id == user.id:
         return True
     reach = reach or reach_of(user)
-    return reach.role == Role.DIRECTOR and post.establishment_id in reach.directed_ids
+    return post.establishment_id in reach.directed_ids
 
 
 def may_read_news(user) -> bool:
@@ -212,11 +237,8 @@ def postable_targets(user) -> list[PostTarget]:
         return []
     if user.role == Role.CITY_AGENT:
         return _city_targets(user)
-    memberships = db.session.scalars(
-        select(Membership).where(Membership.user_id == user.id)
-    ).all()
-    own_group_ids = {m.group_id for m in memberships if m.group_id is not None}
-    directed = {m.establishment_id for m in memberships if m.group_id is None} if user.role == Role.DIRECTOR else set()
+    reach = reach_of(user)
+    own_group_ids, directed = reach.group_ids, reach.directed_ids
     wanted_kind = GroupKind.PERISCOLAIRE if user.role == Role.ANIMATOR else GroupKind.CLASS
     in_scope = [Group.id.in_(sorted(own_group_ids))] if own_group_ids else []
     if directed:
@@ -241,7 +263,8 @@ def postable_targets(user) -> list[PostTarget]:
         ).all()
         targets += [
             PostTarget(audience_keys.ESTABLISHMENT, str(school.id),
-                       _l("Whole school: %(school)s", school=school.name), school.id, ref=school.public_id)
+                       _l("Whole site: %(site)s", site=school.name) if school.kind == EstablishmentKind.PERISCOLAIRE
+                       else _l("Whole school: %(school)s", school=school.name), school.id, ref=school.public_id)
             for school in schools
         ]
     return targets
@@ -360,9 +383,10 @@ def _is_child_staff(user_id: int, role: str, child_id, establishment_id) -> Colu
     """SQL: the user is staff of one of the child's current groups in that establishment."""
     mine = Group.id.in_(select(Membership.group_id).where(Membership.user_id == user_id,
                                                           Membership.group_id.is_not(None)))
-    if role == Role.DIRECTOR:
-        mine = or_(mine, Group.establishment_id.in_(select(Membership.establishment_id).where(
-            Membership.user_id == user_id, Membership.group_id.is_(None))))
+    if role in (Role.DIRECTOR, Role.ANIMATOR):  # a director's school, a site lead's site
+        runs = select(Membership.establishment_id).join(User, User.id == Membership.user_id).where(
+            Membership.user_id == user_id, _runs_membership(select(Establishment.id)))
+        mine = or_(mine, Group.establishment_id.in_(runs))
     return _current_groups(child_id, establishment_id).where(mine).exists()
 
 
@@ -450,9 +474,7 @@ def thread_contacts(children) -> list[ThreadContact]:
         select(User, Membership.establishment_id, Membership.group_id)
         .join(Membership, Membership.user_id == User.id)
         .where(User.role.in_(CHILD_STAFF), User.is_enabled.is_(True), or_(
-            Membership.group_id.in_(group_ids),
-            and_(User.role == Role.DIRECTOR, Membership.group_id.is_(None),
-                 Membership.establishment_id.in_(school_ids))))
+            Membership.group_id.in_(group_ids), _runs_membership(school_ids)))
         .order_by(User.role == Role.DIRECTOR, User.last_name, User.first_name, User.id)
     ).all()
     contacts = []
@@ -465,7 +487,7 @@ def thread_contacts(children) -> list[ThreadContact]:
         seen = set()
         for person, m_est, m_group in staff:
             in_group = m_group is not None and m_group in {g for g, _ in groups}
-            directs = m_group is None and m_est == team.establishment_id and person.role == Role.DIRECTOR
+            directs = m_group is None and m_est == team.establishment_id  # the SQL kept only who runs it
             if (in_group or directs) and person.id not in seen:
                 seen.add(person.id)
                 contacts.append(replace(team, user_id=person.id, user_public_id=person.public_id,
@@ -526,8 +548,7 @@ def message_recipients(thread: Thread):
         select(GuardianLink.user_id).where(GuardianLink.child_id == thread.child_id)))
     staff = and_(User.role.in_(CHILD_STAFF), or_(
         User.memberships.any(Membership.group_id.in_(groups)),
-        and_(User.role == Role.DIRECTOR, groups.exists(), User.memberships.any(and_(
-            Membership.group_id.is_(None), Membership.establishment_id == thread.establishment_id))),
+        and_(groups.exists(), User.memberships.any(_runs_membership([thread.establishment_id]))),
     ))
     return select(User).where(User.is_enabled.is_(True), current_child, or_(guardians, staff))
 
@@ -612,7 +633,8 @@ DIRECTOR_MAY_INVITE = (Role.TEACHER, Role.DIRECTOR, Role.ANIMATOR)
 
 def directed_school_ids(user, reach: Reach | None = None) -> frozenset[int]:
     """The schools a director runs (whole-school memberships); empty for every other role."""
-    return (reach or reach_of(user)).directed_ids
+    reach = reach or reach_of(user)
+    return reach.directed_ids if reach.role == Role.DIRECTOR else frozenset()
 
 
 def visible_code_schools(user, reach: Reach | None = None):
@@ -621,7 +643,7 @@ def visible_code_schools(user, reach: Reach | None = None):
     schools = select(Establishment).where(Establishment.kind == EstablishmentKind.SCHOOL)
     if reach.role == Role.ADMIN:
         return schools.where(Establishment.city_id == user.city_id)
-    directed = reach.directed_ids
+    directed = directed_school_ids(user, reach)
     return schools.where(Establishment.id.in_(sorted(directed)) if directed else false())
 
 
@@ -632,7 +654,7 @@ def can_see_codes(user, group: Group, reach: Reach | None = None) -> bool:
     reach = reach or reach_of(user)
     if reach.role == Role.ADMIN:
         return group.establishment.city_id == user.city_id
-    return group.establishment_id in reach.directed_ids
+    return group.establishment_id in directed_school_ids(user, reach)
 
 
 def code_children(user, group: Group, reach: Reach | None = None):
@@ -655,7 +677,7 @@ def invite_establishments(user, reach: Reach | None = None):
     reach = reach or reach_of(user)
     if reach.role == Role.ADMIN:
         return select(Establishment).where(Establishment.city_id == user.city_id)
-    directed = reach.directed_ids  # empty unless a director
+    directed = reach.directed_ids if reach.role == Role.DIRECTOR else ()  # a site lead invites nobody
     return select(Establishment).where(Establishment.id.in_(sorted(directed)) if directed else false())
 
 
@@ -668,10 +690,10 @@ def can_edit_post(user, post: Post) -> bool:
 
 
 def can_delete_post(user, post: Post, reach: Reach | None = None) -> bool:
-    """The author, or the director of the school the post was sent from."""
+    """The author, or the director (site lead) of the school (site) the post was sent from."""
     if can_edit_post(user, post):
         return True
-    if not getattr(user, "is_authenticated", False) or user.role != Role.DIRECTOR:
+    if not getattr(user, "is_authenticated", False) or user.role not in (Role.DIRECTOR, Role.ANIMATOR):
         return False
     return post.establishment_id in (reach or reach_of(user)).directed_ids
 

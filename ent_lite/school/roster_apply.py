@@ -26,6 +26,7 @@ from ent_lite.core.text import fold
 from ent_lite.school.roster import GuardianEntry, PupilEntry, RosterError, read_roster
 from ent_lite.school.roster_hold import hold_for_review, settled_by_earlier_decision
 from ent_lite.school.roster_people import Held, Person, find_people, match_guardians
+from ent_lite.school.roster_periscolaire import PeriscolaireGroups, check_periscolaire, sync_periscolaire
 from ent_lite.school.services import get_city, get_or_create_city
 
 SUMMARY_LABELS = {
@@ -38,6 +39,8 @@ SUMMARY_LABELS = {
     "guardians_held": _l("Guardians held for review (namesakes without an email address)"),
     "classes_created": _l("Classes created"),
     "schools_created": _l("Schools created"),
+    "periscolaire_added": _l("Periscolaire enrolments added"),
+    "periscolaire_removed": _l("Periscolaire enrolments removed"),
 }
 
 
@@ -52,6 +55,8 @@ class ImportSummary:
     guardians_held: int = 0
     classes_created: int = 0
     schools_created: int = 0
+    periscolaire_added: int = 0
+    periscolaire_removed: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -80,11 +85,12 @@ def import_roster(data: bytes, *, school_year: str, now: datetime, city_name: st
         return ImportResult(errors=roster.errors)
     people, held = find_people(roster.entries)
     state = RosterState.load(city or get_city(), school_year)
-    errors = check_against_database(roster.entries, state)
+    periscolaire = PeriscolaireGroups.load(state.city.id if state.city else None, school_year)
+    errors = check_against_database(roster.entries, state) + check_periscolaire(roster.entries, periscolaire)
     if errors:
         return ImportResult(errors=sorted(errors, key=lambda error: error.line or 0))
     state.city = city or get_or_create_city(city_name)
-    return ImportResult(summary=apply_roster(roster.entries, people, held, state, now, valid_days))
+    return ImportResult(summary=apply_roster(roster.entries, people, held, state, now, valid_days, periscolaire))
 
 
 @dataclass
@@ -167,7 +173,7 @@ def check_against_database(entries: list[PupilEntry], state: RosterState) -> lis
 
 
 def apply_roster(entries: list[PupilEntry], people: list[Person], held: list[Held], state: RosterState,
-                 now: datetime, valid_days: int) -> ImportSummary:
+                 now: datetime, valid_days: int, periscolaire: PeriscolaireGroups | None = None) -> ImportSummary:
     summary = ImportSummary()
     classes = _resolve_classes(entries, state, summary)
     matches = _match_children(entries, state)
@@ -187,6 +193,8 @@ def apply_roster(entries: list[PupilEntry], people: list[Person], held: list[Hel
             summary.children_updated += 1
         else:
             summary.children_unchanged += 1
+    if periscolaire is not None:
+        summary.periscolaire_added, summary.periscolaire_removed = sync_periscolaire(entries, children, periscolaire)
     summary.children_left = _mark_left(entries, matches, state, now)
     db.session.flush()
     summary.guardians_held = hold_for_review(waiting, children, list(children.values()), users, state, now)

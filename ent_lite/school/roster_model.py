@@ -10,7 +10,11 @@ CHILD_COLUMNS = ("ecole", "classe", "niveau", "nom_eleve", "prenom_eleve", "date
 GUARDIAN_FIELDS = ("nom", "prenom", "lien", "autorite_parentale", "email", "telephone")
 GUARDIAN_REQUIRED = ("nom", "prenom", "autorite_parentale")
 RANKS = (1, 2)
-ALL_COLUMNS = CHILD_COLUMNS + tuple(f"resp{r}_{f}" for r in RANKS for f in GUARDIAN_FIELDS)
+# Optional: the child's periscolaire groups, "Site / Groupe" or a group name unique in the city,
+# separated by ";". When the column is absent, an import leaves periscolaire enrolments alone.
+PERISCOLAIRE_COLUMN = "groupes_periscolaires"
+ALL_COLUMNS = (CHILD_COLUMNS + tuple(f"resp{r}_{f}" for r in RANKS for f in GUARDIAN_FIELDS)
+               + (PERISCOLAIRE_COLUMN,))
 REQUIRED_COLUMNS = CHILD_COLUMNS + tuple(f"resp1_{f}" for f in GUARDIAN_REQUIRED)
 
 
@@ -49,6 +53,8 @@ class PupilEntry:
     first_name: str
     birth_date: date
     guardians: tuple[GuardianEntry, ...]
+    # None: the file has no periscolaire column; () : the child is in no periscolaire group.
+    periscolaire: tuple[str, ...] | None = None
 
     @property
     def key(self) -> tuple:

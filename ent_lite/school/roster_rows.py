@@ -10,7 +10,8 @@ from flask_babel import lazy_gettext as _l
 from ent_lite.core.text import fold
 from ent_lite.school.models import LEVELS
 from ent_lite.school.roster_model import (
-    CHILD_COLUMNS, GUARDIAN_FIELDS, GUARDIAN_REQUIRED, RANKS, GuardianEntry, PupilEntry, RosterError,
+    CHILD_COLUMNS, GUARDIAN_FIELDS, GUARDIAN_REQUIRED, PERISCOLAIRE_COLUMN, RANKS, GuardianEntry, PupilEntry,
+    RosterError,
 )
 
 MAX_LENGTH = {"ecole": 200, "classe": 100, "nom_eleve": 100, "prenom_eleve": 100,
@@ -21,6 +22,7 @@ DATE_RE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 ISO_DATE_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 PHONE_RE = re.compile(r"[0-9+() ./-]+")
 MAX_AGE_YEARS = 20
+PERISCOLAIRE_NAME_MAX = 302  # "Site / Groupe": an establishment name, " / ", a group name
 TEXT_COLUMNS = tuple(name for name in CHILD_COLUMNS if name not in ("niveau", "date_naissance"))
 
 
@@ -53,10 +55,11 @@ class RowChecker:
             seen = self.children.setdefault(key, line)
             if seen != line:
                 fail(None, "duplicate_child", _l("This pupil already appears on line %(line)s.", line=seen))
+        periscolaire = self._periscolaire(values.get(PERISCOLAIRE_COLUMN), fail)
         if errors:
             return None, errors
         return PupilEntry(line, child["ecole"], child["classe"], level, child["nom_eleve"],
-                          child["prenom_eleve"], birth, tuple(guardians)), errors
+                          child["prenom_eleve"], birth, tuple(guardians), periscolaire), errors
 
     @staticmethod
     def _text(values, name, fail, required: bool, limit_key: str | None = None) -> str:
@@ -67,6 +70,21 @@ class RowChecker:
         if limit and len(value) > limit:
             fail(name, "too_long", _l("This value is too long (at most %(n)s characters).", n=limit))
         return value
+
+    @staticmethod
+    def _periscolaire(value: str | None, fail) -> tuple[str, ...] | None:
+        """The group names, each once; None when the file has no such column."""
+        if value is None:
+            return None
+        names: dict[str, str] = {}
+        for part in value.split(";"):
+            name = " ".join(part.split())
+            if len(name) > PERISCOLAIRE_NAME_MAX:
+                fail(PERISCOLAIRE_COLUMN, "too_long",
+                     _l("This value is too long (at most %(n)s characters).", n=PERISCOLAIRE_NAME_MAX))
+            elif name:
+                names.setdefault(fold(name), name)
+        return tuple(names.values())
 
     @staticmethod
     def _level(value: str, fail) -> str:

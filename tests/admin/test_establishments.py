@@ -29,9 +29,11 @@ def test_a_service_and_a_periscolaire_site_with_a_group_are_created(world, login
     client.post("/admin/establishments", data={"kind": "periscolaire", "name": "Accueil Jaurès", "district": "Nord"})
     site = establishment("Accueil Jaurès")
     assert site.kind == EstablishmentKind.PERISCOLAIRE and site.district == "Nord"
-    client.post(f"/admin/establishments/{site.public_id}/groups", data={"group_name": "Accueil du soir"})
+    client.post(f"/admin/establishments/{site.public_id}/groups",
+                data={"group_name": "Accueil du soir", "periscolaire_kind": "evening"})
     (group,) = db.session.scalars(select(Group).where(Group.establishment_id == site.id))
     assert group.kind == GroupKind.PERISCOLAIRE and group.school_year == factories.SCHOOL_YEAR
+    assert group.periscolaire_kind == "evening"
 
     listing = client.get("/admin/establishments", headers=ENGLISH).get_data(as_text=True)
     assert "Service Éducation" in listing and "Accueil Jaurès" in listing and "École Jules Ferry" in listing

@@ -38,7 +38,8 @@ def test_first_import_creates_schools_classes_children_and_guardians(roster_impo
     assert result.ok
     assert result.summary.as_dict() == {
         "children_created": 4, "children_updated": 0, "children_unchanged": 0, "children_left": 0,
-        "guardians_created": 4, "guardians_updated": 0, "guardians_held": 0, "classes_created": 3, "schools_created": 2}
+        "guardians_created": 4, "guardians_updated": 0, "guardians_held": 0, "classes_created": 3, "schools_created": 2,
+        "periscolaire_added": 0, "periscolaire_removed": 0}
     assert db.session.scalar(select(City.name)) == "Testville"
     assert sorted(db.session.scalars(select(Establishment.name))) == ["École Jules Ferry", "École Louise Michel"]
     awa = child("Awa")
@@ -73,7 +74,8 @@ def test_re_importing_the_same_file_changes_nothing(roster_import):
     result = roster_import(csv_text(sep=","), now=later)
     assert result.summary.as_dict() == {
         "children_created": 0, "children_updated": 0, "children_unchanged": 4, "children_left": 0,
-        "guardians_created": 0, "guardians_updated": 0, "guardians_held": 0, "classes_created": 0, "schools_created": 0}
+        "guardians_created": 0, "guardians_updated": 0, "guardians_held": 0, "classes_created": 0, "schools_created": 0,
+        "periscolaire_added": 0, "periscolaire_removed": 0}
     assert snapshot() == before  # activation codes included
 
 
@@ -90,7 +92,8 @@ def test_an_updated_file_updates_adds_and_marks_departures(roster_import):
     result = roster_import(csv_text(rows=rows), now=NOW + timedelta(days=30))
     assert result.summary.as_dict() == {
         "children_created": 1, "children_updated": 1, "children_unchanged": 2, "children_left": 1,
-        "guardians_created": 1, "guardians_updated": 1, "guardians_held": 0, "classes_created": 1, "schools_created": 0}
+        "guardians_created": 1, "guardians_updated": 1, "guardians_held": 0, "classes_created": 1, "schools_created": 0,
+        "periscolaire_added": 0, "periscolaire_removed": 0}
     assert class_of(child("Awa")).name == "CP B"
     assert len(child("Awa").enrolments) == 1
     leo = child("Léo")
