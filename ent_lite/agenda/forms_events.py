@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, RadioField, SelectMultipleField, StringField, TimeField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ent_lite.agenda.events import MAX_PLACE, MAX_TITLE, NOT_PUBLIC, EventDetails, event_of_post, schedule_problems
@@ -125,12 +125,13 @@ def event_prefill(post) -> dict:
 class EventForm(_Schedule, FlaskForm):
     """A standalone event: closure, strike, holidays, meeting, the week's menu..."""
 
-    category = RadioField(_l("What kind of event"), choices=list(CATEGORY_LABELS.items()),
-                          default=EventCategory.OTHER, validate_choice=False)
+    # Choices set per form (as the audiences are): WTForms warns about them in the constructor.
+    category = RadioField(_l("What kind of event"), choices=[], default=EventCategory.OTHER,
+                          validate_choice=False)
     title = StringField(_l("Title"), filters=[_strip], validators=[
         DataRequired(message=_l("Give the event a title.")),
         Length(max=MAX_TITLE, message=_l("The title can have at most %(max)d characters."))])
-    start_date = DateField(_l("Day"), validators=[DataRequired(message=_l("Give the day of the event.")),
+    start_date = DateField(_l("Day"), validators=[InputRequired(message=_l("Give the day of the event.")),
                                                   NearToday()],
                            format=DATE_FORMATS, invalid_value_message=BAD_DATE)
     start_time = _time(_l("Start time"))
@@ -148,6 +149,10 @@ class EventForm(_Schedule, FlaskForm):
     audience_choices: list = []
     # The PDF kept from an earlier submit of this form, or the event's current one (editing).
     kept_document = None
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.category.choices = list(CATEGORY_LABELS.items())
 
     def offer(self, targets) -> None:
         """The author's event audiences, shaped as on the compose page (posts.audience_choice)."""
