@@ -215,19 +215,22 @@ def sync_post_event(post, fields: EventDetails | None, now: datetime) -> Event |
             cancel_event(event, post.author, now)
         return event
     fields = _checked(replace(fields, title=post.title, is_public=False, document=None))
+    # Read before a new event joins the session: a lazy load would flush it half written.
+    city_id = db.session.get(Establishment, post.establishment_id).city_id
+    keys = [(a.kind, a.value) for a in post.audience]
     if event is None:
         event = Event(post_id=post.id, author_id=post.author_id, created_dt=now, updated_dt=now, sequence=0)
-        db.session.add(event)
         before = None
     else:
         before = _snapshot(event)
-    event.city_id = post.establishment.city_id
+    event.city_id = city_id
     event.establishment_id = post.establishment_id
     event.published_dt = post.published_dt
     event.cancelled_dt = None  # a date given again brings the event back, as a new sequence
     _apply(event, fields)
-    _set_keys(event, [(a.kind, a.value) for a in post.audience])
+    _set_keys(event, keys)
     if before is None:
+        db.session.add(event)
         db.session.flush()
         record("event.create", actor=post.author, target=event, now=now, details={"post": True})
     elif _changed(event, before, now):

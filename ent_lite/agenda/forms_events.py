@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, RadioField, SelectMultipleField, StringField, TimeField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ent_lite.agenda.events import MAX_PLACE, MAX_TITLE, NOT_PUBLIC, EventDetails, event_of_post, schedule_problems
@@ -66,13 +66,24 @@ class _Schedule:
             raise ValidationError(str(problems[name]))
 
 
+def _date_or_nothing(form, field) -> None:
+    """No day at all is no date, unless the other fields of the date were filled in."""
+    if field.raw_data and str(field.raw_data[0]).strip():
+        return
+    field.errors[:] = []
+    if form._has_event_input():
+        raise StopValidation(str(NO_DATE))
+    raise StopValidation()
+
+
 class EventFields(_Schedule):
     """"Add a date to the calendar" on the post's compose and edit pages (a form mixin)."""
 
     _schedule_names = {"start_date": "event_date", "start_time": "event_time", "end_date": "event_end_date",
                        "end_time": "event_end_time"}
 
-    event_date = _date(_l("Day"))
+    event_date = DateField(_l("Day"), validators=[_date_or_nothing, NearToday()], format=DATE_FORMATS,
+                           invalid_value_message=BAD_DATE)
     event_time = _time(_l("Start time"))
     event_end_date = _date(_l("Last day"))
     event_end_time = _time(_l("End time"))
@@ -83,10 +94,6 @@ class EventFields(_Schedule):
         return any(self[name].data for name in ("event_time", "event_end_date", "event_end_time", "event_place"))
 
     def validate_event_date(self, field) -> None:
-        if field.data is None:
-            if self._has_event_input() and not field.errors:
-                raise ValidationError(str(NO_DATE))
-            return
         if getattr(self, "is_optional_info", False):
             raise ValidationError(str(NO_DATE_FOR_OPTIONAL))
 
