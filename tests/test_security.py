@@ -23,6 +23,7 @@ from werkzeug.routing import IntegerConverter
 
 from ent_lite import PROJECT_ROOT, create_app
 from ent_lite.accounts import views_two_factor
+from ent_lite.agenda import events as agenda_events
 from ent_lite.audience import keys
 from ent_lite.core.auth import public
 from ent_lite.core.db_types import utcnow
@@ -147,6 +148,9 @@ def objects(app, world, client, login_as, mailbox):
     rights_request = dpo_services.create_request(world.parent_a, "erasure", "Merci d'effacer nos données.", now,
                                                  child=world.child_a)
     enrol(activity, world.child_a, world.parent_a, now, note="Allergie")
+    # A school event (issue 12): its page and its edit page.
+    event = agenda_events.create_event(world.director, agenda_events.EventDetails("Réunion", now.date()),
+                                       [keys.establishment_key(world.school.id)], now)
     db.session.commit()
 
     # Written through the pages, as a family and a director would.
@@ -188,6 +192,7 @@ def objects(app, world, client, login_as, mailbox):
         "dpo.request_page": [{"public_id": rights_request.public_id}],
         "dpo.erase": [{"public_id": rights_request.public_id}],
         "rights.download_export": [{"public_id": export.public_id}],
+        "agenda.event": [{"public_id": event.public_id}], "agenda.event_edit": [{"public_id": event.public_id}],
         "activities.follow_up": [{"public_id": activity.public_id}],
         "activities.roster": [{"public_id": activity.public_id, "session_id": activity.sessions[0].public_id}],
         "activities.roster_csv": [{"public_id": activity.public_id}],

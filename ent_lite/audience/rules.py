@@ -578,6 +578,18 @@ def photos_withheld_from(user, posts, now: datetime | None = None) -> set[int]:
     return photo_tags.posts_with_withheld_photos(others, now or utcnow()) if others else set()
 
 
+# Features whose rows own files besides posts and messages (a calendar event's document)
+# register a check here: (user, attachment, now, reach) -> True/False when the file is theirs,
+# None when it is not. This module cannot import them: they build on it.
+ATTACHMENT_OWNERS: list = []
+
+
+def attachment_owner(check):
+    """Decorator: register a feature's rule for the files it owns."""
+    ATTACHMENT_OWNERS.append(check)
+    return check
+
+
 def can_read_attachment(user, attachment, now: datetime | None = None, reach: Reach | None = None) -> bool:
     if not getattr(user, "is_authenticated", False) or user.role not in Role.ALL:
         return False
@@ -594,6 +606,10 @@ def can_read_attachment(user, attachment, now: datetime | None = None, reach: Re
         if message is None or message.withdrawn_dt is not None:
             return False
         return can_read_thread(user, message.thread)
+    for owner_check in ATTACHMENT_OWNERS:
+        verdict = owner_check(user, attachment, now, reach)
+        if verdict is not None:
+            return verdict
     return attachment.uploader_id is not None and attachment.uploader_id == user.id
 
 

@@ -18,6 +18,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import Select, select
 
+from ent_lite.agenda.models import Event
 from ent_lite.core.db_types import PUBLIC_ID_LENGTH
 from ent_lite.extensions import db
 from ent_lite.files.models import Attachment
@@ -36,7 +37,9 @@ REMOVE_FIELD = "remove_draft"
 
 
 def _is_draft():
-    return (Attachment.post_id.is_(None), Attachment.message_id.is_(None))
+    # A calendar event's document (the week's menu) belongs to its event, not to a form.
+    owned_by_event = select(Event.id).where(Event.document_id == Attachment.id).exists()
+    return (Attachment.post_id.is_(None), Attachment.message_id.is_(None), ~owned_by_event)
 
 
 def own_drafts(user, public_ids: Iterable[str]) -> list[Attachment]:

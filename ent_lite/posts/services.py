@@ -12,6 +12,7 @@ from sqlalchemy import Table, and_, case, delete, or_, select, update
 from sqlalchemy.orm import defer, joinedload, selectinload, with_expression
 
 from ent_lite.accounts.models import Role
+from ent_lite.agenda.events import sync_post_event
 from ent_lite.audience import keys as audience_keys
 from ent_lite.audience.keys import Key
 from ent_lite.audience.rules import (
@@ -23,6 +24,7 @@ from ent_lite.audience.rules import (
     visible_posts,
 )
 from ent_lite.core import upsert
+from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
 from ent_lite.files.services import delete_attachments_of
 from ent_lite.notifications import events
@@ -221,12 +223,15 @@ def update_post(post: Post, title: str, body: str, options: PostOptions, now: da
     return post
 
 
-def delete_post(post: Post) -> None:
+def delete_post(post: Post, now: datetime | None = None) -> None:
     """Delete a post and everything that hangs on it; the caller checks who may and commits.
+
+    Its calendar date is cancelled, not deleted: subscribed calendars must learn of it.
 
     Attachments go through the files service, which removes their stored files once the
     deletion is committed.
     """
+    sync_post_event(post, None, now or utcnow())
     delete_attachments_of(post_ids=[post.id])
     table = Post.__table__
     _delete_dependents(table, [post.id], {table.name})

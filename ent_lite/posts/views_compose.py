@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from wtforms.validators import ValidationError
 
 from ent_lite.accounts import throttling
+from ent_lite.agenda.events import sync_post_event
 from ent_lite.audience import rules
 from ent_lite.core.dates import format_when
 from ent_lite.core.db_types import utcnow
@@ -132,6 +133,7 @@ def compose():
         photo_tags.set_tags(post, form.tagged())
         file_drafts.attach_drafts(kept, post_id=post.id)
         attach_form(post, form.poll.data, now)
+        sync_post_event(post, form.event_details(), now)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()  # the files stored for this submit go with it
@@ -221,6 +223,7 @@ def edit(public_id: str):
     # Tags of children the author no longer sees (another class now) stay on the post.
     photo_tags.set_tags(post, form.tagged() + [c for c in tagged if c.id not in offered])
     file_drafts.attach_drafts(_keep_files(form, files, now), post_id=post.id)
+    sync_post_event(post, form.event_details(), now)
     db.session.commit()
     flash(_("Your changes are saved."), "success")
     return redirect(url_for("posts.detail", public_id=post.public_id))
