@@ -7,7 +7,7 @@ children it concerns by first name. Staff see the events they reach, without nam
 Cancelled items stay, marked, so that a family learns of the cancellation.
 
 The number of queries is constant whatever the number of items: the events with their
-audience rows (two queries), the sessions (one), the reader's keys (one, ``reach_of``).
+audience keys (two queries), the sessions (one), the reader's keys (one, ``reach_of``).
 """
 from __future__ import annotations
 
@@ -16,11 +16,10 @@ from datetime import date, datetime, time, timedelta
 
 from flask import current_app, url_for
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from ent_lite.accounts.models import Role
 from ent_lite.activities.models import Activity, ActivitySession, Registration, RegistrationStatus
-from ent_lite.agenda.models import Event
+from ent_lite.agenda.models import Event, EventAudience
 from ent_lite.agenda.visibility import visible_events
 from ent_lite.audience.rules import Reach, reach_of
 from ent_lite.core.localtime import day_end_utc, local_to_utc, to_local
@@ -84,6 +83,17 @@ def occurrences(event: Event, first_day: date, last_day: date) -> list[date]:
     return days
 
 
+def audience_keys(events) -> dict[int, list[tuple[str, str]]]:
+    """{event id: its audience keys}, in one query (to name the children each event concerns)."""
+    keys: dict[int, list[tuple[str, str]]] = {}
+    if events:
+        rows = db.session.execute(select(EventAudience.event_id, EventAudience.kind, EventAudience.value)
+                                  .where(EventAudience.event_id.in_(sorted(e.id for e in events))))
+        for event_id, kind, value in rows:
+            keys.setdefault(event_id, []).append((kind, value))
+    return keys
+
+
 def event_url(public_id: str) -> str:
     # The event's page (agenda.event) is its author's part; until it is registered the link
     # leads to the event's .ics, which every reader of the event may fetch.
@@ -92,14 +102,11 @@ def event_url(public_id: str) -> str:
 
 
 def _event_items(user, reach: Reach, first_day: date, last_day: date, now: datetime) -> list[CalendarItem]:
-    events = db.session.scalars(visible_events(user, now, reach).where(in_range(first_day, last_day))
-                                .options(selectinload(Event.audience))).all()
+    events = db.session.scalars(visible_events(user, now, reach).where(in_range(first_day, last_day))).all()
+    audience = audience_keys(events) if reach.role == Role.GUARDIAN else {}
     items = []
     for event in events:
-        names = ""
-        if reach.role == Role.GUARDIAN:
-            names = ", ".join(p.first_name for p in reach.children.children_for((a.kind, a.value)
-                                                                                 for a in event.audience))
+        names = ", ".join(p.first_name for p in reach.children.children_for(audience.get(event.id, ())))
         length = (event.end_date - event.start_date) if event.end_date else None
         for day in occurrences(event, first_day, last_day):
             items.append(CalendarItem(EVENT, event.title, event.place, day, event.start_time,
