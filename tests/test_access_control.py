@@ -44,6 +44,12 @@ PUBLIC_ALLOWLIST = {
     # A lottery campaign and its draw are published so that anyone can check them; no names.
     "activities.campaign",
     "activities.campaign_json",
+    # Calendars (issue 12): the city's public events as open data, one public event's .ics
+    # (a private one needs login and the event's audience), and the private feed, whose random
+    # token is the credential (tests/agenda/test_feeds_*.py).
+    "agenda.public_feed",
+    "agenda.event_ics",
+    "agenda.private_feed",
 }
 
 # Methods Flask answers by itself (HEAD mirrors GET, OPTIONS lists the methods).

@@ -24,6 +24,7 @@ from werkzeug.routing import IntegerConverter
 from ent_lite import PROJECT_ROOT, create_app
 from ent_lite.accounts import views_two_factor
 from ent_lite.agenda import events as agenda_events
+from ent_lite.agenda import feeds as calendar_feeds
 from ent_lite.audience import keys
 from ent_lite.core.auth import public
 from ent_lite.core.db_types import utcnow
@@ -42,6 +43,7 @@ from tests.accounts.conftest import link_path
 from tests.activities.factories import build_activity_world, make_activity
 from tests.activities.lottery_factories import lottery_walk_objects
 from tests.activities.privacy_rows import enrol
+from tests.agenda.calendar_rows import make_event
 from tests.conftest import SECRET_KEY
 from tests.conversations.helpers import start_child
 from tests.files import images
@@ -151,6 +153,11 @@ def objects(app, world, client, login_as, mailbox):
     # A school event (issue 12): its page and its edit page.
     event = agenda_events.create_event(world.director, agenda_events.EventDetails("Réunion", now.date()),
                                        [keys.establishment_key(world.school.id)], now)
+    # A class event and a private calendar address (issue 12), read just now: a calendar
+    # app's fetch records the time at most once an hour, so the walk's reads store nothing.
+    calendar_event = make_event(world.school, world.teacher_a, keys.group_key(world.class_a.id))
+    feed_token = calendar_feeds.create_feed(world.parent_a, now)
+    calendar_feeds.feed_of(world.parent_a).last_read_dt = now
     db.session.commit()
 
     # Written through the pages, as a family and a director would.
@@ -197,6 +204,8 @@ def objects(app, world, client, login_as, mailbox):
         "activities.roster": [{"public_id": activity.public_id, "session_id": activity.sessions[0].public_id}],
         "activities.roster_csv": [{"public_id": activity.public_id}],
         "static": [{"filename": "css/app.css"}],
+        "agenda.event_ics": [{"public_id": calendar_event.public_id}],
+        "agenda.private_feed": [{"token": feed_token}],
         "activities.show": [{"public_id": activity.public_id}],
         "activities.photo": [{"public_id": activity.public_id}, {"public_id": activity.public_id, "size": "thumb"}],
         # Last, in case opening a link from an email ended the session it is opened in.
@@ -280,9 +289,11 @@ def test_pages_with_parameters_set_only_the_session_cookie_and_load_nothing_from
 
 REACHED_WITH_PARAMETERS = {
     None: {"static", "accounts.accept_invitation", "accounts.reset_password", "accounts.confirm_email",
-           "activities.show", "activities.photo", "activities.campaign", "activities.campaign_json"},
+           "activities.show", "activities.photo", "activities.campaign", "activities.campaign_json",
+           "agenda.private_feed"},
     "parent_a": {"posts.detail", "conversations.thread", "files.download", "files.thumbnail",
-                 "rights.download_export", "activities.register", "activities.campaign_request"},
+                 "rights.download_export", "activities.register", "activities.campaign_request",
+                 "agenda.event_ics"},
     "teacher_a": {"posts.detail", "posts.edit", "posts.delete", "posts.tracking_page", "forms.results",
                   "forms.results_csv", "conversations.thread", "files.download", "files.thumbnail"},
     "director": {"posts.detail", "posts.tracking_page", "forms.results", "forms.results_csv",

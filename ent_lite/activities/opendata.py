@@ -9,13 +9,13 @@ session updates it instead of adding a copy.
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
 from flask import current_app, url_for
-from icalendar import Calendar, Event
+from icalendar import Event
 
 from ent_lite.activities.catalogue import Entry
+from ent_lite.agenda.ical import finished, new_calendar, uid_host
 from ent_lite.core.localtime import to_local
 
 SCHEMA_VERSION = "1.0"
@@ -110,11 +110,7 @@ def atom_document(entries: list[Entry], title: str, author: str, now: datetime) 
 
 def ics_document(entries: list[Entry], name: str) -> bytes:
     """iCalendar (RFC 5545): one VEVENT per session in the city's time zone, with its VTIMEZONE."""
-    calendar = Calendar()
-    calendar.add("prodid", "-//ent_lite//activities//FR")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", name)
-    host = urlsplit(_base()).hostname or "ent-lite"
+    calendar, host = new_calendar(name, "activities"), uid_host()
     for entry in entries:
         activity = entry.activity
         url = _absolute("activities.show", public_id=activity.public_id)
@@ -130,5 +126,4 @@ def ics_document(entries: list[Entry], name: str) -> bytes:
             event.add("url", url)
             event.add("description", activity.description[:500])
             calendar.add_component(event)
-    calendar.add_missing_timezones()
-    return calendar.to_ical()
+    return finished(calendar)

@@ -1,1 +1,97 @@
-"""Stub: filled by its owner."""
+"""The private calendar address: its page, making, renewing and revoking it, and the feed.
+
+- ``feed`` shows the address once, on the page right after it was made or renewed (the
+  token rides in the session for that one view, then only its hash exists), and later when
+  it was made and last read. Families and news-reading staff only (404 for the others).
+- ``private_feed`` needs no login: the token is the credential. Unknown, revoked or disabled:
+  404. Each token has its own request budget; there is no per-address one, since calendar
+  services (Google, Apple) fetch every subscriber's feed from a few shared addresses.
+"""
+from __future__ import annotations
+
+from flask import abort, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ent_lite.agenda import feeds, ical
+from ent_lite.agenda.blueprint import bp
+from ent_lite.agenda.views_calendar import ics_response
+from ent_lite.audience.rules import may_read_news
+from ent_lite.core.auth import public
+from ent_lite.core.branding import product_name
+from ent_lite.core.db_types import utcnow
+from ent_lite.core.security import sets_own_cache_control
+from ent_lite.extensions import db, limiter
+
+SHOWN_ONCE = "agenda_feed_token"
+REQUESTS_PER_TOKEN = "60/hour"
+
+bp.add_app_template_global(may_read_news, "has_calendar")
+
+
+def _allowed() -> None:
+    if not may_read_news(current_user):
+        abort(404)
+
+
+@bp.get("/agenda/abonnement", endpoint="feed")
+def feed_page():
+    _allowed()
+    token = session.pop(SHOWN_ONCE, None)
+    address = url_for("agenda.private_feed", token=token, _external=True) if token else None
+    webcal = "webcal://" + address.split("://", 1)[1] if address else None
+    return render_template("agenda/feed_page.html", feed=feeds.feed_of(current_user), address=address,
+                           webcal=webcal, now=utcnow())
+
+
+def _made(token: str):
+    db.session.commit()
+    session[SHOWN_ONCE] = token
+    return redirect(url_for("agenda.feed"))
+
+
+@bp.post("/agenda/abonnement/creer", endpoint="feed_create")
+def feed_create():
+    _allowed()
+    if feeds.feed_of(current_user) is not None:
+        # Made already (a second tap, another tab): the address is not shown again; renew it.
+        return redirect(url_for("agenda.feed"))
+    return _made(feeds.create_feed(current_user, utcnow()))
+
+
+@bp.post("/agenda/abonnement/renouveler", endpoint="feed_renew")
+def feed_renew():
+    _allowed()
+    return _made(feeds.create_feed(current_user, utcnow()))
+
+
+@bp.post("/agenda/abonnement/supprimer", endpoint="feed_revoke")
+def feed_revoke():
+    _allowed()
+    feeds.revoke_feed(current_user)
+    db.session.commit()
+    session.pop(SHOWN_ONCE, None)
+    return redirect(url_for("agenda.feed"))
+
+
+def _token_key() -> str:
+    return "calendar-feed:" + str((request.view_args or {}).get("token", ""))[:100]
+
+
+@bp.get("/agenda/prive/<token>.ics", endpoint="private_feed")
+@public
+@sets_own_cache_control
+@limiter.limit(REQUESTS_PER_TOKEN, key_func=_token_key)
+def private_feed(token: str):
+    now = utcnow()
+    feed = feeds.feed_for_token(token)
+    if feed is None:
+        abort(404)
+    entries = feeds.private_entries(feed.user, now)
+    if feeds.mark_read(feed, now):
+        db.session.commit()
+    response = ics_response(ical.events_calendar(entries, _("My calendar: %(product)s", product=product_name())))
+    # Personal: no shared cache may keep it; the app may reuse it a few minutes.
+    response.headers["Cache-Control"] = "private, max-age=300"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
