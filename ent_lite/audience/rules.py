@@ -338,6 +338,15 @@ def can_see_child(user, child: Child, reach: Reach | None = None) -> bool:
 # services, two teams). A staff thread is read by its members still working in its
 # establishment. Nobody else: never a guardian of another child, never an admin or the DPO.
 # Like posts, `visible_threads` is the rule and `can_read_thread` asks it about one thread.
+#
+# A city service is a shared inbox. A guardian writes to any service of their city that has an
+# enabled agent, optionally about one of their current children; the thread records the
+# guardian (``Thread.guardian_id``). It is read by every city agent with a membership on that
+# service, by the guardian who wrote, and, about a child, by all the child's current guardians
+# (as a child thread). Never by another service's agents, teachers, another family, another
+# city, an admin or the DPO. Each reader keeps their own read mark: agent A opening a thread
+# does not mark it read for agent B, who still sees A's answer as new. Agents answer and close;
+# they do not start threads with families (the issue asks that they receive them).
 
 # Staff who may take part in staff-to-staff threads (CHILD_STAFF also talk with families).
 THREAD_STAFF = (Role.TEACHER, Role.DIRECTOR, Role.ANIMATOR, Role.CITY_AGENT)
@@ -359,6 +368,15 @@ class ThreadContact:
     user_public_id: str = ""
     name: str = ""
     role: str = ""
+
+
+@dataclass(frozen=True)
+class ServiceContact:
+    """A city service a guardian may write to: its shared inbox, read by all its agents."""
+
+    establishment_id: int
+    establishment_public_id: str
+    establishment_name: str
 
 
 def _role_of(user) -> str | None:
@@ -390,17 +408,35 @@ def _is_child_staff(user_id: int, role: str, child_id, establishment_id) -> Colu
     return _current_groups(child_id, establishment_id).where(mine).exists()
 
 
+def _is_family_thread() -> ColumnElement[bool]:
+    """SQL: a thread with a family (about a child or written by a guardian), not between staff.
+    A service thread keeps its child when the guardian who wrote is erased (guardian_id null)."""
+    return or_(Thread.guardian_id.is_not(None), Thread.child_id.is_not(None))
+
+
+def is_service_thread(thread: Thread) -> bool:
+    """A family's thread with a city service's shared inbox."""
+    return ((thread.guardian_id is not None or thread.child_id is not None)
+            and thread.establishment.kind == EstablishmentKind.SERVICE)
+
+
 def visible_threads(user):
     """SELECT of the threads this user may read (unordered); built from the roster in one statement."""
     role = _role_of(user)
     if role == Role.GUARDIAN:
         mine = (select(GuardianLink.child_id).join(Child, Child.id == GuardianLink.child_id)
                 .where(GuardianLink.user_id == user.id, Child.left_dt.is_(None)))
-        return select(Thread).where(Thread.child_id.in_(mine))
+        return select(Thread).where(or_(Thread.child_id.in_(mine), Thread.guardian_id == user.id))
     if role not in THREAD_STAFF:
         return select(Thread).where(false())
     works_there = Thread.establishment_id.in_(select(Membership.establishment_id).where(Membership.user_id == user.id))
-    readable = [and_(Thread.child_id.is_(None), works_there, Thread.members.any(ThreadMember.user_id == user.id))]
+    readable = [and_(Thread.child_id.is_(None), Thread.guardian_id.is_(None), works_there,
+                     Thread.members.any(ThreadMember.user_id == user.id))]
+    if role == Role.CITY_AGENT:
+        my_services = (select(Membership.establishment_id)
+                       .join(Establishment, Establishment.id == Membership.establishment_id)
+                       .where(Membership.user_id == user.id, Establishment.kind == EstablishmentKind.SERVICE))
+        readable.append(and_(Thread.establishment_id.in_(my_services), _is_family_thread()))
     if role in CHILD_STAFF:
         readable.append(and_(Thread.child.has(Child.left_dt.is_(None)),
                              _is_child_staff(user.id, role, Thread.child_id, Thread.establishment_id)))
@@ -496,13 +532,18 @@ def thread_contacts(children) -> list[ThreadContact]:
 
 
 def post_reply_contacts(user, post: Post, now: datetime | None = None,
-                        reach: Reach | None = None) -> list[ThreadContact]:
+                        reach: Reach | None = None) -> list[ThreadContact | ServiceContact]:
     """Replying to a post: a guardian who reads it writes to its author about a child it
-    concerns, when replies are allowed and the author is staff of that child ([] otherwise)."""
+    concerns, when replies are allowed and the author is staff of that child; to a post sent
+    from a city service, they write to that service's shared inbox ([] otherwise)."""
     reach = reach or reach_of(user)
-    if reach.role != Role.GUARDIAN or post.author_id is None or not post.replies_allowed:
+    if reach.role != Role.GUARDIAN or not post.replies_allowed:
         return []
     if not can_read_post(user, post, now, reach):
+        return []
+    if post.establishment is not None and post.establishment.kind == EstablishmentKind.SERVICE:
+        return [s for s in city_services_for(user) if s.establishment_id == post.establishment_id]
+    if post.author_id is None:
         return []
     places = reach.children.children_for((a.kind, a.value) for a in post.audience)
     children = db.session.scalars(select(Child).where(Child.id.in_(sorted({p.child_id for p in places})))).all()
@@ -536,6 +577,8 @@ def colleagues_of(user) -> list[tuple[Establishment, list[User]]]:
 
 def message_recipients(thread: Thread):
     """SELECT of the users who may read this thread: the same rule as visible_threads, per thread."""
+    if is_service_thread(thread):
+        return _service_thread_readers(thread)
     if thread.child_id is None:
         return select(User).where(
             User.is_enabled.is_(True), User.role.in_(THREAD_STAFF),
@@ -552,6 +595,35 @@ def message_recipients(thread: Thread):
     ))
     return select(User).where(User.is_enabled.is_(True), current_child, or_(guardians, staff))
 
+
+def _service_thread_readers(thread: Thread):
+    agents = and_(User.role == Role.CITY_AGENT,
+                  User.memberships.any(Membership.establishment_id == thread.establishment_id))
+    family = [and_(User.role == Role.GUARDIAN, User.id == thread.guardian_id)] if thread.guardian_id else []
+    if thread.child_id is not None:
+        current_child = select(Child.id).where(Child.id == thread.child_id, Child.left_dt.is_(None)).exists()
+        family.append(and_(User.role == Role.GUARDIAN, current_child, User.id.in_(
+            select(GuardianLink.user_id).where(GuardianLink.child_id == thread.child_id))))
+    return select(User).where(User.is_enabled.is_(True), or_(agents, *family))
+
+
+def city_services_for(user) -> list[ServiceContact]:
+    """The city services a guardian may write to: those of their city with an enabled agent."""
+    if _role_of(user) != Role.GUARDIAN:
+        return []
+    staffed = (select(Membership.establishment_id).join(User, User.id == Membership.user_id)
+               .where(User.role == Role.CITY_AGENT, User.is_enabled.is_(True)))
+    rows = db.session.execute(
+        select(Establishment.id, Establishment.public_id, Establishment.name)
+        .where(Establishment.city_id == user.city_id, Establishment.kind == EstablishmentKind.SERVICE,
+               Establishment.id.in_(staffed))
+        .order_by(Establishment.name, Establishment.id)
+    ).all()
+    return [ServiceContact(*row) for row in rows]
+
+
+def can_write_to_service(user, establishment_id: int) -> bool:
+    return any(s.establishment_id == establishment_id for s in city_services_for(user))
 
 # --- files -------------------------------------------------------------------------------
 # A file is readable exactly when what it is attached to is: the post (scheduled, expired or

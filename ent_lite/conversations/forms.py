@@ -9,6 +9,7 @@ from wtforms import RadioField, SelectField, SelectMultipleField, StringField, T
 from wtforms.validators import DataRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ent_lite.audience.rules import ServiceContact
 from ent_lite.conversations.services import MAX_MESSAGE_LENGTH, MAX_SUBJECT_LENGTH
 from ent_lite.files.forms import FilesField
 
@@ -41,37 +42,59 @@ class NewThreadForm(ReplyForm):
 
 
 class FamilyThreadForm(NewThreadForm):
-    """A guardian writes about one of their children to the team or one staff member."""
+    """A guardian writes about one of their children to the team or one staff member, or to a
+    city service (then optionally about one of their children)."""
 
     recipient = RadioField(_l("Write to"), choices=[], validate_choice=False)
+    about = SelectField(_l("About (optional)"), choices=[], validate_choice=False)
 
-    def offer(self, contacts) -> None:
-        """``contacts``: ThreadContact list from the rules; token = child.establishment.person."""
+    def offer(self, contacts, children=()) -> None:
+        """``contacts``: ThreadContact and ServiceContact list from the rules; ``children``: the
+        guardian's current children, offered for a message to a city service."""
         self.allowed = {self.token(c): c for c in contacts}
+        self.children = {child.public_id: child for child in children}
         self.recipient.choices = [(token, token) for token in self.allowed]
+        self.about.choices = [("", _("Not about a particular child"))] + [
+            (ref, child.first_name) for ref, child in self.children.items()]
         if len(self.allowed) == 1 and not self.recipient.data:
             self.recipient.data = next(iter(self.allowed))
 
     @staticmethod
     def token(contact) -> str:
+        if isinstance(contact, ServiceContact):
+            return f"service.{contact.establishment_public_id}"
         return f"{contact.child_public_id}.{contact.establishment_public_id}.{contact.user_public_id or 'team'}"
 
     def chosen(self):
         return self.allowed[self.recipient.data]
+
+    def chosen_child(self):
+        """The child a message to a city service is about, or None."""
+        return self.children.get(self.about.data or "")
 
     def recipient_groups(self):
         """[(child and establishment contact, [(radio, contact)])]: one group per child and place."""
         groups: dict[tuple[int, int], tuple] = {}
         for option in self.recipient:
             contact = self.allowed[option.data]
-            groups.setdefault((contact.child_id, contact.establishment_id), (contact, []))[1].append((option, contact))
+            if not isinstance(contact, ServiceContact):
+                groups.setdefault((contact.child_id, contact.establishment_id), (contact, []))[1].append((option, contact))
         return list(groups.values())
+
+    def service_options(self):
+        """[(radio, ServiceContact)]: the city services, listed after the school contacts."""
+        return [(option, self.allowed[option.data]) for option in self.recipient
+                if isinstance(self.allowed[option.data], ServiceContact)]
 
     def validate_recipient(self, field) -> None:
         if not field.data:
             raise ValidationError(_("Choose whom to write to."))
         if field.data not in self.allowed:
             raise ValidationError(_("Choose among the people listed."))
+
+    def validate_about(self, field) -> None:
+        if field.data and field.data not in self.children:
+            raise ValidationError(_("Choose among the children listed."))
 
 
 class ChildThreadForm(NewThreadForm):

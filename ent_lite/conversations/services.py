@@ -1,5 +1,8 @@
 """Conversations: starting threads, writing, withdrawing, closing, read marks and the inbox.
 
+A family writes to a school or periscolaire team about a child, or to a city service's shared
+inbox (``start_service_thread``); read marks are per person, also in a shared inbox.
+
 Services check the rules again (a forged form cannot get past them) and flush; views commit.
 No email is sent here: notifications of new messages belong to the notifications feature.
 """
@@ -12,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
-from ent_lite.accounts.models import Role
+from ent_lite.accounts.models import Role, User
 from ent_lite.audience import keys as audience_keys
 from ent_lite.audience import rules
 from ent_lite.conversations.models import Message, Thread, ThreadMember, ThreadRead
@@ -22,7 +25,7 @@ from ent_lite.files import services as file_services
 from ent_lite.files.processing import Processed
 from ent_lite.notifications import events
 from ent_lite.posts.models import Post
-from ent_lite.school.models import Child, Enrolment, Establishment, Group, GroupKind
+from ent_lite.school.models import Child, Enrolment, Establishment, EstablishmentKind, Group, GroupKind
 
 MAX_SUBJECT_LENGTH = 200
 MAX_MESSAGE_LENGTH = 5000
@@ -63,6 +66,26 @@ def start_child_thread(starter, child: Child, establishment_id: int, subject: st
     if addressee_id is not None:
         db.session.add(ThreadMember(thread_id=thread.id, user_id=addressee_id))
     return thread, add_message(thread, starter, body, now, files)
+
+
+def start_service_thread(guardian, establishment_id: int, subject: str, body: str, now: datetime,
+                         child: Child | None = None, post: Post | None = None,
+                         files: Sequence[Processed] = ()) -> tuple[Thread, Message]:
+    """A guardian writes to a city service's shared inbox, optionally about one of their
+    current children, or in reply to a post sent from that service. ``PermissionError`` if
+    the rules refuse any part of it (a forged form writes nothing)."""
+    if not rules.can_write_to_service(guardian, establishment_id):
+        raise PermissionError("not a city service of the guardian's city")
+    if child is not None and not rules.can_start_thread_about(guardian, child):
+        raise PermissionError("not one of the guardian's current children")
+    if post is not None and establishment_id not in {
+            c.establishment_id for c in rules.post_reply_contacts(guardian, post, now)
+            if isinstance(c, rules.ServiceContact)}:
+        raise PermissionError("a reply to a city post goes to the service it was sent from")
+    thread = _new_thread(guardian, establishment_id, subject, now, guardian_id=guardian.id,
+                         child_id=child.id if child is not None else None,
+                         post_id=post.id if post is not None else None)
+    return thread, add_message(thread, guardian, body, now, files)
 
 
 def start_staff_thread(starter, establishment_id: int, member_ids: Iterable[int], subject: str, body: str,
@@ -125,6 +148,19 @@ class InboxRow:
     child_first_name: str | None
     class_name: str | None
     establishment_name: str
+    establishment_kind: str = ""
+    # A service thread: the guardian who wrote, shown to the agents sharing the inbox.
+    guardian_first_name: str | None = None
+    guardian_last_name: str | None = None
+
+    @property
+    def is_service(self) -> bool:
+        return self.establishment_kind == EstablishmentKind.SERVICE and (
+            self.thread.guardian_id is not None or self.thread.child_id is not None)
+
+    @property
+    def guardian_name(self) -> str:
+        return " ".join(n for n in (self.guardian_first_name, self.guardian_last_name) if n)
 
 
 def _unread_messages(user_id: int):
@@ -154,11 +190,14 @@ def inbox_page(user, page: int, per_page: int) -> tuple[list[InboxRow], bool]:
                Group.school_year == audience_keys.this_school_year())
         .order_by(Group.name).limit(1).correlate(Thread).scalar_subquery()
     )
+    guardian = aliased(User)
     query = (
         _with_read_mark(rules.visible_threads(user), user.id)
         .outerjoin(child, child.id == Thread.child_id)
         .join(school, school.id == Thread.establishment_id)
-        .add_columns(unread, child.first_name, class_name, school.name)
+        .outerjoin(guardian, guardian.id == Thread.guardian_id)
+        .add_columns(unread, child.first_name, class_name, school.name, school.kind,
+                     guardian.first_name, guardian.last_name)
         .order_by(Thread.last_message_dt.desc(), Thread.id.desc())
         .offset((page - 1) * per_page)
         .limit(per_page + 1)

@@ -73,7 +73,7 @@ def start():
         form = FamilyThreadForm()
         reach = rules.reach_of(current_user)
         children = db.session.scalars(rules.visible_children(current_user, reach)).all()
-        form.offer(rules.thread_contacts(children))
+        form.offer(rules.thread_contacts(children) + rules.city_services_for(current_user), children)
         return _start_family(form, mode="family")
     if current_user.role in rules.CHILD_STAFF and request.args.get("with") != "colleagues":
         return _start_about_child()
@@ -81,13 +81,14 @@ def start():
 
 
 def _start_from_post(post_ref: str):
-    """A guardian replies to a post: a thread with its author about a child it concerns."""
+    """A guardian replies to a post: a thread with its author about a child it concerns, or
+    with the city service the post was sent from."""
     post = db.session.scalar(select(Post).where(Post.public_id == post_ref).options(selectinload(Post.audience)))
     contacts = rules.post_reply_contacts(current_user, post) if post is not None else []
     if not contacts:
         abort(404)
     form = FamilyThreadForm()
-    form.offer(contacts)
+    form.offer(contacts, db.session.scalars(rules.visible_children(current_user)).all())
     if request.method == "GET" and not form.subject.data:
         form.subject.data = post.title[: services.MAX_SUBJECT_LENGTH]
     return _start_family(form, mode="post", post=post)
@@ -97,10 +98,14 @@ def _start_family(form: FamilyThreadForm, mode: str, post: Post | None = None):
     now = utcnow()
     if form.allowed and form.validate_on_submit() and (files := _prepared_files(form)) is not None:
         contact = form.chosen()
-        child = db.session.get(Child, contact.child_id)
-        thread, _message = services.start_child_thread(
-            current_user, child, contact.establishment_id, form.subject.data, form.body.data, now,
-            addressee_id=contact.user_id, post=post, files=files)
+        if isinstance(contact, rules.ServiceContact):
+            thread, _message = services.start_service_thread(
+                current_user, contact.establishment_id, form.subject.data, form.body.data, now,
+                child=form.chosen_child(), post=post, files=files)
+        else:
+            thread, _message = services.start_child_thread(
+                current_user, db.session.get(Child, contact.child_id), contact.establishment_id,
+                form.subject.data, form.body.data, now, addressee_id=contact.user_id, post=post, files=files)
         db.session.commit()
         flash(_("Message sent."), "success")
         return redirect(url_for("conversations.thread", public_id=thread.public_id))
@@ -164,6 +169,7 @@ def _render_thread(thread: Thread, form: ReplyForm, status: int = 200):
         withdrawable=services.withdrawable_ids(messages, current_user, now),
         participants=services.participants(thread),
         addressees=services.addressee_ids(thread) if thread.child_id is not None else set(),
+        is_service=rules.is_service_thread(thread),
         group_names=services.child_group_names(thread),
         # The post stays private to its own readers (a staff member may have left its audience).
         linked_post=thread.post if thread.post and rules.can_read_post(current_user, thread.post, now) else None,

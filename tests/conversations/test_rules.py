@@ -133,8 +133,13 @@ def test_can_reply_to_post_only_to_an_author_who_is_staff_of_the_child(world):
     assert rules.can_reply_to_post(world.parent_a, make_post(world.teacher_a, world.class_a))
     assert not rules.can_reply_to_post(world.parent_b, make_post(world.teacher_a, world.class_a))
     assert not rules.can_reply_to_post(world.parent_a, make_post(world.teacher_a, world.class_a, replies_allowed=False))
+    # A school post by someone who is not staff of the child (the other school's teacher).
+    assert not rules.can_reply_to_post(world.parent_a, make_post(world.other_teacher, world.class_a,
+                                                                 establishment=world.other_school))
+    # Issue 12: a post sent from a city service is answered by that service's shared inbox
+    # (tests/conversations/test_city_*.py).
     service = add_city_service(world)
-    assert not rules.can_reply_to_post(world.parent_a, make_post(world.city_agent, world.class_a, establishment=service))
+    assert rules.can_reply_to_post(world.parent_a, make_post(world.city_agent, world.class_a, establishment=service))
 
 
 def test_services_refuse_what_the_rules_refuse(world):

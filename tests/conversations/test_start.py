@@ -161,9 +161,8 @@ def test_replying_to_a_post_is_for_its_guardian_readers(world, login_as, client,
 
 
 def test_no_reply_to_an_author_outside_the_childs_groups(world, login_as, client):
-    """A city-wide post's author is not staff of the child: a guardian cannot write to them."""
-    service = add_city_service(world)
-    post = make_post(world.city_agent, world.class_a, establishment=service)
+    """A school post whose author is not staff of the child: a guardian cannot write to them."""
+    post = make_post(world.other_teacher, world.class_a, establishment=world.other_school)
     login_as(world.parent_a)
     assert client.get(f"/messages/new?post={post.public_id}").status_code == 404
     assert client.get("/messages/new?post=unknown").status_code == 404
