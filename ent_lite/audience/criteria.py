@@ -188,18 +188,19 @@ def reached_rule_ids(child_ids: list[int], school_year: str) -> set[tuple[int, i
 
 @dataclass(frozen=True)
 class Dimensions:
-    """The values a city agent may choose from in their city (the form's lists)."""
+    """The values a city agent may choose from in their city (the form's lists); schools are
+    (id, public id, name): forms show the public id, never the internal one."""
 
-    schools: list[tuple[int, str]] = field(default_factory=list)
+    schools: list[tuple[int, str, str]] = field(default_factory=list)
     districts: list[str] = field(default_factory=list)
     kinds: tuple[str, ...] = PeriscolaireKind.ALL
 
 
 def city_dimensions(city_id: int) -> Dimensions:
+    """One query: the city's schools and their districts."""
     schools = db.session.execute(
-        select(Establishment.id, Establishment.name, Establishment.district)
+        select(Establishment.id, Establishment.public_id, Establishment.name, Establishment.district)
         .where(Establishment.city_id == city_id, Establishment.kind == EstablishmentKind.SCHOOL)
         .order_by(Establishment.name, Establishment.id)).all()
-    return Dimensions(schools=[(i, name) for i, name, _ in schools],
-                      districts=sorted({d for _, _, d in schools if d}))
-
+    return Dimensions(schools=[(i, ref, name) for i, ref, name, _ in schools],
+                      districts=sorted({d for *_, d in schools if d}))

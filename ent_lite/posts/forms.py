@@ -22,6 +22,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ent_lite.audience.criteria_form import AudienceCriteriaForm
 from ent_lite.audience.rules import PostTarget
 from ent_lite.core.db_types import utcnow
 from ent_lite.core.localtime import NearToday, end_of_day_utc, local_to_utc, to_local
@@ -65,7 +66,7 @@ class AudienceChoice:
         return [self.allowed[token] for token in dict.fromkeys(self.targets.data or [])]
 
 
-class PostForm(AudienceChoice, FlaskForm):
+class PostForm(AudienceCriteriaForm, AudienceChoice, FlaskForm):
     title = StringField(
         _l("Title"),
         filters=[_strip],

@@ -13,6 +13,7 @@ from typing import NamedTuple
 from sqlalchemy import and_, case, distinct, func, literal_column, or_, select
 
 from ent_lite.accounts.models import User
+from ent_lite.audience import describe
 from ent_lite.audience import keys as audience_keys
 from ent_lite.audience.keys import Key
 from ent_lite.audience.rules import PostTarget
@@ -215,7 +216,8 @@ def _ids_of(posts: Sequence[Post], kind: str) -> list[int]:
 
 
 def audience_names(posts: Sequence[Post]) -> dict[int, list[tuple[str, str]]]:
-    """{post id: [(kind, name)]} so staff see whom a post went to; at most two queries."""
+    """{post id: [(kind, name)]} so staff see whom a post went to; at most five queries (two, and
+    three for the posts sent to criteria: ``audience.describe``)."""
     names_by_key: dict[Key, str] = {}
     group_ids = _ids_of(posts, audience_keys.GROUP)
     if group_ids:
@@ -226,6 +228,8 @@ def audience_names(posts: Sequence[Post]) -> dict[int, list[tuple[str, str]]]:
         rows = db.session.execute(select(Establishment.id, Establishment.name).where(Establishment.id.in_(school_ids)))
         for school_id, name in rows:
             names_by_key[audience_keys.establishment_key(school_id)] = name
+    for rule_id, name in describe.rule_names(_ids_of(posts, audience_keys.RULE)).items():
+        names_by_key[audience_keys.rule_key(rule_id)] = name
 
     def order(row: PostAudience):
         kinds = audience_keys.KINDS

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from wtforms.validators import ValidationError
 
 from ent_lite.accounts import throttling
-from ent_lite.audience import rules
+from ent_lite.audience import criteria_posting, rules
 from ent_lite.core.dates import format_when
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
@@ -124,7 +124,7 @@ def compose():
     files = _prepared_files(form)
     if files is None:
         return _send_back(form, refused=True, has_targets=True)
-    chosen = form.chosen_targets()
+    chosen = criteria_posting.chosen_audience(form, current_user, now)
     try:
         kept = _keep_files(form, files, now)
         post = services.create_post(current_user, form.title.data, form.body.data, chosen, now,
