@@ -53,7 +53,7 @@ class AudienceCriteriaForm:
     rule_max_age = AgeField(_l("Up to the age of"), validators=[Optional(), NumberRange(MIN_AGE, MAX_AGE, BAD_AGE)])
     rule_age_on = DateField(_l("Age on"), validators=[Optional(), NearToday()], format=DATE_FORMATS,
                             invalid_value_message=BAD_DATE)
-    rule_periscolaire = _checkboxes(_l("Using"))
+    rule_periscolaire = _checkboxes(_l("Periscolaire"))
     rule_schools = _checkboxes(_l("Schools"))
     rule_districts = _checkboxes(_l("Districts"))
     rule_levels = _checkboxes(_l("Levels"))
