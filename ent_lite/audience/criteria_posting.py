@@ -67,3 +67,8 @@ def chosen_audience(form, user, now: datetime) -> list:
     if criteria.is_empty:
         return form.chosen_targets()
     return [post_to_criteria(user, criteria, now)]
+
+
+def sent_to_criteria(post) -> bool:
+    """Whether the post's audience is a rule (its audience then stays as written)."""
+    return any(a.kind == audience_keys.RULE for a in post.audience)

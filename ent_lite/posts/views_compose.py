@@ -185,7 +185,9 @@ def edit(public_id: str):
     published = services.is_published(post, now)
     # Once families have it, the audience and publication time are fixed (see update_post).
     own_targets = rules.postable_targets(current_user)
-    targets = [] if published else own_targets
+    # A post sent to criteria keeps its rule (written once, for it): its audience is fixed too.
+    audience_fixed = published or criteria_posting.sent_to_criteria(post)
+    targets = [] if audience_fixed else own_targets
     tagged = photo_tags.tagged_children([post.id]).get(post.id, [])
     taggable = services.taggable_children(current_user, own_targets)
     offered = {t.child.id for t in taggable}
@@ -200,6 +202,9 @@ def edit(public_id: str):
     if published:
         del form.targets, form.scope, form.publish_date, form.publish_time
         form.start_dt = post.published_dt
+        form.fixed_keys = [(a.kind, a.value) for a in post.audience]
+    elif audience_fixed:
+        del form.targets, form.scope
         form.fixed_keys = [(a.kind, a.value) for a in post.audience]
     else:
         form.offer(targets)
@@ -217,7 +222,7 @@ def edit(public_id: str):
         if attachment.public_id in removed:
             delete_attachment(attachment)
     services.update_post(post, form.title.data, form.body.data, form.options(), now,
-                         targets=None if published else form.chosen_targets())
+                         targets=None if audience_fixed else form.chosen_targets())
     # Tags of children the author no longer sees (another class now) stay on the post.
     photo_tags.set_tags(post, form.tagged() + [c for c in tagged if c.id not in offered])
     file_drafts.attach_drafts(_keep_files(form, files, now), post_id=post.id)

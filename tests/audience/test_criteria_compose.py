@@ -155,3 +155,20 @@ def test_the_audience_is_named_in_french(life, login_as, client):
             in page)
     page = client.get("/news/new").get_data(as_text=True)
     assert "Cibler par âge ou périscolaire" in page and "Accueil de loisirs du mercredi" in page
+
+
+def test_a_scheduled_post_to_criteria_keeps_its_rule_when_edited(life, login_as, english):
+    world = life.world
+    client = login_as(world.city_agent)
+    next_year = date.today().year + 1
+    client.post("/news/new", data=form(rule_levels=["CP"], publish_date=f"01/01/{next_year}"))
+    post = db.session.scalar(select(Post))
+    key = keys.rule_key(db.session.scalar(select(AudienceRule.id)))
+    page = client.get(f"/news/{post.public_id}/edit").get_data(as_text=True)
+    assert "Families of children in CP" in page and PART not in page
+    response = client.post(f"/news/{post.public_id}/edit", data={
+        "title": "Soirée jeux (nouvel horaire)", "body": "18 h", "publish_date": f"02/01/{next_year}"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert post.title == "Soirée jeux (nouvel horaire)" and [(a.kind, a.value) for a in post.audience] == [key]
+    assert post.published_dt.year == next_year and count(AudienceRule) == 1
