@@ -129,8 +129,11 @@ def _child_matches(city_id, born_from, born_until, dimension, school_year: str):
 def stored_rule_matches(school_year: str):
     """SQL over ``Child`` and ``AudienceRule``: the child is reached by that stored rule."""
     def dimension(kind, test):
-        values = select(AudienceRulePart.value).where(AudienceRulePart.rule_id == AudienceRule.id,
-                                                      AudienceRulePart.kind == kind)
+        # Explicit: the values are read inside an EXISTS nested in another, where automatic
+        # correlation (one level only) would read every rule's parts instead of this rule's.
+        values = (select(AudienceRulePart.value)
+                  .where(AudienceRulePart.rule_id == AudienceRule.id, AudienceRulePart.kind == kind)
+                  .correlate(AudienceRule))
         return or_(~values.exists(), test(values))
 
     return _child_matches(AudienceRule.city_id, AudienceRule.born_from, AudienceRule.born_until,

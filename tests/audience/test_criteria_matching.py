@@ -131,3 +131,39 @@ def test_a_post_to_criteria_reaches_its_families_feed_and_nobody_else(life, logi
         assert rules.can_read_post(guardian, post, now) is sees
         body = login_as(guardian).get("/news").get_data(as_text=True)
         assert ("Soirée jeux" in body) is sees
+
+
+def test_a_calendar_event_sent_to_a_rule_reaches_the_same_families(life):
+    from ent_lite.agenda.models import Event, EventAudience
+    from ent_lite.agenda.visibility import visible_events
+
+    world = life.world
+    now = utcnow()
+    rule = store_rule(world.city.id, Criteria(periscolaire_kinds=(PeriscolaireKind.WEDNESDAY,)), now)
+    event = Event(city_id=world.city.id, establishment_id=life.service.id, author_id=world.city_agent.id,
+                  title="Sortie au parc", start_date=date(2027, 3, 3), published_dt=now)
+    event.audience = [EventAudience(kind=keys.RULE, value=str(rule.id))]
+    db.session.add(event)
+    db.session.commit()
+    for guardian, sees in ((world.parent_b, True), (world.parent_a, False), (world.far.parent, False)):
+        found = db.session.scalars(visible_events(guardian, now).where(Event.id == event.id)).all()
+        assert (found == [event]) is sees
+
+
+def test_each_rule_is_read_with_its_own_values_only(life):
+    """Several rules in the city: a rule's values never mix with another rule's."""
+    world = life.world
+    now = utcnow()
+    nord = store_rule(world.city.id, Criteria(districts=("Nord",), levels=("CE1",)), now)
+    sud = store_rule(world.city.id, Criteria(districts=("Sud",), levels=("CP",)), now)
+    school = store_rule(world.city.id, Criteria(establishment_ids=(world.other_school.id,)), now)
+    evening = store_rule(world.city.id, Criteria(periscolaire_kinds=("evening",)), now)
+    wednesday = store_rule(world.city.id, Criteria(periscolaire_kinds=("wednesday",), levels=("CP",)), now)
+    expected = {world.child_a.id: {evening.id}, world.child_b.id: {nord.id}, world.other_child.id: {school.id}}
+    ids = [world.child_a.id, world.child_b.id, world.other_child.id]
+    found = reached_rule_ids(ids, keys.this_school_year())
+    assert {child: {r for c, r in found if c == child} for child in ids} == expected
+    sql = {(c, int(v)) for c, kind, v, _ in db.session.execute(select(keys.child_keys_subquery())).all()
+           if kind == keys.RULE}
+    assert {(world.child_a.id, sud.id), (world.child_b.id, wednesday.id)}.isdisjoint(sql)
+    assert keys.rule_key(sud.id) not in keys.reader_keys(world.parent_a.id).keys
