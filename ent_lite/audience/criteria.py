@@ -108,33 +108,35 @@ def _enrolled(child_id, school_year: str, condition):
 
 
 def _child_matches(city_id, born_from, born_until, dimension, school_year: str):
-    """SQL over ``Child``: the rule of this module. ``dimension(kind, test)`` gives the SQL of
-    "this dimension does not filter, or one of its values passes ``test(values)``"."""
+    """SQL over ``Child``: the rule of this module. ``dimension(kind, condition)`` gives the SQL
+    of "this dimension does not filter, or ``condition(one_of)``", where ``one_of(column)`` is
+    true when the column holds one of the dimension's values. Enrolments are read from the
+    child (its one or two groups by index), never by scanning the groups for each child."""
     return and_(
         Child.left_dt.is_(None),
         Child.city_id == city_id,
         or_(born_from.is_(None), Child.birth_date >= born_from) if born_from is not None else true(),
         or_(born_until.is_(None), Child.birth_date <= born_until) if born_until is not None else true(),
-        dimension(LEVEL, lambda values: Child.level.in_(values)),
-        dimension(ESTABLISHMENT, lambda values: _enrolled(
-            Child.id, school_year, cast(Group.establishment_id, String(100)).in_(values))),
-        dimension(DISTRICT, lambda values: _enrolled(Child.id, school_year, and_(
+        dimension(LEVEL, lambda one_of: one_of(Child.level)),
+        dimension(ESTABLISHMENT, lambda one_of: _enrolled(
+            Child.id, school_year, one_of(cast(Group.establishment_id, String(100))))),
+        dimension(DISTRICT, lambda one_of: _enrolled(Child.id, school_year, and_(
             Establishment.kind == EstablishmentKind.SCHOOL, Establishment.city_id == city_id,
-            Establishment.district.in_(values)))),
-        dimension(PERISCOLAIRE, lambda values: _enrolled(Child.id, school_year, and_(
-            Establishment.city_id == city_id, Group.periscolaire_kind.in_(values)))),
+            one_of(Establishment.district)))),
+        dimension(PERISCOLAIRE, lambda one_of: _enrolled(Child.id, school_year, and_(
+            Establishment.city_id == city_id, one_of(Group.periscolaire_kind)))),
     )
 
 
 def stored_rule_matches(school_year: str):
     """SQL over ``Child`` and ``AudienceRule``: the child is reached by that stored rule."""
-    def dimension(kind, test):
-        # Explicit: the values are read inside an EXISTS nested in another, where automatic
-        # correlation (one level only) would read every rule's parts instead of this rule's.
-        values = (select(AudienceRulePart.value)
-                  .where(AudienceRulePart.rule_id == AudienceRule.id, AudienceRulePart.kind == kind)
-                  .correlate(AudienceRule))
-        return or_(~values.exists(), test(values))
+    def dimension(kind, condition):
+        # Correlated explicitly: a part is read inside an EXISTS nested in another, where
+        # automatic correlation (one level only) would read every rule's parts.
+        parts = (select(AudienceRulePart.id)
+                 .where(AudienceRulePart.rule_id == AudienceRule.id, AudienceRulePart.kind == kind)
+                 .correlate(AudienceRule, Child, Group, Establishment))
+        return or_(~parts.exists(), condition(lambda column: parts.where(AudienceRulePart.value == column).exists()))
 
     return _child_matches(AudienceRule.city_id, AudienceRule.born_from, AudienceRule.born_until,
                           dimension, school_year)
@@ -148,9 +150,9 @@ def _literal_dates(criteria: Criteria, today: date):
 
 def criteria_match(city_id: int, criteria: Criteria, now: datetime):
     """SQL over ``Child``: the child is reached by these criteria (typed, not stored yet)."""
-    def dimension(kind, test):
+    def dimension(kind, condition):
         values = criteria.values(kind)
-        return test(values) if values else true()
+        return condition(lambda column: column.in_(values)) if values else true()
 
     born_from, born_until = _literal_dates(criteria, to_local(now).date())
     return _child_matches(city_id, born_from, born_until, dimension, current_school_year(now))

@@ -34,13 +34,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, Integer, String, and_, cast, false, literal_column, null, or_, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    String,
+    and_,
+    cast,
+    false,
+    literal_column,
+    null,
+    or_,
+    select,
+    true,
+    union_all,
+)
 
 from ent_lite.activities.indicator import has_class, has_reached
 from ent_lite.audience.criteria import stored_rule_matches
 from ent_lite.audience.models import AudienceRule
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
+from ent_lite.posts.models import PostAudience
 from ent_lite.school.services import current_school_year, is_school_year
 from ent_lite.school.models import (
     Child,
@@ -227,10 +242,15 @@ def reader_keys(user_id: int, school_year: str | None = None) -> ReaderKeys:
                                           for child, cities in per_child.items()})
 
 
-def child_keys_subquery(school_year: str | None = None):
+def child_keys_subquery(school_year: str | None = None, rules=None):
     """Every current child's keys as rows (child_id, kind, value, city_id): the SQL twin of
     reader_keys. ``city_id`` is the city where a district, level or "all" key holds (null for
-    group and establishment keys, which name their place); see ``matches_post_key``."""
+    group and establishment keys, which name their place); see ``matches_post_key``.
+
+    ``rules``: the audience rules whose rows are wanted, as rule ids or a SELECT of rule key
+    values (``post_rule_values``); None for every rule. A rule is matched child by child, so
+    a query about some posts asks for their rules only: the others would be matched against
+    every child of the city for nothing (a minute for 200 rules and 7,000 children)."""
     school_year = school_year or this_school_year()
 
     def rows(child_id, kind: str, value, city_id=None):
@@ -274,10 +294,24 @@ def child_keys_subquery(school_year: str | None = None):
     by_rule = (
         rows(Child.id, RULE, cast(AudienceRule.id, String(100)))
         .join(AudienceRule, AudienceRule.city_id == Child.city_id)
-        .where(stored_rule_matches(school_year))
+        .where(_among(rules), stored_rule_matches(school_year))
     )
     return union_all(in_group, in_establishment, in_district, of_level, everyone,
                      without_activity, by_rule).subquery("child_keys")
+
+
+def _among(rules) -> ColumnElement[bool]:
+    if rules is None:
+        return true()
+    if isinstance(rules, Select):
+        return cast(AudienceRule.id, String(100)).in_(rules)
+    return AudienceRule.id.in_(sorted({int(r) for r in rules}))
+
+
+def post_rule_values(post_ids):
+    """SELECT of the rule key values among these posts' audience rows (ids: a list or a
+    SELECT), for ``child_keys_subquery(rules=...)``."""
+    return select(PostAudience.value).where(PostAudience.post_id.in_(post_ids), PostAudience.kind == RULE)
 
 
 def matches_post_key(child_keys, kind, value, sender_city_id) -> ColumnElement[bool]:
