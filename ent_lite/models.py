@@ -14,6 +14,7 @@ from ent_lite.activities.models import (  # noqa: F401
 from ent_lite.absences.models import AbsenceNotice, AbsenceReason  # noqa: F401
 from ent_lite.agenda.models import CalendarFeed, Event, EventAudience  # noqa: F401
 from ent_lite.accounts.models import AccountToken, ActivationCode, Membership, RevokedLogin, Role, User  # noqa: F401
+from ent_lite.audience.models import AudienceRule, AudienceRulePart  # noqa: F401
 from ent_lite.audit.models import AuditCheckpoint, AuditEntry  # noqa: F401
 from ent_lite.consents.models import ConsentRecord  # noqa: F401
 from ent_lite.conversations.models import Message, Thread, ThreadMember, ThreadRead  # noqa: F401

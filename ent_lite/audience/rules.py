@@ -17,7 +17,9 @@ Views and list queries call these functions and nothing else: `visible_*` return
   groups, reads and sees everything of the site, the read statistics of posts sent from it).
 - city_agent: posts from their city service (the establishment of their membership) to all
   families, a school, a district or a level of their city, or the families of the children
-  with no activity yet this school year; reads what they wrote. A city
+  with no activity yet this school year, or the families matching criteria (ages at a date,
+  periscolaire kinds, schools, districts, levels: one "rule" key, ``audience.criteria``,
+  posted through ``audience.criteria_posting``); reads what they wrote. A city
   agent may mark a post as optional city information: it then reaches only the guardians
   who agreed to receive it (consent purpose "city_information", asked through ``consents.may``).
 - district, level and "all" audiences hold in the city the post is sent from only
@@ -161,8 +163,9 @@ def any_key(keys, owner=Post, row=PostAudience) -> ColumnElement[bool]:
 
 
 def reader_matches(children: ReaderKeys, owner=Post, row=PostAudience) -> ColumnElement[bool]:
-    """A post (or event) reaches a guardian's child by a group or school key, or by a district,
-    level or "all" key when it is sent from the city where the child matches that key."""
+    """A post (or event) reaches a guardian's child by a group, school or audience-rule key
+    (the rule names its city), or by a district, level or "all" key when it is sent from the
+    city where the child matches that key."""
     in_city = [and_(owner.establishment_id.in_(select(Establishment.id).where(Establishment.city_id == city_id)),
                     any_key(keys, owner, row))
                for city_id, keys in sorted(children.city_keys.items())]

@@ -23,6 +23,7 @@ from wtforms.validators import DataRequired, Length, Optional, StopValidation, V
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ent_lite.agenda.forms_events import EventFields, event_prefill
+from ent_lite.audience.criteria_form import AudienceCriteriaForm
 from ent_lite.audience.rules import PostTarget
 from ent_lite.core.db_types import utcnow
 from ent_lite.core.localtime import NearToday, end_of_day_utc, local_to_utc, to_local
@@ -66,7 +67,7 @@ class AudienceChoice:
         return [self.allowed[token] for token in dict.fromkeys(self.targets.data or [])]
 
 
-class PostForm(EventFields, AudienceChoice, FlaskForm):
+class PostForm(EventFields, AudienceCriteriaForm, AudienceChoice, FlaskForm):
     title = StringField(
         _l("Title"),
         filters=[_strip],

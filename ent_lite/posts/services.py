@@ -13,6 +13,7 @@ from sqlalchemy.orm import defer, joinedload, selectinload, with_expression
 
 from ent_lite.accounts.models import Role
 from ent_lite.agenda.events import sync_post_event
+from ent_lite.audience import criteria_posting
 from ent_lite.audience import keys as audience_keys
 from ent_lite.audience.keys import Key
 from ent_lite.audience.rules import (
@@ -74,8 +75,8 @@ def _key_of(target) -> Key:
 
 def _checked_targets(author, targets: Sequence[PostTarget | Key]) -> tuple[list[Key], int]:
     """The chosen keys and the establishment they are sent from, or an error (see create_post)."""
-    allowed = {t.key: t for t in postable_targets(author)}
     chosen = list(dict.fromkeys(_key_of(t) for t in targets))
+    allowed = {t.key: t for t in postable_targets(author)} | criteria_posting.rule_targets(author, chosen)
     if not chosen:
         raise ValueError("a post needs at least one audience")
     if any(key not in allowed for key in chosen):
@@ -134,6 +135,7 @@ def create_post(author, title: str, body: str, targets: Sequence[PostTarget | Ke
     post.audience = [PostAudience(kind=kind, value=value) for kind, value in chosen]
     db.session.add(post)
     db.session.flush()
+    criteria_posting.attach_rules(post)
     # One outbox row in this transaction, whatever the audience: the worker fans it out.
     events.post_published(post)
     return post

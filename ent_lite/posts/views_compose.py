@@ -10,7 +10,7 @@ from wtforms.validators import ValidationError
 
 from ent_lite.accounts import throttling
 from ent_lite.agenda.events import sync_post_event
-from ent_lite.audience import rules
+from ent_lite.audience import criteria_posting, rules
 from ent_lite.core.dates import format_when
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
@@ -125,7 +125,7 @@ def compose():
     files = _prepared_files(form)
     if files is None:
         return _send_back(form, refused=True, has_targets=True)
-    chosen = form.chosen_targets()
+    chosen = criteria_posting.chosen_audience(form, current_user, now)
     try:
         kept = _keep_files(form, files, now)
         post = services.create_post(current_user, form.title.data, form.body.data, chosen, now,
@@ -187,7 +187,9 @@ def edit(public_id: str):
     published = services.is_published(post, now)
     # Once families have it, the audience and publication time are fixed (see update_post).
     own_targets = rules.postable_targets(current_user)
-    targets = [] if published else own_targets
+    # A post sent to criteria keeps its rule (written once, for it): its audience is fixed too.
+    audience_fixed = published or criteria_posting.sent_to_criteria(post)
+    targets = [] if audience_fixed else own_targets
     tagged = photo_tags.tagged_children([post.id]).get(post.id, [])
     taggable = services.taggable_children(current_user, own_targets)
     offered = {t.child.id for t in taggable}
@@ -202,6 +204,9 @@ def edit(public_id: str):
     if published:
         del form.targets, form.scope, form.publish_date, form.publish_time
         form.start_dt = post.published_dt
+        form.fixed_keys = [(a.kind, a.value) for a in post.audience]
+    elif audience_fixed:
+        del form.targets, form.scope
         form.fixed_keys = [(a.kind, a.value) for a in post.audience]
     else:
         form.offer(targets)
@@ -219,7 +224,7 @@ def edit(public_id: str):
         if attachment.public_id in removed:
             delete_attachment(attachment)
     services.update_post(post, form.title.data, form.body.data, form.options(), now,
-                         targets=None if published else form.chosen_targets())
+                         targets=None if audience_fixed else form.chosen_targets())
     # Tags of children the author no longer sees (another class now) stay on the post.
     photo_tags.set_tags(post, form.tagged() + [c for c in tagged if c.id not in offered])
     file_drafts.attach_drafts(_keep_files(form, files, now), post_id=post.id)

@@ -63,6 +63,7 @@ def tracking_page(public_id: str):
         post=post,
         now=now,
         counts=tracking.tracking_counts(post),
+        audience=services.audience_names([post])[post.id],
         rows=rows,
         page=page,
         has_next=has_next,

@@ -122,6 +122,9 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         NOT_PERSONAL: _cols("submission_token is_optional_info establishment_id is_urgent is_pinned replies_allowed requires_ack ack_every_guardian"),
     },
     "post_audience": {"class_content": _cols("id post_id kind value")},
+    # A post's audience by criteria (ages, districts...): names no one, goes with its post.
+    "audience_rule": {NOT_PERSONAL: _cols("id city_id post_id min_age max_age age_on born_from born_until created_dt")},
+    "audience_rule_part": {NOT_PERSONAL: _cols("id rule_id kind value")},
     "post_photo_child": {"class_content": _cols("id post_id child_id")},
     "attachment": {
         "class_content": _cols("id public_id post_id message_id uploader_id display_name storage_key "
