@@ -1,12 +1,13 @@
-"""calendar, absences, periscolaire: calendar events with their audience keys, private
-calendar feeds, absence notices and their reasons, periscolaire group kinds and a site's
-absence cutoff, and the guardian of a thread with a city service
+"""calendar, absences, periscolaire, city audiences: calendar events with their audience
+keys, private calendar feeds, absence notices and their reasons, periscolaire group kinds and
+a site's absence cutoff, the guardian of a thread with a city service, and the stored audience
+rules (age range, periscolaire kinds, schools, districts, levels) of city posts
 
 New tables and nullable columns: no existing row changes.
 
 Revision ID: 0008
 Revises: 0007
-Create Date: 2026-12-03 08:50:55.818200
+Create Date: 2026-12-03 10:05:03.067600
 
 """
 from alembic import op
@@ -68,6 +69,35 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_absence_reason')),
     sa.UniqueConstraint('notice_id', name=op.f('uq_absence_reason_notice_id'))
     )
+    op.create_table('audience_rule',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('city_id', sa.Integer(), nullable=False),
+    sa.Column('post_id', sa.Integer(), nullable=True),
+    sa.Column('min_age', sa.Integer(), nullable=True),
+    sa.Column('max_age', sa.Integer(), nullable=True),
+    sa.Column('age_on', sa.Date(), nullable=True),
+    sa.Column('born_from', sa.Date(), nullable=True),
+    sa.Column('born_until', sa.Date(), nullable=True),
+    sa.Column('created_dt', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['city_id'], ['city.id'], name=op.f('fk_audience_rule_city_id_city')),
+    sa.ForeignKeyConstraint(['post_id'], ['post.id'], name=op.f('fk_audience_rule_post_id_post'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_audience_rule'))
+    )
+    with op.batch_alter_table('audience_rule', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_audience_rule_city_id'), ['city_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_audience_rule_post_id'), ['post_id'], unique=False)
+
+    op.create_table('audience_rule_part',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('rule_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('value', sa.String(length=100), nullable=False),
+    sa.ForeignKeyConstraint(['rule_id'], ['audience_rule.id'], name=op.f('fk_audience_rule_part_rule_id_audience_rule'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_audience_rule_part'))
+    )
+    with op.batch_alter_table('audience_rule_part', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_audience_rule_part_rule_id'), ['rule_id'], unique=False)
+
     op.create_table('agenda_event',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('public_id', sa.String(length=22), nullable=False),
@@ -152,6 +182,15 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_agenda_event_author_id'))
 
     op.drop_table('agenda_event')
+    with op.batch_alter_table('audience_rule_part', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_audience_rule_part_rule_id'))
+
+    op.drop_table('audience_rule_part')
+    with op.batch_alter_table('audience_rule', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_audience_rule_post_id'))
+        batch_op.drop_index(batch_op.f('ix_audience_rule_city_id'))
+
+    op.drop_table('audience_rule')
     op.drop_table('absence_reason')
     op.drop_table('calendar_feed')
     with op.batch_alter_table('absence_notice', schema=None) as batch_op:
