@@ -63,3 +63,27 @@ def test_organisers_manage_activities_and_city_agents_see_the_indicator(world, c
     login_as(world.teacher_a)
     _, more = menu_of(client.get("/account").get_data(as_text=True))
     assert not any(url.startswith("/activites") for url in more)
+
+
+def test_the_week_of_a_family_is_in_the_menu_of_those_it_concerns(life, client, login_as):
+    world = life.world
+    expected = {
+        world.parent_a: {"/absences", "/agenda"},
+        world.teacher_a: {"/absences/aujourdhui", "/agenda"},
+        world.director: {"/absences/aujourdhui", "/agenda", "/agenda/gerer"},
+        life.lead: {"/absences/aujourdhui", "/agenda", "/agenda/gerer", "/periscolaire"},
+        world.city_agent: {"/agenda", "/agenda/gerer"},
+        world.admin: {"/periscolaire"},
+    }
+    for person, urls in expected.items():
+        login_as(person)
+        _, more = menu_of(client.get("/account").get_data(as_text=True))
+        assert urls <= set(more), (person.role, more)
+        for url in urls:
+            assert client.get(url).status_code == 200, (person.role, url)
+    login_as(world.animator)
+    _, more = menu_of(client.get("/account").get_data(as_text=True))
+    assert "/periscolaire" not in more and "/agenda/gerer" not in more  # a group animator leads nothing
+    login_as(world.dpo)
+    _, more = menu_of(client.get("/account").get_data(as_text=True))
+    assert not {"/agenda", "/absences", "/absences/aujourdhui", "/periscolaire"} & set(more)

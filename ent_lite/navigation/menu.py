@@ -10,9 +10,12 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l, ngettext
 
+from ent_lite.absences import rules as absences
 from ent_lite.accounts.models import Role
 from ent_lite.activities import permissions as activities
+from ent_lite.agenda import permissions as agenda
 from ent_lite.audience import rules
+from ent_lite.periscolaire import services as periscolaire
 
 PRIMARY_LIMIT = 3
 
@@ -68,6 +71,17 @@ def _sections(user, counts) -> tuple[list[Entry], list[Entry]]:
         primary.append(Entry("posts.compose", _l("Write")))
     if role == Role.GUARDIAN:
         primary.append(Entry("activities.for_family", _l("Activities")))
+    # The family's week: the calendar for everyone who reads news; absences on both sides.
+    if absences.may_declare(user):
+        more.append(Entry("absences.mine", _l("Report an absence")))
+    if absences.may_see_absences(user):
+        more.append(Entry("absences.today", _l("Absences today")))
+    if rules.may_read_news(user):
+        more.append(Entry("agenda.calendar", _l("Calendar")))
+    if agenda.may_publish_events(user):
+        more.append(Entry("agenda.manage", _l("Events I manage")))
+    if periscolaire.may_keep_sites(user):
+        more.append(Entry("periscolaire.sites", _l("Periscolaire")))
     if activities.may_manage_activities(user):
         more.append(Entry("activities.manage_list", _l("Manage activities")))
     if activities.may_see_indicator(user):
