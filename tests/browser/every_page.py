@@ -39,6 +39,7 @@ from ent_lite.school.models import RosterReview
 from tests import factories
 from tests.browser.conftest import PHONE
 from tests.browser.every_page_activities import EXCLUDED as ACTIVITY_FILES, seed_activities
+from tests.browser.every_page_city_life import EXCLUDED as CALENDAR_FILES, seed_city_life
 from tests.browser.phone_layout import layout_problems, screens
 from tests.forms.conftest import builder_data
 
@@ -58,6 +59,7 @@ EXCLUDED = {
     "privacy.processing_register_json": "the processing register as JSON",
     "rights.download_export": "the zip of a person's data",
     **ACTIVITY_FILES,
+    **CALENDAR_FILES,
 }
 
 # Text that spills out of its target (a menu label over its neighbour) or off the left edge:
@@ -155,6 +157,7 @@ def seed(app, world) -> Seeded:
     for endpoint in ("posts.detail", "posts.edit", "posts.delete", "posts.tracking_page"):
         args[endpoint] = {"public_id": post.public_id}
     args.update(seed_activities(world, now))
+    args.update(seed_city_life(world, now))
     return Seeded(args, activation_code=code, newcomer=newcomer, dpo_recovery_codes=recovery_codes)
 
 
