@@ -16,7 +16,16 @@ from ent_lite.core.db_types import utcnow
 from ent_lite.demo import data
 from ent_lite.demo.seed import AlreadySeeded, seed_demo
 from ent_lite.extensions import db
-from ent_lite.school.models import Child, City, Enrolment, Group, GroupKind, GuardianLink
+from ent_lite.school.models import (
+    Child,
+    City,
+    Enrolment,
+    Establishment,
+    EstablishmentKind,
+    Group,
+    GroupKind,
+    GuardianLink,
+)
 
 ROLE_ORDER = (Role.ADMIN, Role.DPO, Role.DIRECTOR, Role.TEACHER, Role.ANIMATOR, Role.CITY_AGENT)
 
@@ -47,7 +56,7 @@ def seed_demo_command(city_name: str, seed: int) -> None:
 
 
 def demo_logins(city: City) -> list[tuple[str, str, str]]:
-    """(role, email, who) for an activated account of every role.
+    """(role, email, who) for an activated account of every role, and the periscolaire site lead.
 
     The guardian has several children; the teacher and director shown are those of the
     guardian's first child, so that their posts can be seen from both sides.
@@ -68,11 +77,26 @@ def demo_logins(city: City) -> list[tuple[str, str, str]]:
         user = db.session.scalar(staff.get(role, activated).where(User.role == role).limit(1))
         if user is not None:
             rows.append((role, user.email, f"{user.display_name}{_place(user)}"))
+        if role == Role.ANIMATOR:
+            rows += _site_lead(activated)
     if parent is not None:
         children = ", ".join(f"{first_name} ({group.name}, {group.establishment.name})"
                              for first_name, group in classes)
         rows.append((Role.GUARDIAN, parent.email, f"{parent.display_name}, parent of {children}"))
     return rows
+
+
+def _site_lead(activated) -> list[tuple[str, str, str]]:
+    """The animator who leads a periscolaire site (a membership with no group): every group of it."""
+    row = db.session.execute(
+        activated.add_columns(Establishment.name).join(Membership, Membership.user_id == User.id)
+        .join(Establishment, Establishment.id == Membership.establishment_id)
+        .where(User.role == Role.ANIMATOR, Membership.group_id.is_(None),
+               Establishment.kind == EstablishmentKind.PERISCOLAIRE).limit(1)).first()
+    if row is None:
+        return []
+    lead, site = row
+    return [(Role.ANIMATOR, lead.email, f"{lead.display_name}, site lead of {site} (all its groups)")]
 
 
 def _classes_of(parent: User) -> list[tuple[str, Group]]:

@@ -99,3 +99,63 @@ CITY_POST = (
     "Les inscriptions aux stages sportifs et culturels des vacances d'hiver ouvrent **lundi**.\n\n"
     "Le programme complet est affiché dans chaque école.",
 )
+
+# --- city life (ent_lite.demo.city_life): periscolaire, calendar, absences, the city as a contact ---
+# Texts use French typography: a no-break space (\u00a0) before : ; ! ? and the curly apostrophe.
+CITY_LIFE_SEED = 20262
+# The evening group above is one of the site's three; the site lead keeps them all.
+SITE_LEAD = ("Farid", "Benhamou")
+# (name, levels, PeriscolaireKind, children enrolled by the site lead)
+MORE_PERISCOLAIRE_GROUPS = [
+    ("Accueil du matin", "CP,CE1,CE2,CM1", "morning", 14),
+    ("Mercredis loisirs", "CP,CE1,CE2,CM1", "wednesday", 18),
+]
+
+# The school year's holidays, published by the city service for all families (and in the
+# open-data calendar): (title, first day, last day) as (month, day), in the school year.
+SCHOOL_HOLIDAYS = [
+    ("Vacances de la Toussaint", (10, 17), (11, 1)),
+    ("Vacances de Noël", (12, 19), (1, 3)),
+    ("Vacances d’hiver", (2, 13), (2, 28)),
+    ("Vacances de printemps", (4, 10), (4, 25)),
+    ("Vacances d’été", (7, 3), (8, 31)),
+]
+# Standalone events: (title, place); their days are set from the day the demo is seeded.
+SCHOOL_MEETING = ("Réunion parents-enseignants", "Préau de l’école")
+CANCELLED_MEETING = ("Conseil d’école", "Salle polyvalente")
+STRIKE_DAY = ("Grève des enseignants\u00a0: école fermée", "")
+WEDNESDAY_EVENT = ("Accueil de loisirs du mercredi", "Accueil périscolaire Jean Jaurès")
+# The printed teacher's post with a date (the class outing).
+OUTING_POST = (
+    "Sortie au musée des Beaux-Arts",
+    "Vendredi, la classe visite le musée des Beaux-Arts et son atelier de peinture.\n\n"
+    "Départ à 8\u00a0h\u00a045, retour pour 16\u00a0h\u00a030. Merci de prévoir un **pique-nique** "
+    "et une gourde\u00a0!",
+)
+OUTING_PLACE = "Musée des Beaux-Arts, place de la République"
+
+# The printed family's absence notices: to the school this morning (seen by the teacher) and
+# to the evening childcare (not seen yet). Reasons are optional; this one is about health.
+SCHOOL_ABSENCE_REASON = "Fièvre cette nuit\u00a0: il reste à la maison aujourd’hui."
+EVENING_ABSENCE_REASON = "Sa grand-mère vient la chercher à la sortie de l’école."
+
+# The printed parent writes to the city service, which answers.
+SERVICE_THREAD_SUBJECT = "Mercredis pendant les vacances d’hiver\u00a0?"
+SERVICE_THREAD_QUESTION = (
+    "Bonjour,\n\n{child} va à l’accueil de loisirs le mercredi. L’accueil est-il ouvert pendant "
+    "les vacances d’hiver\u00a0? Faut-il une nouvelle inscription\u00a0?\n\nMerci d’avance,\n{parent}"
+)
+SERVICE_THREAD_ANSWER = (
+    "Bonjour,\n\nOui, l’accueil de loisirs reste ouvert pendant les vacances d’hiver, mais il faut "
+    "une inscription à part\u00a0: elle ouvre lundi dans «\u00a0Activités\u00a0». Nous gardons une place "
+    "pour {child} jusqu’au vendredi suivant.\n\nBonne journée,\n{agent}, {service}"
+)
+
+# A city post for the families of 6–11-year-olds who use the evening childcare.
+CRITERIA_AGES = (6, 11)
+CRITERIA_POST = (
+    "Aide aux devoirs à la médiathèque",
+    "Chaque mardi de 17\u00a0h à 18\u00a0h, les bibliothécaires accueillent les enfants de l’accueil "
+    "du soir pour l’aide aux devoirs.\n\nC’est gratuit\u00a0; les animateurs les accompagnent à pied. "
+    "Une question\u00a0? Répondez à ce message.",
+)

@@ -1,6 +1,7 @@
 """Seed the demo city: three schools, eight classes, 150 children and their families,
-staff of every role, a few posts, activities (ent_lite.demo.activities) and activation codes
-for the families not yet activated.
+staff of every role, a few posts, activities (ent_lite.demo.activities), the city's week
+(periscolaire groups, calendar, absences, the city as a contact: ent_lite.demo.city_life) and
+activation codes for the families not yet activated.
 
 Deterministic (one ``random.Random(seed)``) and fast: the demo password is hashed once and
 the hash shared by every demo account. Rows are written directly with the models, except
@@ -21,6 +22,7 @@ from ent_lite.accounts.passwords import hash_password
 from ent_lite.audience.keys import ALL_KEY, establishment_key, group_key
 from ent_lite.demo import data
 from ent_lite.demo.activities import seed_activities
+from ent_lite.demo.city_life import seed_city_life
 from ent_lite.extensions import db
 from ent_lite.notifications.models import Mode, NotificationEvent, NotificationPreferences
 from ent_lite.posts.models import Post, PostRead
@@ -37,6 +39,7 @@ from ent_lite.school.models import (
     Group,
     GroupKind,
     GuardianLink,
+    PeriscolaireKind,
 )
 
 
@@ -93,8 +96,10 @@ class Seeder:
         db.session.add(establishment)
         return establishment
 
-    def group(self, establishment: Establishment, kind: str, name: str, levels: str) -> Group:
-        group = Group(establishment=establishment, kind=kind, name=name, school_year=self.year, levels=levels)
+    def group(self, establishment: Establishment, kind: str, name: str, levels: str,
+              periscolaire_kind: str | None = None) -> Group:
+        group = Group(establishment=establishment, kind=kind, name=name, school_year=self.year, levels=levels,
+                      periscolaire_kind=periscolaire_kind)
         db.session.add(group)
         return group
 
@@ -132,6 +137,7 @@ def seed_demo(now: datetime, city_name: str = data.DEMO_CITY_NAME, seed: int = d
             issue_activation_code(guardian, now, valid_days=code_days)
     _posts(s, schools, children_by_class, periscolaire_group, animator, agent)
     seed_activities(city.id, agent, animator, guardians[0], children_by_class, now)
+    seed_city_life(s, schools, children_by_class, periscolaire_group, agent, guardians[0])
     _notifications(guardians[0], now)
     db.session.flush()
     return city
@@ -170,7 +176,7 @@ def _structure_and_staff(s: Seeder):
 
 def _periscolaire(s: Seeder) -> tuple[Group, User]:
     site = s.establishment(EstablishmentKind.PERISCOLAIRE, *data.PERISCOLAIRE_SITE)
-    group = s.group(site, GroupKind.PERISCOLAIRE, *data.PERISCOLAIRE_GROUP)
+    group = s.group(site, GroupKind.PERISCOLAIRE, *data.PERISCOLAIRE_GROUP, periscolaire_kind=PeriscolaireKind.EVENING)
     animator = s.user(Role.ANIMATOR, *data.ANIMATOR)
     s.member(animator, site, group)
     return group, animator

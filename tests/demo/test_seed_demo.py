@@ -80,10 +80,13 @@ def test_seed_creates_staff_of_every_role_where_they_work(runner, db):
         assert teachers >= 2, school.name
         assert count(db, Membership, Membership.establishment_id == school.id, Membership.group_id.is_(None),
                      Membership.user.has(role=Role.DIRECTOR)) == 1
-    animator = db.session.scalar(select(User).where(User.role == Role.ANIMATOR))
+    animator, lead = db.session.scalars(select(User).where(User.role == Role.ANIMATOR).order_by(User.id))
     (place,) = animator.memberships
     assert place.establishment.kind == EstablishmentKind.PERISCOLAIRE
     assert place.group.kind == GroupKind.PERISCOLAIRE and count(db, Enrolment, Enrolment.group_id == place.group_id) > 0
+    # The site lead: one membership for the whole site, no group.
+    (site_wide,) = lead.memberships
+    assert site_wide.establishment == place.establishment and site_wide.group is None
     agent = db.session.scalar(select(User).where(User.role == Role.CITY_AGENT))
     assert [m.establishment.kind for m in agent.memberships] == [EstablishmentKind.SERVICE]
 
@@ -185,7 +188,7 @@ def test_readme_shows_the_logins_the_demo_prints(runner, db):
 
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
     logins = [line for line in output.splitlines() if "@" in line or "password:" in line]
-    assert len(logins) == len(Role.ALL) + 1
+    assert len(logins) == len(Role.ALL) + 2  # the password line, and the site lead besides the animator
     assert [line for line in logins if line not in readme] == []
 
 
