@@ -429,7 +429,10 @@ def visible_threads(user):
     if role == Role.GUARDIAN:
         mine = (select(GuardianLink.child_id).join(Child, Child.id == GuardianLink.child_id)
                 .where(GuardianLink.user_id == user.id, Child.left_dt.is_(None)))
-        return select(Thread).where(or_(Thread.child_id.in_(mine), Thread.guardian_id == user.id))
+        # The writer of a service thread reads it only while it is about no child; about a
+        # child, a current guardian link is needed, as for school threads.
+        return select(Thread).where(or_(Thread.child_id.in_(mine),
+                                        and_(Thread.guardian_id == user.id, Thread.child_id.is_(None))))
     if role not in THREAD_STAFF:
         return select(Thread).where(false())
     works_there = Thread.establishment_id.in_(select(Membership.establishment_id).where(Membership.user_id == user.id))
@@ -602,7 +605,8 @@ def message_recipients(thread: Thread):
 def _service_thread_readers(thread: Thread):
     agents = and_(User.role == Role.CITY_AGENT,
                   User.memberships.any(Membership.establishment_id == thread.establishment_id))
-    family = [and_(User.role == Role.GUARDIAN, User.id == thread.guardian_id)] if thread.guardian_id else []
+    family = ([and_(User.role == Role.GUARDIAN, User.id == thread.guardian_id)]
+              if thread.guardian_id and thread.child_id is None else [])
     if thread.child_id is not None:
         current_child = select(Child.id).where(Child.id == thread.child_id, Child.left_dt.is_(None)).exists()
         family.append(and_(User.role == Role.GUARDIAN, current_child, User.id.in_(

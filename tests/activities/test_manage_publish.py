@@ -89,7 +89,19 @@ def test_withdrawing_hides_it_and_publishing_again_shows_it(aw, client, login_as
 
 
 def test_an_animator_without_groups_publishes_without_announcement(aw, english, login_as):
+    from ent_lite.accounts.models import Membership
+    from ent_lite.school.models import Group, GroupKind, PeriscolaireKind
+
     activity = make_activity(aw, establishment=aw.site, published=False)
+    # The site's animator leads no site and has only last year's group: no audience this year.
+    last_year = Group(establishment=aw.site, name="Soir", school_year="2020-2021", kind=GroupKind.PERISCOLAIRE,
+                      periscolaire_kind=PeriscolaireKind.EVENING)
+    db.session.add(last_year)
+    db.session.flush()
+    membership = db.session.scalar(select(Membership).where(Membership.user_id == aw.world.animator.id,
+                                                            Membership.establishment_id == aw.site.id))
+    membership.group_id = last_year.id
+    db.session.commit()
     login_as(aw.world.animator)
     page = english.get(f"/activites/{activity.public_id}/publier").get_data(as_text=True)
     assert "You have no audience to post an announcement to." in page

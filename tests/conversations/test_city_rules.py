@@ -136,3 +136,25 @@ def test_a_reply_to_a_city_post_records_the_post(life):
     assert thread.post_id == post.id and thread.guardian_id == world.parent_a.id
     assert rules.is_service_thread(thread)
     assert db.session.scalar(select(type(thread).guardian_id).where(type(thread).id == thread.id)) == world.parent_a.id
+
+
+def test_a_guardian_unlinked_from_the_child_no_longer_reads_its_service_thread(life):
+    from sqlalchemy import delete
+
+    from ent_lite.audience import rules
+    from ent_lite.conversations import services
+    from ent_lite.core.db_types import utcnow
+    from ent_lite.extensions import db
+    from ent_lite.school.models import GuardianLink
+
+    world = life.world
+    thread, _ = services.start_service_thread(world.parent_a, life.service.id, "Cantine", "Bonjour.", utcnow(),
+                                              child=world.child_a)
+    db.session.commit()
+    assert rules.can_read_thread(world.parent_a, thread)
+    db.session.execute(delete(GuardianLink).where(GuardianLink.user_id == world.parent_a.id,
+                                                  GuardianLink.child_id == world.child_a.id))
+    db.session.commit()
+    assert not rules.can_read_thread(world.parent_a, thread)
+    assert world.parent_a not in db.session.scalars(rules.message_recipients(thread)).all()
+    assert rules.can_read_thread(world.parent_a2, thread)
