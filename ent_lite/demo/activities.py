@@ -1,12 +1,16 @@
 """The demo city's activities: brackets, a catalogue, registrations, attendance and a lottery.
 
 Written directly with the models and the allocation functions (places taken by the same
-conditional UPDATE as a family's registration). Deterministic: its own ``random.Random``, so
+conditional UPDATE as a family's registration), except the printed family's own registration,
+made through ``activities.registration.register`` as the family's form does, so that it holds
+every rule a real one does (window, levels, clashes, parental authority). Deterministic: its own ``random.Random``, so
 the rest of the demo city stays the same whatever is added here. What the demo shows:
 - the city's three family-quotient brackets, declared by the registering families;
 - the education service's activities, free and paid, first come: one running since two weeks
-  with attendance taken, one almost full with a waiting list, one full with a place offered to
-  the printed family until tomorrow; the periscolaire site's own workshop;
+  with attendance taken, the printed family's child registered to it (so their calendar shows
+  its weekly sessions, this week's among them, with the child's first name), one almost full
+  with a waiting list, one full with a place offered to the printed family until tomorrow; the
+  periscolaire site's own workshop;
 - a lottery of three holiday stays, its requests open, with a few families' ranked choices.
 """
 from __future__ import annotations
@@ -18,7 +22,7 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import select
 
 from ent_lite.accounts.models import User
-from ent_lite.activities import allocation
+from ent_lite.activities import allocation, registration
 from ent_lite.activities.lottery_rules import new_ticket
 from ent_lite.activities.models import (
     Activity,
@@ -62,12 +66,15 @@ class Spec:
     # The printed family joins the waiting list first; yesterday a family cancelled and the
     # place was offered to them, so the demo shows an offer waiting for an answer.
     offer: bool = False
+    # The printed family registered their child when registration opened (a confirmed place):
+    # a session every week, this week's included, in the family's calendar.
+    showcase: bool = False
 
 
 CATALOGUE = (
     Spec("Multisport du mercredi", "sport", "Jeux de ballon, course d'orientation et parcours d'agilité, "
          "encadrés par les éducateurs sportifs de la ville.", "Gymnase Pierre de Coubertin", (0, 200, 400), 16, -14, 8,
-         time(14), confirmed=12),
+         time(14), confirmed=12, showcase=True),
     Spec("Atelier théâtre", "culture", "Improvisation, voix et mise en scène ; petite représentation pour les "
          "familles à la dernière séance.", "Maison des associations", (300, 600, 900), 10, 9, 6, time(14, 30),
          levels="CE2,CM1,CM2", confirmed=10, waiting=3),
@@ -126,6 +133,8 @@ def seed_activities(city_id: int, agent: User, animator: User, showcase: User,
                                             created_dt=registration.created_dt))
         if spec.offer:
             _cancel_and_offer(registrations[spec.confirmed - 1], now - timedelta(hours=22))
+        if spec.showcase and showcase_child is not None:
+            _register_showcase(activity, showcase, showcase_child, bracket_of(showcase), activity.opens_dt)
         _attendance(activity, agent, rng, now)
     _campaign(city_id, service, agent, brackets, pupils, bracket_of, rng, now)
     db.session.flush()
@@ -179,6 +188,15 @@ def _register(activity: Activity, child: Child, bracket_of, when: datetime) -> R
     registration = _new_registration(activity, child, bracket_of, when, status=RegistrationStatus.REQUESTED)
     allocation.place_first_come(registration, when)
     return registration
+
+
+def _register_showcase(activity: Activity, guardian: User, child: Child, bracket: QuotientBracket,
+                       when: datetime) -> None:
+    """The printed parent registers their child the day registration opens, as the form does."""
+    price = next(p.amount_cents for p in activity.prices if p.bracket_id == bracket.id)
+    (outcome,) = registration.register(guardian, activity, [child], bracket, price, {}, when)
+    if outcome.registration.status != RegistrationStatus.CONFIRMED:
+        raise RuntimeError(f"the demo's {activity.title!r} has no free place left for the printed family")
 
 
 def _cancel_and_offer(registration: Registration, when: datetime) -> None:

@@ -7,27 +7,17 @@ from datetime import datetime
 
 import click
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ent_lite.accounts.activation import IssuedCode, format_code, issue_activation_code
-from ent_lite.accounts.models import Membership, Role, User
+from ent_lite.accounts.models import Role, User
 from ent_lite.cli import ent_lite_cli
 from ent_lite.core.db_types import utcnow
 from ent_lite.demo import data
+from ent_lite.demo.accounts import printed_accounts
 from ent_lite.demo.seed import AlreadySeeded, seed_demo
 from ent_lite.extensions import db
-from ent_lite.school.models import (
-    Child,
-    City,
-    Enrolment,
-    Establishment,
-    EstablishmentKind,
-    Group,
-    GroupKind,
-    GuardianLink,
-)
-
-ROLE_ORDER = (Role.ADMIN, Role.DPO, Role.DIRECTOR, Role.TEACHER, Role.ANIMATOR, Role.CITY_AGENT)
+from ent_lite.school.models import City
 
 
 @ent_lite_cli.command("seed-demo")
@@ -55,67 +45,6 @@ def seed_demo_command(city_name: str, seed: int) -> None:
     click.echo(logins)
 
 
-def demo_logins(city: City) -> list[tuple[str, str, str]]:
-    """(role, email, who) for an activated account of every role, and the periscolaire site lead.
-
-    The guardian has several children; the teacher and director shown are those of the
-    guardian's first child, so that their posts can be seen from both sides.
-    """
-    activated = select(User).where(User.city_id == city.id, User.password_hash.is_not(None)).order_by(User.id)
-    parent = db.session.scalar(
-        activated.join(GuardianLink, GuardianLink.user_id == User.id).where(User.role == Role.GUARDIAN)
-        .group_by(User.id).having(func.count(GuardianLink.id) >= 2).limit(1)
-    )
-    classes = _classes_of(parent) if parent else []
-    staff = {}
-    if classes:
-        staff[Role.TEACHER] = activated.join(Membership).where(Membership.group_id == classes[0][1].id)
-        staff[Role.DIRECTOR] = activated.join(Membership).where(
-            Membership.establishment_id == classes[0][1].establishment_id, Membership.group_id.is_(None))
-    rows = []
-    for role in ROLE_ORDER:
-        user = db.session.scalar(staff.get(role, activated).where(User.role == role).limit(1))
-        if user is not None:
-            rows.append((role, user.email, f"{user.display_name}{_place(user)}"))
-        if role == Role.ANIMATOR:
-            rows += _site_lead(activated)
-    if parent is not None:
-        children = ", ".join(f"{first_name} ({group.name}, {group.establishment.name})"
-                             for first_name, group in classes)
-        rows.append((Role.GUARDIAN, parent.email, f"{parent.display_name}, parent of {children}"))
-    return rows
-
-
-def _site_lead(activated) -> list[tuple[str, str, str]]:
-    """The animator who leads a periscolaire site (a membership with no group): every group of it."""
-    row = db.session.execute(
-        activated.add_columns(Establishment.name).join(Membership, Membership.user_id == User.id)
-        .join(Establishment, Establishment.id == Membership.establishment_id)
-        .where(User.role == Role.ANIMATOR, Membership.group_id.is_(None),
-               Establishment.kind == EstablishmentKind.PERISCOLAIRE).limit(1)).first()
-    if row is None:
-        return []
-    lead, site = row
-    return [(Role.ANIMATOR, lead.email, f"{lead.display_name}, site lead of {site} (all its groups)")]
-
-
-def _classes_of(parent: User) -> list[tuple[str, Group]]:
-    return db.session.execute(
-        select(Child.first_name, Group)
-        .join(GuardianLink, GuardianLink.child_id == Child.id)
-        .join(Enrolment, Enrolment.child_id == Child.id)
-        .join(Group, Group.id == Enrolment.group_id)
-        .where(GuardianLink.user_id == parent.id, Group.kind == GroupKind.CLASS)
-        .order_by(Child.id)
-    ).all()
-
-
-def _place(user: User) -> str:
-    places = [f"{m.group.name} ({m.establishment.name})" if m.group else m.establishment.name
-              for m in user.memberships]
-    return f", {', '.join(places)}" if places else ""
-
-
 def fresh_activation_code(city: City, now: datetime) -> IssuedCode | None:
     """A new code for the first family not yet activated, as a printed letter would give it:
     the database keeps only a hash of codes, so the one shown is issued now (the caller commits)."""
@@ -130,11 +59,12 @@ def fresh_activation_code(city: City, now: datetime) -> IssuedCode | None:
 
 
 def format_logins(city: City, now: datetime) -> str:
-    rows = demo_logins(city)
-    width = max(len(email) for _, email, _ in rows)
+    """The printed accounts (``demo.accounts``) as a table, and a family's activation code."""
+    accounts = printed_accounts(city)
+    width = max(len(account.email) for account in accounts)
     lines = ["", f"Demo logins (every account's password: {data.DEMO_PASSWORD})", ""]
     lines.append(f"{'role':<11} {'email':<{width}}  who")
-    lines += [f"{role:<11} {email:<{width}}  {who}" for role, email, who in rows]
+    lines += [f"{a.role:<11} {a.email:<{width}}  {a.who}" for a in accounts]
     code = fresh_activation_code(city, now)
     if code is not None:
         lines += ["", "Activate a family account (as a parent would, from the letter):",

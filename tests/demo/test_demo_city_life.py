@@ -22,7 +22,7 @@ from ent_lite.conversations.models import Message, Thread
 from ent_lite.core.db_types import utcnow
 from ent_lite.core.localtime import local_to_utc, to_local
 from ent_lite.demo import data
-from ent_lite.demo.commands import demo_logins
+from ent_lite.demo.accounts import printed_by_role
 from ent_lite.demo.seed import seed_demo
 from ent_lite.posts.models import Post
 from ent_lite.school.models import City, Group, GroupKind, PeriscolaireKind
@@ -34,10 +34,7 @@ FR = {"Accept-Language": "fr"}
 
 def printed(db) -> dict[str, list[User]]:
     """The printed accounts by role (two animators: the evening group's and the site lead)."""
-    found: dict[str, list[User]] = {}
-    for role, email, _ in demo_logins(db.session.scalar(select(City))):
-        found.setdefault(role, []).append(db.session.scalar(select(User).where(User.email == email)))
-    return found
+    return printed_by_role(db.session.scalar(select(City)))
 
 
 def html(client, url: str) -> str:

@@ -5,10 +5,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from ent_lite.accounts.models import Role, User
+from ent_lite.accounts.models import Role
 from ent_lite.conversations import services as conversations
 from ent_lite.core.db_types import utcnow
-from ent_lite.demo.commands import demo_logins
+from ent_lite.demo.accounts import printed_by_role
 from ent_lite.notifications.models import Notification, NotificationEvent
 from ent_lite.notifications.worker import run_once
 from ent_lite.school.models import City, GuardianLink
@@ -27,10 +27,8 @@ def test_seeded_posts_older_than_two_days_are_not_announced_again(runner, db, ma
 
 def test_the_printed_parent_gets_a_mail_as_soon_as_the_teacher_writes(runner, db, mailbox):
     seed(runner)
-    city = db.session.scalar(select(City))
-    emails = {role: email for role, email, _ in demo_logins(city)}
-    parent = db.session.scalar(select(User).where(User.email == emails[Role.GUARDIAN]))
-    teacher = db.session.scalar(select(User).where(User.email == emails[Role.TEACHER]))
+    people = printed_by_role(db.session.scalar(select(City)))
+    parent, teacher = people[Role.GUARDIAN][0], people[Role.TEACHER][0]
     now = utcnow()
     run_once(now)  # what the seed left to tell
     mailbox.clear()
