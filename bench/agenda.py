@@ -23,15 +23,12 @@ import argparse
 import random
 import statistics
 import sys
-import tempfile
 import time
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
-from sqlalchemy import and_, func, insert, or_, select, text
+from sqlalchemy import and_, func, insert, or_, select
 
-from ent_lite import create_app
-from ent_lite.accounts.models import Role, User
+from ent_lite.accounts.models import User
 from ent_lite.activities.models import Activity, ActivitySession, Registration, RegistrationStatus
 from ent_lite.agenda import feeds, ical
 from ent_lite.agenda.calendar import calendar_items
@@ -40,33 +37,16 @@ from ent_lite.audience import keys
 from ent_lite.core.db_types import new_public_id, utcnow
 from ent_lite.core.localtime import local_to_utc, to_local
 from ent_lite.extensions import db
-from ent_lite.school.models import Child, City, Enrolment, Establishment, EstablishmentKind, Group, GroupKind, GuardianLink
+from ent_lite.school.models import Child, Enrolment, Group, GroupKind, GuardianLink
+
+import city as bench_city
+from city import bulk
 
 CLASS_SIZE = 25
 SCHOOLS = 25
-DISTRICTS = 6
 NOW = utcnow()
 TODAY = to_local(NOW).date()
 YEAR = keys.this_school_year
-
-
-def make_app(url: str | None):
-    folder = Path(tempfile.mkdtemp(prefix="ent_lite_bench_"))
-    app = create_app({"ENT_LITE_ENV": "development", "SECRET_KEY": "b" * 40,
-                      "SQLALCHEMY_DATABASE_URI": url or f"sqlite:///{folder}/bench.sqlite3",
-                      "FILES_PATH": str(folder / "files"), "BASE_URL": "https://ent.example"})
-    with app.app_context():
-        db.create_all()
-    return app
-
-
-def _bulk(model, rows: list[dict]) -> list[int]:
-    """Insert rows and return their ids, in order."""
-    ids = []
-    for start in range(0, len(rows), 2000):
-        chunk = rows[start:start + 2000]
-        ids += db.session.execute(insert(model).returning(model.id, sort_by_parameter_order=True), chunk).scalars().all()
-    return ids
 
 
 def _event(rng, city_id, establishment_id, title, day, key, **extra) -> tuple[dict, tuple[str, str]]:
@@ -83,36 +63,20 @@ def _event(rng, city_id, establishment_id, title, day, key, **extra) -> tuple[di
 
 def generate_city(children_wanted: int, rng: random.Random) -> dict:
     year = YEAR()
-    city_id = db.session.execute(insert(City).values(public_id=new_public_id(), name="Banc")
-                                 .returning(City.id)).scalar_one()
-    service_id = db.session.execute(insert(Establishment).values(
-        public_id=new_public_id(), city_id=city_id, kind=EstablishmentKind.SERVICE, name="Service Enfance")
-        .returning(Establishment.id)).scalar_one()
-    schools = _bulk(Establishment, [{"public_id": new_public_id(), "city_id": city_id,
-                                     "kind": EstablishmentKind.SCHOOL, "name": f"École {n}",
-                                     "district": f"Quartier {n % DISTRICTS}"} for n in range(SCHOOLS)])
+    city_id, service_id = bench_city.city_and_service("Service Enfance")
+    schools = bench_city.schools(city_id, SCHOOLS)
     classes_wanted = -(-children_wanted // CLASS_SIZE)
     school_of_class = [schools[n % SCHOOLS] for n in range(classes_wanted)]
-    classes = _bulk(Group, [{"public_id": new_public_id(), "establishment_id": school_of_class[n],
-                             "kind": GroupKind.CLASS, "name": f"Classe {n}", "school_year": year, "levels": "CE1"}
-                            for n in range(classes_wanted)])
-    children = _bulk(Child, [{"public_id": new_public_id(), "city_id": city_id, "first_name": f"Enfant{n}",
-                              "last_name": f"Banc {n}", "level": "CE1", "birth_date": date(2018, 5, 1),
-                              "created_dt": NOW} for n in range(children_wanted)])
+    classes = bulk(Group, [{"public_id": new_public_id(), "establishment_id": school_of_class[n],
+                            "kind": GroupKind.CLASS, "name": f"Classe {n}", "school_year": year, "levels": "CE1"}
+                           for n in range(classes_wanted)])
+    children = bulk(Child, [{"public_id": new_public_id(), "city_id": city_id, "first_name": f"Enfant{n}",
+                             "last_name": f"Banc {n}", "level": "CE1", "birth_date": date(2018, 5, 1),
+                             "created_dt": NOW} for n in range(children_wanted)])
     db.session.execute(insert(Enrolment), [{"child_id": c, "group_id": classes[n % classes_wanted]}
                                            for n, c in enumerate(children)])
-    guardian_rows, owners = [], []
-    for n, child in enumerate(children):
-        for rank in range(1, 3 if rng.random() < 0.6 else 2):
-            guardian_rows.append({"public_id": new_public_id(), "city_id": city_id, "role": Role.GUARDIAN,
-                                  "first_name": "Parent", "last_name": f"Banc {n}",
-                                  "email": f"p{n}-{rank}@bench.invalid", "session_nonce": new_public_id(),
-                                  # An activated account (a password set): readers are active users.
-                                  "password_hash": "bench-not-a-hash", "is_enabled": True})
-            owners.append((child, rank))
-    guardians = _bulk(User, guardian_rows)
-    db.session.execute(insert(GuardianLink), [{"child_id": c, "user_id": u, "rank": r, "relation": "mère",
-                                               "legal_authority": True} for u, (c, r) in zip(guardians, owners)])
+    # Activated accounts (a password set): readers are active users.
+    guardians = bench_city.guardians(city_id, children, rng, password_hash="bench-not-a-hash")
     # The family: the first guardian also has the child of a class in another school.
     family, second_child = guardians[0], children[1]
     db.session.execute(insert(GuardianLink), [{"child_id": second_child, "user_id": family, "rank": 1,
@@ -132,33 +96,30 @@ def generate_city(children_wanted: int, rng: random.Random) -> dict:
                           keys.establishment_key(school_id)) for i in range(30)]
     for i in range(60):
         day = start + timedelta(days=rng.randrange(days))
-        key = keys.ALL_KEY if i % 2 else keys.district_key(f"Quartier {i % DISTRICTS}")
+        key = keys.ALL_KEY if i % 2 else keys.district_key(f"Quartier {i % bench_city.DISTRICTS}")
         holiday = i % 10 == 0
         events.append(_event(rng, city_id, service_id, f"Ville {i}", day, key, is_public=key == keys.ALL_KEY,
                              start_time=None if holiday else datetime(2000, 1, 1, 10).time(),
                              end_date=day + timedelta(days=14) if holiday else None))
-    event_ids = _bulk(Event, [row for row, _ in events])
+    event_ids = bulk(Event, [row for row, _ in events])
     db.session.execute(insert(EventAudience), [{"event_id": e, "kind": k[0], "value": k[1]}
                                                for e, (_, k) in zip(event_ids, events)])
 
-    activities = _bulk(Activity, [
+    activities = bulk(Activity, [
         {"public_id": new_public_id(), "city_id": city_id, "establishment_id": service_id, "title": f"Activité {n}",
          "capacity": 200, "places_taken": 0, "mode": "first_come", "school_year": year, "first_day": start,
          "published_dt": NOW, "created_dt": NOW, "updated_dt": NOW, "offer_hours": 48, "category": "sport",
          "levels": "", "description": "", "place": "Gymnase", "documents": ""} for n in range(60)])
-    _bulk(ActivitySession, [{"public_id": new_public_id(), "activity_id": a,
-                             "starts_dt": local_to_utc(start + timedelta(days=n % 7 + 7 * w), datetime(2000, 1, 1, 14).time()),
-                             "ends_dt": local_to_utc(start + timedelta(days=n % 7 + 7 * w), datetime(2000, 1, 1, 16).time())}
-                            for n, a in enumerate(activities) for w in range(30)])
+    bulk(ActivitySession, [{"public_id": new_public_id(), "activity_id": a,
+                            "starts_dt": local_to_utc(start + timedelta(days=n % 7 + 7 * w), datetime(2000, 1, 1, 14).time()),
+                            "ends_dt": local_to_utc(start + timedelta(days=n % 7 + 7 * w), datetime(2000, 1, 1, 16).time())}
+                           for n, a in enumerate(activities) for w in range(30)])
     registered = [children[0], second_child] + rng.sample(children[2:], len(children) // 3)
-    _bulk(Registration, [{"public_id": new_public_id(), "activity_id": activities[n % len(activities)],
-                          "child_id": c, "status": RegistrationStatus.CONFIRMED, "created_dt": NOW, "updated_dt": NOW}
-                         for n, c in enumerate(registered)])
+    bulk(Registration, [{"public_id": new_public_id(), "activity_id": activities[n % len(activities)],
+                         "child_id": c, "status": RegistrationStatus.CONFIRMED, "created_dt": NOW, "updated_dt": NOW}
+                        for n, c in enumerate(registered)])
     db.session.commit()
-    if db.engine.dialect.name == "postgresql":
-        # The planner's statistics, as autovacuum gathers them after a bulk load.
-        db.session.execute(text("ANALYZE"))
-        db.session.commit()
+    bench_city.analyze()
     return {"family": family, "children": len(children), "events": len(event_ids), "classes": len(classes)}
 
 
@@ -191,7 +152,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--database-url", help="an empty PostgreSQL database (default: a throwaway SQLite file)")
     args = parser.parse_args()
-    app = make_app(args.database_url)
+    app = bench_city.make_app(args.database_url, BASE_URL="https://ent.example")
     with app.app_context():
         start = time.perf_counter()
         city = generate_city(args.children, random.Random(12))

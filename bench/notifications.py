@@ -39,6 +39,7 @@ from ent_lite.school.models import (
     Child, City, Enrolment, Establishment, EstablishmentKind, Group, GroupKind, GuardianLink,
 )
 
+from city import bulk, free_port
 from demo_city import demo_app
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -51,15 +52,9 @@ CLASSES_PER_SCHOOL = 8
 BATCH = 500
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_smtp_sink() -> tuple[subprocess.Popen, int]:
     """aiosmtpd's discarding handler in a process of its own; returns it and its port."""
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen([sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}",
                                 "-c", "aiosmtpd.handlers.Sink"])
     for _ in range(100):
@@ -71,30 +66,21 @@ def start_smtp_sink() -> tuple[subprocess.Popen, int]:
     raise RuntimeError("the SMTP sink did not start")
 
 
-def _bulk(model, rows: list[dict]) -> list[int]:
-    """Insert rows and return their ids, in order."""
-    ids = []
-    for start in range(0, len(rows), 2000):
-        chunk = rows[start:start + 2000]
-        ids += db.session.execute(insert(model).returning(model.id, sort_by_parameter_order=True), chunk).scalars().all()
-    return ids
-
-
 def generate_city(guardians_wanted: int, rng: random.Random, password_hash: str) -> dict:
     """Schools, classes, teachers, children and their guardians; returns what the day needs."""
     city_id = db.session.scalar(select(City.id))
     year = keys.this_school_year()
     children_wanted = round(guardians_wanted / 1.6)
     classes_wanted = -(-children_wanted // CLASS_SIZE)
-    schools = _bulk(Establishment, [
+    schools = bulk(Establishment, [
         {"public_id": new_public_id(), "city_id": city_id, "kind": EstablishmentKind.SCHOOL,
          "name": f"École du banc {n}", "district": f"Quartier {n % 6}"}
         for n in range(-(-classes_wanted // CLASSES_PER_SCHOOL))])
-    classes = _bulk(Group, [
+    classes = bulk(Group, [
         {"public_id": new_public_id(), "establishment_id": schools[n // CLASSES_PER_SCHOOL],
          "kind": GroupKind.CLASS, "name": f"Classe {n}", "school_year": year, "levels": "CE1"}
         for n in range(classes_wanted)])
-    teachers = _bulk(User, [
+    teachers = bulk(User, [
         {"public_id": new_public_id(), "city_id": city_id, "role": Role.TEACHER, "first_name": "Prof",
          "last_name": f"Banc {n}", "email": f"prof{n}@bench.invalid", "password_hash": password_hash,
          "session_nonce": new_public_id(), "is_enabled": True, "activated_dt": MORNING}
@@ -116,7 +102,7 @@ def generate_city(guardians_wanted: int, rng: random.Random, password_hash: str)
                 "password_hash": password_hash, "session_nonce": new_public_id(), "is_enabled": True,
                 "activated_dt": MORNING})
         families.append(family)
-    guardian_ids = _bulk(User, guardian_rows)
+    guardian_ids = bulk(User, guardian_rows)
     child_rows, links, placed = [], [], []
     for family in families:
         for _ in range(2 if len(family) == 2 and rng.random() < 0.2 else 1):
@@ -124,7 +110,7 @@ def generate_city(guardians_wanted: int, rng: random.Random, password_hash: str)
                                "last_name": f"Banc {len(child_rows)}", "level": "CE1",
                                "birth_date": date(2018, 5, 1), "created_dt": MORNING})
             placed.append(family)
-    child_ids = _bulk(Child, child_rows)
+    child_ids = bulk(Child, child_rows)
     for child_id, family in zip(child_ids, placed):
         links += [{"child_id": child_id, "user_id": guardian_ids[g], "rank": rank, "relation": "mother",
                    "legal_authority": True} for rank, g in enumerate(family, start=1)]
@@ -149,17 +135,17 @@ def a_day_of_activity(city: dict) -> int:
         posts.append(({"public_id": new_public_id(), "author_id": city["teachers"][0],
                        "establishment_id": city["schools"][0], "title": "Ville", "body_markdown": "Info.",
                        "body_html": "<p>Info.</p>", "created_dt": moment, "published_dt": moment}, ("all", "*")))
-    post_ids = _bulk(Post, [row for row, _ in posts])
+    post_ids = bulk(Post, [row for row, _ in posts])
     db.session.execute(insert(PostAudience), [
         {"post_id": post_id, "kind": key[0], "value": key[1]} for post_id, (_, key) in zip(post_ids, posts)])
     events = [{"kind": EventKind.POST, "category": Category.NEWS, "post_id": post_id, "actor_id": row["author_id"],
                "created_dt": moment, "not_before_dt": moment} for post_id, (row, _) in zip(post_ids, posts)]
-    thread_ids = _bulk(Thread, [
+    thread_ids = bulk(Thread, [
         {"public_id": new_public_id(), "establishment_id": city["schools"][n // CLASSES_PER_SCHOOL],
          "child_id": city["first_child_of"][group_id], "subject": "Rendez-vous", "started_by_id": city["teachers"][n],
          "created_dt": moment, "last_message_dt": moment}
         for n, group_id in enumerate(city["classes"]) if group_id in city["first_child_of"]])
-    message_ids = _bulk(Message, [
+    message_ids = bulk(Message, [
         {"public_id": new_public_id(), "thread_id": thread_id, "author_id": city["teachers"][n], "body": "Bonjour",
          "created_dt": moment} for n, thread_id in enumerate(thread_ids)])
     events += [{"kind": EventKind.MESSAGE, "category": Category.MESSAGES, "message_id": message_id,

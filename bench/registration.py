@@ -22,7 +22,9 @@ inserts. Then, on PostgreSQL:
 It prints registrations per second for both and their ratio, checks no place was sold twice,
 then times ``indicator.compute`` for the city (median of 5) next to a plain count of its
 children, and the count of families reached by the "no activity yet" audience next to the
-count for "all families". The tables are ANALYZEd after the bulk load, as autovacuum would.
+count for "all families". On PostgreSQL the tables are ANALYZEd after the bulk load, as
+autovacuum would. The city's bones and the bulk inserts are ``bench/city.py``'s, shared with
+``bench/agenda.py``.
 """
 from __future__ import annotations
 
@@ -30,7 +32,6 @@ import argparse
 import os
 import random
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -40,10 +41,8 @@ import time
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, insert, select
 
-from ent_lite import create_app
-from ent_lite.accounts.models import Role, User
 from ent_lite.activities import allocation, indicator
 from ent_lite.activities.models import (
     Activity, ActivitySession, Attendance, Registration, RegistrationStatus,
@@ -52,21 +51,16 @@ from ent_lite.audience import keys
 from ent_lite.core.db_types import new_public_id
 from ent_lite.extensions import db
 from ent_lite.posts import stats
-from ent_lite.school.models import (
-    LEVELS, Child, City, Enrolment, Establishment, EstablishmentKind, Group, GroupKind, GuardianLink,
-)
+from ent_lite.school.models import LEVELS, Child, Enrolment, Group, GroupKind
 from ent_lite.school.services import current_school_year
+
+import city as bench_city
+from city import bulk, free_port
 
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
 YEAR = current_school_year(NOW)
 CLASS_SIZE = 25
 ATTENDANCE_ACTIVITIES = 120  # the city's catalogue of the year, for the indicator
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class ThrowawayPostgres:
@@ -78,7 +72,7 @@ class ThrowawayPostgres:
             sys.exit("PostgreSQL is not installed (apt-get install postgresql), or pass --database-url or --sqlite")
         self.bin = found[-1].parent
         self.data = Path(tempfile.mkdtemp(prefix="bench_pg_"))
-        self.port = _free_port()
+        self.port = free_port()
         self.as_pg: list[str] = []
         if os.geteuid() == 0:  # initdb and postgres refuse to run as root
             self.as_pg = ["runuser", "-u", "postgres", "--"]
@@ -103,24 +97,10 @@ class ThrowawayPostgres:
 
 
 def make_app(url: str, clients: int):
-    folder = Path(tempfile.mkdtemp(prefix="ent_lite_bench_"))
     options = {"pool_pre_ping": True, "hide_parameters": True}
     if not url.startswith("sqlite"):
         options |= {"pool_size": clients + 4, "max_overflow": 0}
-    app = create_app({"ENT_LITE_ENV": "development", "SECRET_KEY": "b" * 40, "SQLALCHEMY_DATABASE_URI": url,
-                      "SQLALCHEMY_ENGINE_OPTIONS": options, "FILES_PATH": str(folder / "files")})
-    with app.app_context():
-        db.create_all()
-    return app
-
-
-def _bulk(model, rows: list[dict]) -> list[int]:
-    """Insert rows and return their ids, in order."""
-    ids = []
-    for start in range(0, len(rows), 2000):
-        chunk = rows[start:start + 2000]
-        ids += db.session.execute(insert(model).returning(model.id, sort_by_parameter_order=True), chunk).scalars().all()
-    return ids
+    return bench_city.make_app(url, SQLALCHEMY_ENGINE_OPTIONS=options)
 
 
 def _activity(city_id: int, service_id: int, title: str, capacity: int) -> dict:
@@ -136,17 +116,11 @@ def _activity(city_id: int, service_id: int, title: str, capacity: int) -> dict:
 def generate_city(children_wanted: int, rng: random.Random) -> dict:
     """Schools of 100-300 children in classes, families, a catalogue with registrations and
     attendance for about 60 % of the children; returns the ids the bench needs."""
-    city_id = db.session.execute(insert(City).values(public_id=new_public_id(), name="Banc")
-                                 .returning(City.id)).scalar_one()
-    service_id = db.session.execute(insert(Establishment).values(
-        public_id=new_public_id(), city_id=city_id, kind=EstablishmentKind.SERVICE, name="Service des sports")
-        .returning(Establishment.id)).scalar_one()
+    city_id, service_id = bench_city.city_and_service("Service des sports")
     sizes = []
     while sum(sizes) < children_wanted:
         sizes.append(min(rng.randint(100, 300), children_wanted - sum(sizes)))
-    schools = _bulk(Establishment, [
-        {"public_id": new_public_id(), "city_id": city_id, "kind": EstablishmentKind.SCHOOL,
-         "name": f"École {n}", "district": f"Quartier {n % 6}"} for n in range(len(sizes))])
+    schools = bench_city.schools(city_id, len(sizes))
     class_rows, child_class, child_rows = [], [], []
     for school_id, size in zip(schools, sizes):
         for c in range(-(-size // CLASS_SIZE)):
@@ -158,41 +132,29 @@ def generate_city(children_wanted: int, rng: random.Random) -> dict:
                 child_rows.append({"public_id": new_public_id(), "city_id": city_id, "first_name": "Enfant",
                                    "last_name": f"Banc {len(child_rows)}", "level": level,
                                    "birth_date": date(2018, 5, 1), "created_dt": NOW})
-    classes = _bulk(Group, class_rows)
-    children = _bulk(Child, child_rows)
+    classes = bulk(Group, class_rows)
+    children = bulk(Child, child_rows)
     db.session.execute(insert(Enrolment), [{"child_id": child, "group_id": classes[c]}
                                            for child, c in zip(children, child_class)])
-    # A family a child (siblings aside, which change nothing here), one or two guardians.
-    guardian_rows, owners = [], []
-    for n, child in enumerate(children):
-        for rank in range(1, 3 if rng.random() < 0.6 else 2):
-            guardian_rows.append({"public_id": new_public_id(), "city_id": city_id, "role": Role.GUARDIAN,
-                                  "first_name": "Parent", "last_name": f"Banc {n}", "email": f"p{n}-{rank}@bench.invalid",
-                                  "session_nonce": new_public_id(), "is_enabled": True})
-            owners.append((child, rank))
-    guardians = _bulk(User, guardian_rows)
-    db.session.execute(insert(GuardianLink), [{"child_id": child, "user_id": user, "rank": rank, "relation": "mère",
-                                               "legal_authority": True} for user, (child, rank) in zip(guardians, owners)])
-    activities = _bulk(Activity, [_activity(city_id, service_id, f"Activité {n}", 40)
-                                  for n in range(ATTENDANCE_ACTIVITIES)])
-    sessions = _bulk(ActivitySession, [{"public_id": new_public_id(), "activity_id": a, "starts_dt": NOW,
-                                        "ends_dt": NOW + timedelta(hours=2)} for a in activities])
+    # Siblings aside, which change nothing here.
+    bench_city.guardians(city_id, children, rng)
+    activities = bulk(Activity, [_activity(city_id, service_id, f"Activité {n}", 40)
+                                 for n in range(ATTENDANCE_ACTIVITIES)])
+    sessions = bulk(ActivitySession, [{"public_id": new_public_id(), "activity_id": a, "starts_dt": NOW,
+                                       "ends_dt": NOW + timedelta(hours=2)} for a in activities])
     registered = rng.sample(children, int(len(children) * 0.6))
     statuses = [RegistrationStatus.CONFIRMED] * 8 + [RegistrationStatus.WAITING, RegistrationStatus.CANCELLED]
     reg_rows = [{"public_id": new_public_id(), "activity_id": activities[n % len(activities)], "child_id": child,
                  "status": rng.choice(statuses), "created_dt": NOW, "updated_dt": NOW}
                 for n, child in enumerate(registered)]
-    registrations = _bulk(Registration, reg_rows)
+    registrations = bulk(Registration, reg_rows)
     session_of = dict(zip(activities, sessions))
     db.session.execute(insert(Attendance), [
         {"session_id": session_of[row["activity_id"]], "registration_id": reg,
          "present": rng.random() < 0.85, "recorded_dt": NOW}
         for reg, row in zip(registrations, reg_rows) if row["status"] == RegistrationStatus.CONFIRMED])
     db.session.commit()
-    # The planner's statistics, as autovacuum gathers them after a bulk load (without them
-    # PostgreSQL plans for empty tables: nested loops over 7,000 children).
-    db.session.execute(text("ANALYZE"))
-    db.session.commit()
+    bench_city.analyze()
     return {"city_id": city_id, "service_id": service_id, "children": children,
             "unregistered": sorted(set(children) - set(registered)), "registrations": len(registrations)}
 
@@ -226,10 +188,10 @@ def _run_threads(app, clients: int, work) -> float:
 
 def contention(app, city: dict, clients: int, activities_wanted: int, places: int, per_client: int) -> dict:
     with app.app_context():
-        racing = _bulk(Activity, [_activity(city["city_id"], city["service_id"], f"Dernières places {n}", places)
-                                  for n in range(activities_wanted)])
-        plain = _bulk(Activity, [_activity(city["city_id"], city["service_id"], f"Témoin {n}", 10_000)
-                                 for n in range(clients)])
+        racing = bulk(Activity, [_activity(city["city_id"], city["service_id"], f"Dernières places {n}", places)
+                                 for n in range(activities_wanted)])
+        plain = bulk(Activity, [_activity(city["city_id"], city["service_id"], f"Témoin {n}", 10_000)
+                                for n in range(clients)])
         db.session.commit()
     pool = city["unregistered"]
     if len(pool) < clients * per_client:

@@ -22,7 +22,8 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import select
 
 from ent_lite.accounts.models import User
-from ent_lite.activities import allocation, registration
+from ent_lite.activities import allocation
+from ent_lite.activities import registration as family_registration
 from ent_lite.activities.lottery_rules import new_ticket
 from ent_lite.activities.models import (
     Activity,
@@ -194,7 +195,7 @@ def _register_showcase(activity: Activity, guardian: User, child: Child, bracket
                        when: datetime) -> None:
     """The printed parent registers their child the day registration opens, as the form does."""
     price = next(p.amount_cents for p in activity.prices if p.bracket_id == bracket.id)
-    (outcome,) = registration.register(guardian, activity, [child], bracket, price, {}, when)
+    (outcome,) = family_registration.register(guardian, activity, [child], bracket, price, {}, when)
     if outcome.registration.status != RegistrationStatus.CONFIRMED:
         raise RuntimeError(f"the demo's {activity.title!r} has no free place left for the printed family")
 
