@@ -2,9 +2,10 @@
 
 Written directly with the models and the allocation functions (places taken by the same
 conditional UPDATE as a family's registration), except the printed family's own registration,
-made through ``activities.registration.register`` as the family's form does, so that it holds
-every rule a real one does (window, levels, clashes, parental authority). Deterministic: its own ``random.Random``, so
-the rest of the demo city stays the same whatever is added here. What the demo shows:
+made through ``activities.registration.register`` as the family's form does, so that it keeps
+every rule a real one does (window, levels, clashes, parental authority). Deterministic: its
+own ``random.Random``, so the rest of the demo city stays the same whatever is added here.
+What the demo shows:
 - the city's three family-quotient brackets, declared by the registering families;
 - the education service's activities, free and paid, first come: one running since two weeks
   with attendance taken, the printed family's child registered to it (so their calendar shows
