@@ -130,7 +130,7 @@ def _start_about_child():
 
 
 def _start_to_family(child_ref: str):
-    """A city agent writes to a child's family (the link on an activity's roster): 404, and
+    """A city agent writes to a child's family (the link on an activity's follow-up): 404, and
     nothing written, unless the child has a relationship with one of the agent's services."""
     now = utcnow()
     child = (db.session.scalar(select(Child).where(Child.public_id == child_ref))
@@ -153,7 +153,7 @@ def _start_to_family(child_ref: str):
 
 @bp.app_template_global("writes_to_families")
 def writes_to_families(activity) -> bool:
-    """Whether the roster of ``activity`` offers "Write to the family" (a city agent, in time)."""
+    """Whether the follow-up of ``activity`` offers "Write to the family" (a city agent, in time)."""
     return getattr(current_user, "role", None) == Role.CITY_AGENT and rules.activity_links_families(activity, utcnow())
 
 

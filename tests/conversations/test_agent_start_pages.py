@@ -1,12 +1,16 @@
-"""A city agent writes to a family through the pages: "Write to the family" on the roster of
-their service's activity, the start form prefilled with the child, a service thread the family
+"""A city agent writes to a family through the pages: "Write to the family" per child on the
+follow-up (the registrations list) of their service's activity, the start form prefilled with the child, a service thread the family
 and every agent of the service read; everyone and everything else gets 404 and writes nothing."""
 from __future__ import annotations
+
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from ent_lite.accounts.models import Role
+from ent_lite.activities.models import RegistrationStatus
+from ent_lite.audience import rules
 from ent_lite.conversations.models import Message, Thread
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
@@ -23,8 +27,8 @@ def start_url(child) -> str:
     return f"/messages/new?child={child.public_id}"
 
 
-def roster_url(activity) -> str:
-    return f"/activites/{activity.public_id}/seances/{activity.sessions[0].public_id}"
+def follow_up_url(activity) -> str:
+    return f"/activites/{activity.public_id}/suivi"
 
 
 def counts() -> tuple[int, int]:
@@ -40,26 +44,41 @@ def judo(life):
     return judo_with_awa(life)
 
 
-def test_the_roster_links_each_child_to_the_start_form_and_the_form_names_the_family(life, judo, login_as, english):
+def test_the_follow_up_links_each_child_to_the_start_form_and_the_form_names_the_family(
+        life, judo, login_as, english):
     world = life.world
+    enrol(judo, world.child_b, world.parent_b, utcnow(), status=RegistrationStatus.WAITING)
+    db.session.commit()
     login_as(world.city_agent)
-    roster = english.get(roster_url(judo)).get_data(as_text=True)
-    assert f'href="{start_url(world.child_a)}"' in roster.replace("&amp;", "&")
-    assert "Write to the family" in roster
+    follow_up = english.get(follow_up_url(judo)).get_data(as_text=True)
+    for child in (world.child_a, world.child_b):  # a place or the waiting list: both are families of the activity
+        assert f'href="{start_url(child)}"' in follow_up
+    assert "Write to the family" in follow_up
     page = english.get(start_url(world.child_a)).get_data(as_text=True)
     assert "Your message goes to the family of Awa: Fatou Diallo and Moussa Diallo." in page
     assert "Sent from the shared inbox of Service Enfance." in page
     assert "Léo" not in page and "Lefèvre" not in page
 
 
-def test_an_animators_roster_offers_no_link(life, login_as, english):
+def test_an_animators_follow_up_offers_no_link(life, login_as, english):
     world = life.world
     activity = make_activity(activity_world(life), title="Poterie", establishment=life.site)
     enrol(activity, world.child_b, world.parent_b, utcnow())
     db.session.commit()
     login_as(world.animator)
-    roster = english.get(roster_url(activity)).get_data(as_text=True)
-    assert "Léo" in roster and "Write to the family" not in roster
+    follow_up = english.get(follow_up_url(activity)).get_data(as_text=True)
+    assert "Léo" in follow_up and "Write to the family" not in follow_up
+
+
+def test_an_activity_ended_long_ago_offers_no_link(life, login_as, english):
+    long_ago = utcnow() - rules.AGENT_CONTACT_WINDOW - timedelta(days=1)
+    activity = judo_with_awa(life, now=long_ago)
+    activity.last_session_dt = long_ago
+    db.session.commit()
+    login_as(life.world.city_agent)
+    follow_up = english.get(follow_up_url(activity)).get_data(as_text=True)
+    assert "Awa" in follow_up and "Write to the family" not in follow_up
+    assert english.get(start_url(life.world.child_a)).status_code == 404
 
 
 def test_the_family_reads_the_service_and_who_wrote_and_agent2_shares_the_inbox(life, judo, login_as, english):
@@ -179,5 +198,5 @@ def test_the_start_page_in_french(life, judo, login_as, client):
     login_as(life.world.city_agent)
     page = client.get(start_url(life.world.child_a), headers={"Accept-Language": "fr"}).get_data(as_text=True)
     assert "Votre message au sujet de l’enfant Awa va à sa famille\u00a0: Fatou Diallo et Moussa Diallo." in page
-    roster = client.get(roster_url(judo), headers={"Accept-Language": "fr"}).get_data(as_text=True)
-    assert "Écrire à la famille" in roster
+    follow_up = client.get(follow_up_url(judo), headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert "Écrire à la famille" in follow_up
