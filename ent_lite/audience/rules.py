@@ -348,8 +348,11 @@ def can_see_child(user, child: Child, reach: Reach | None = None) -> bool:
 # service, by the guardian who wrote, and, about a child, by all the child's current guardians
 # (as a child thread). Never by another service's agents, teachers, another family, another
 # city, an admin or the DPO. Each reader keeps their own read mark: agent A opening a thread
-# does not mark it read for agent B, who still sees A's answer as new. Agents answer and close;
-# they do not start threads with families (the issue asks that they receive them).
+# does not mark it read for agent B, who still sees A's answer as new. Agents answer and close.
+#
+# An agent starts a service thread with a family only about a child who has a relationship with
+# their service (`agent_may_write_to`): never by browsing the city's families (data
+# minimisation). The thread is about that child, so the same readers apply as above.
 
 # Staff who may take part in staff-to-staff threads (CHILD_STAFF also talk with families).
 THREAD_STAFF = (Role.TEACHER, Role.DIRECTOR, Role.ANIMATOR, Role.CITY_AGENT)
@@ -631,6 +634,67 @@ def city_services_for(user) -> list[ServiceContact]:
 
 def can_write_to_service(user, establishment_id: int) -> bool:
     return any(s.establishment_id == establishment_id for s in city_services_for(user))
+
+
+# --- conversations: a city agent writes to a family ------------------------------------------
+# A child has a relationship with a city service when they hold a registration, whatever its
+# status (a waiting list, a cancellation to refund), to an activity the service organises,
+# until AGENT_CONTACT_WINDOW after its last session (or its creation while it has none): time
+# to settle a refund, a lost item, a certificate. The window closes at that instant exactly.
+# Services run no periscolaire site (an establishment has no link to a service), so the
+# periscolaire and absence lists give an agent no family to write to. The agent writes to the
+# child's guardians with parental authority whose account is open; being about the child, the
+# thread is read by the child's current guardians and every agent of the service.
+AGENT_CONTACT_WINDOW = timedelta(days=90)
+
+
+def _agent_services(agent):
+    """SELECT of the ids of the city services where this city agent works, in their city."""
+    return (select(Membership.establishment_id)
+            .join(Establishment, Establishment.id == Membership.establishment_id)
+            .where(Membership.user_id == agent.id, Establishment.kind == EstablishmentKind.SERVICE,
+                   Establishment.city_id == agent.city_id))
+
+
+def activity_links_families(activity, now: datetime) -> bool:
+    """Whether the activity's registrations still let its service write to the families."""
+    anchor = activity.last_session_dt or activity.created_dt
+    return now <= anchor + AGENT_CONTACT_WINDOW
+
+
+def agent_services_for(agent, child: Child, now: datetime) -> list[int]:
+    """The services of ``agent`` the child has a relationship with (ids, by name; one query)."""
+    # Imported here: the activities package builds on this module (and this keeps the shared
+    # import block untouched).
+    from sqlalchemy import func
+
+    from ent_lite.activities.models import Activity, Registration
+
+    if _role_of(agent) != Role.CITY_AGENT or child.left_dt is not None or child.city_id != agent.city_id:
+        return []
+    recent = func.coalesce(Activity.last_session_dt, Activity.created_dt) >= now - AGENT_CONTACT_WINDOW
+    related = (select(Activity.establishment_id).join(Registration, Registration.activity_id == Activity.id)
+               .where(Registration.child_id == child.id, Activity.city_id == agent.city_id, recent))
+    return list(db.session.scalars(
+        select(Establishment.id).where(Establishment.id.in_(_agent_services(agent)), Establishment.id.in_(related))
+        .order_by(Establishment.name, Establishment.id)))
+
+
+def family_addressees(agent, child: Child, now: datetime) -> list[User]:
+    """The guardians ``agent`` may write to about ``child`` ([] without a relationship)."""
+    if not agent_services_for(agent, child, now):
+        return []
+    return list(db.session.scalars(
+        select(User).join(GuardianLink, GuardianLink.user_id == User.id)
+        .where(GuardianLink.child_id == child.id, GuardianLink.legal_authority.is_(True),
+               User.role == Role.GUARDIAN, User.is_enabled.is_(True), User.city_id == agent.city_id)
+        .order_by(GuardianLink.rank, User.last_name, User.first_name, User.id)))
+
+
+def agent_may_write_to(agent, guardian, child: Child, now: datetime) -> bool:
+    """A city agent may start a thread with ``guardian`` about ``child``: the child has a
+    relationship with one of the agent's services and the guardian has parental authority."""
+    return any(g.id == getattr(guardian, "id", None) for g in family_addressees(agent, child, now))
 
 # --- files -------------------------------------------------------------------------------
 # A file is readable exactly when what it is attached to is: the post (scheduled, expired or

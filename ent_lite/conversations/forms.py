@@ -164,3 +164,29 @@ class StaffThreadForm(NewThreadForm):
             raise ValidationError(_("Choose among the colleagues listed."))
         if len({self.allowed[token][0].id for token in tokens}) > 1:
             raise ValidationError(_("Choose colleagues of one establishment at a time."))
+
+
+class AgentThreadForm(NewThreadForm):
+    """A city agent writes to the family of one child from one of their services' inboxes."""
+
+    service = RadioField(_l("Write from"), choices=[], validate_choice=False)
+
+    def offer(self, services) -> None:
+        """``services``: the agent's services the child has a relationship with (Establishment)."""
+        self.allowed = {service.public_id: service for service in services}
+        self.service.choices = [(ref, ref) for ref in self.allowed]
+        if len(self.allowed) == 1 and not self.service.data:
+            self.service.data = next(iter(self.allowed))
+
+    def service_options(self):
+        """[(radio, service)] in the order offered."""
+        return [(option, self.allowed[option.data]) for option in self.service]
+
+    def chosen(self):
+        return self.allowed[self.service.data]
+
+    def validate_service(self, field) -> None:
+        if not field.data:
+            raise ValidationError(_("Choose the service you write from."))
+        if field.data not in self.allowed:
+            raise ValidationError(_("Choose among the services listed."))

@@ -1,7 +1,9 @@
 """Conversations: starting threads, writing, withdrawing, closing, read marks and the inbox.
 
 A family writes to a school or periscolaire team about a child, or to a city service's shared
-inbox (``start_service_thread``); read marks are per person, also in a shared inbox.
+inbox (``start_service_thread``); a city agent writes from that inbox to the family of a child
+who has a relationship with the service (``start_agent_thread``); read marks are per person,
+also in a shared inbox.
 
 Services check the rules again (a forged form cannot get past them) and flush; views commit.
 No email is sent here: notifications of new messages belong to the notifications feature.
@@ -86,6 +88,20 @@ def start_service_thread(guardian, establishment_id: int, subject: str, body: st
                          child_id=child.id if child is not None else None,
                          post_id=post.id if post is not None else None)
     return thread, add_message(thread, guardian, body, now, files)
+
+
+def start_agent_thread(agent, child: Child, establishment_id: int, subject: str, body: str, now: datetime,
+                       files: Sequence[Processed] = ()) -> tuple[Thread, Message]:
+    """A city agent writes to a child's family from their service's shared inbox: a service
+    thread about the child (every agent of the service and the child's guardians read it).
+    ``PermissionError`` unless the child has a relationship with that service and a guardian
+    may be written to (``rules.agent_may_write_to``): a forged form writes nothing."""
+    if establishment_id not in rules.agent_services_for(agent, child, now):
+        raise PermissionError("the child has no relationship with this service")
+    if not rules.family_addressees(agent, child, now):
+        raise PermissionError("no guardian of this child may be written to")
+    thread = _new_thread(agent, establishment_id, subject, now, child_id=child.id)
+    return thread, add_message(thread, agent, body, now, files)
 
 
 def start_staff_thread(starter, establishment_id: int, member_ids: Iterable[int], subject: str, body: str,

@@ -16,14 +16,14 @@ from ent_lite.accounts.models import Role
 from ent_lite.audience import rules
 from ent_lite.audit.services import record
 from ent_lite.conversations import services
-from ent_lite.conversations.forms import ChildThreadForm, FamilyThreadForm, ReplyForm, StaffThreadForm
+from ent_lite.conversations.forms import AgentThreadForm, ChildThreadForm, FamilyThreadForm, ReplyForm, StaffThreadForm
 from ent_lite.conversations.models import Message, Thread
-from ent_lite.core.db_types import utcnow
+from ent_lite.core.db_types import PUBLIC_ID_LENGTH, utcnow
 from ent_lite.extensions import db
 from ent_lite.files import services as file_services
 from ent_lite.files.services import UploadRefused
 from ent_lite.posts.models import Post
-from ent_lite.school.models import Child
+from ent_lite.school.models import Child, Establishment
 
 bp = Blueprint("conversations", __name__, template_folder="templates")
 
@@ -75,6 +75,8 @@ def start():
         children = db.session.scalars(rules.visible_children(current_user, reach)).all()
         form.offer(rules.thread_contacts(children) + rules.city_services_for(current_user), children)
         return _start_family(form, mode="family")
+    if current_user.role == Role.CITY_AGENT and request.args.get("child") is not None:
+        return _start_to_family(request.args["child"])
     if current_user.role in rules.CHILD_STAFF and request.args.get("with") != "colleagues":
         return _start_about_child()
     return _start_with_colleagues()
@@ -125,6 +127,34 @@ def _start_about_child():
         flash(_("Message sent."), "success")
         return redirect(url_for("conversations.thread", public_id=thread.public_id))
     return _render_start(form, "child", groups=groups)
+
+
+def _start_to_family(child_ref: str):
+    """A city agent writes to a child's family (the link on an activity's follow-up): 404, and
+    nothing written, unless the child has a relationship with one of the agent's services."""
+    now = utcnow()
+    child = (db.session.scalar(select(Child).where(Child.public_id == child_ref))
+             if len(child_ref) <= PUBLIC_ID_LENGTH else None)
+    addressees = rules.family_addressees(current_user, child, now) if child is not None else []
+    if not addressees:
+        abort(404)
+    form = AgentThreadForm()
+    form.offer(db.session.scalars(select(Establishment).where(
+        Establishment.id.in_(rules.agent_services_for(current_user, child, now)))
+        .order_by(Establishment.name, Establishment.id)).all())
+    if form.validate_on_submit() and (files := _prepared_files(form)) is not None:
+        thread, _message = services.start_agent_thread(
+            current_user, child, form.chosen().id, form.subject.data, form.body.data, now, files=files)
+        db.session.commit()
+        flash(_("Message sent."), "success")
+        return redirect(url_for("conversations.thread", public_id=thread.public_id))
+    return _render_start(form, "agent", child=child, addressees=addressees)
+
+
+@bp.app_template_global("writes_to_families")
+def writes_to_families(activity) -> bool:
+    """Whether the follow-up of ``activity`` offers "Write to the family" (a city agent, in time)."""
+    return getattr(current_user, "role", None) == Role.CITY_AGENT and rules.activity_links_families(activity, utcnow())
 
 
 def _start_with_colleagues():

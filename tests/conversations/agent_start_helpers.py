@@ -1,0 +1,29 @@
+"""Builders for the "a city agent writes to a family" tests: an activity of Service Enfance
+(the ``life`` fixture's service) with a registration of child_a (Awa)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from ent_lite.activities.models import Activity
+from ent_lite.core.db_types import utcnow
+from ent_lite.extensions import db
+from tests.activities.factories import ActivityWorld, make_activity, make_brackets
+from tests.activities.privacy_rows import enrol
+
+
+def activity_world(life) -> ActivityWorld:
+    """Service Enfance and the periscolaire site as organisers (the city's brackets made once)."""
+    if "activity_world" not in life.world.extra:
+        life.world.extra["activity_world"] = ActivityWorld(life.world, life.service, life.site,
+                                                           make_brackets(life.world.city))
+    return life.world.extra["activity_world"]
+
+
+def judo_with_awa(life, now: datetime | None = None, status: str | None = None, **kwargs) -> Activity:
+    """"Judo", organised by Service Enfance, with child_a registered by parent_a (a place
+    unless ``status`` says otherwise)."""
+    now = now or utcnow()
+    activity = make_activity(activity_world(life), title="Judo", now=now, **kwargs)
+    enrol(activity, life.world.child_a, life.world.parent_a, now, status=status)
+    db.session.commit()
+    return activity
