@@ -12,7 +12,7 @@ takes one. Plain functions; what depends on the time takes ``now``. Deny by defa
 A periscolaire group looks after its children on the days of its kind only
 (``periscolaire.kinds.KIND_WEEKDAYS``, the holidays group during the city's school holidays):
 a Monday absence is not shown to the Wednesday group's animators, a Wednesday one is. A group
-without a kind has no days: an admin or the site lead gives it one. Seeing and acknowledging
+without a kind yet gets the notices of every day until an admin or the site lead gives it one. Seeing and acknowledging
 follow the same rule (acknowledging: on one of the notice's days).
 
 Nobody else: not another teacher or animator, not a city agent, the admin or the DPO, never
@@ -147,8 +147,11 @@ def _staff_groups(user, days):
     if side == SCHOOL:
         when = [Group.school_year == year for year in sorted(in_year)]
     else:
-        when = [and_(Group.school_year == year, Group.periscolaire_kind.in_(sorted(kinds)))
-                for year, kinds in sorted(in_year.items()) if kinds]
+        # A group without a kind yet (made before kinds existed) gets every notice: its days
+        # are unknown, and a missed absence is worse than one line too many.
+        when = [and_(Group.school_year == year, or_(Group.periscolaire_kind.in_(sorted(kinds)),
+                                                     Group.periscolaire_kind.is_(None)))
+                for year, kinds in sorted(in_year.items())]
     own = select(Membership.group_id).where(Membership.user_id == user.id, Membership.group_id.is_not(None))
     runs = (select(Membership.establishment_id).join(User, User.id == Membership.user_id)
             .where(Membership.user_id == user.id, audience_rules.runs_membership(select(Establishment.id))))
