@@ -12,8 +12,8 @@ takes one. Plain functions; what depends on the time takes ``now``. Deny by defa
 A periscolaire group looks after its children on the days of its kind only
 (``periscolaire.kinds.KIND_WEEKDAYS``, the holidays group during the city's school holidays):
 a Monday absence is not shown to the Wednesday group's animators, a Wednesday one is. A group
-without a kind yet gets the notices of every day until an admin or the site lead gives it one. Seeing and acknowledging
-follow the same rule (acknowledging: on one of the notice's days).
+without a kind yet gets the notices of every day until an admin or the site lead gives it one.
+Seeing and acknowledging follow the same rule (acknowledging: on one of the notice's days).
 
 Nobody else: not another teacher or animator, not a city agent, the admin or the DPO, never
 another city. Staff acknowledge ("seen") what they see, for their side: teachers and directors

@@ -180,7 +180,8 @@ def sites_of_children(child_ids, school_year: str) -> dict[int, list[Establishme
 
 def untyped_groups(site_ids, school_year: str | None = None):
     """SELECT of the periscolaire groups of these sites (a list or a SELECT of ids) that have no
-    kind yet, this school year: no kind criterion of a city audience reaches their children."""
+    kind yet, this school year: no kind criterion of a city audience reaches their children, and
+    their animators get the absence notices of every day (``absences.rules``)."""
     return select(Group).where(Group.kind == GroupKind.PERISCOLAIRE, Group.periscolaire_kind.is_(None),
                                Group.establishment_id.in_(site_ids),
                                Group.school_year == (school_year or this_school_year()))

@@ -107,7 +107,7 @@ def evening_day(now):
 
 
 def test_staff_see_todays_absences_and_mark_them_seen(open_all_day, login_as, english):
-    life, world = open_all_day, open_all_day.world
+    world = open_all_day.world
     now = utcnow()
     day = evening_day(now)
     notice = services.declare(world.parent_a, world.child_a, services.AbsenceFields(
