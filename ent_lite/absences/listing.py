@@ -12,7 +12,8 @@ from sqlalchemy.orm import joinedload
 from ent_lite.absences import rules
 from ent_lite.absences.models import AbsenceNotice
 from ent_lite.extensions import db
-from ent_lite.school.models import Child, Enrolment, Establishment, Group, GroupKind
+from ent_lite.periscolaire import services as periscolaire_services
+from ent_lite.school.models import Child, Enrolment, Group
 
 # A family's list stops there: a school year rarely holds more, and older ones are purged.
 FAMILY_LIST_LIMIT = 200
@@ -39,19 +40,8 @@ def split_current(notices, today: date) -> tuple[list[AbsenceNotice], list[Absen
 def periscolaire_sites_of(children, day: date) -> dict[int, list[tuple[str, datetime]]]:
     """{child id: [(site name, when it stops taking notices for ``day``)]} for the children who
     have a periscolaire group in the school year of ``day``; one query."""
-    ids = [child.id for child in children]
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        select(Enrolment.child_id, Establishment).join(Group, Group.id == Enrolment.group_id)
-        .join(Establishment, Establishment.id == Group.establishment_id)
-        .where(Enrolment.child_id.in_(ids), Group.kind == GroupKind.PERISCOLAIRE,
-               Group.school_year == rules.school_year_of(day))
-        .distinct().order_by(Establishment.name)).all()
-    sites: dict[int, list[tuple[str, datetime]]] = defaultdict(list)
-    for child_id, site in rows:
-        sites[child_id].append((site.name, rules.closes_at(site, day)))
-    return dict(sites)
+    found = periscolaire_services.sites_of_children([child.id for child in children], rules.school_year_of(day))
+    return {child_id: [(site.name, rules.closes_at(site, day)) for site in sites] for child_id, sites in found.items()}
 
 
 @dataclass
@@ -75,7 +65,7 @@ def staff_lines(user, day: date) -> list[StaffLine]:
         rules.visible_notices(user, day).join(Child, Child.id == AbsenceNotice.child_id)
         .options(*_with_people())
         .order_by(Child.last_name, Child.first_name, Child.id, AbsenceNotice.created_dt)).unique())
-    names = _group_names(user, {n.child_id for n in notices}, rules.school_year_of(day))
+    names = _group_names(user, {n.child_id for n in notices}, day)
     lines = []
     for notice in notices:
         if side == rules.SCHOOL:
@@ -87,11 +77,11 @@ def staff_lines(user, day: date) -> list[StaffLine]:
     return lines
 
 
-def _group_names(user, child_ids: set[int], school_year: str) -> dict[int, list[str]]:
-    """{child id: names of the groups where this member of staff looks after them}."""
+def _group_names(user, child_ids: set[int], day: date) -> dict[int, list[str]]:
+    """{child id: names of the groups where this member of staff looks after them on ``day``}."""
     if not child_ids:
         return {}
-    mine = rules.looked_after_groups(user.id, user.role, rules.group_kind_of(user), school_year)
+    mine = rules.looked_after_groups(user, day)
     rows = db.session.execute(
         select(Enrolment.child_id, Group.name).join(Group, Group.id == Enrolment.group_id)
         .where(Enrolment.child_id.in_(sorted(child_ids)), Group.id.in_(mine)).order_by(Group.name)).all()

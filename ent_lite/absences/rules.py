@@ -6,8 +6,14 @@ takes one. Plain functions; what depends on the time takes ``now``. Deny by defa
 | guardian | any guardian linked to a current child, with legal authority or not, warns the school and the periscolaire for that child (telling the school a child is away is no legal act: whoever knows should be able to say it); sees every notice about their current children, whoever sent it; cancels one until its last day ends |
 | teacher | sees the notices sent to the school about the children of their classes this school year |
 | director | the same for every class of their school |
-| animator | sees the notices sent to the periscolaire about the children of their periscolaire groups |
+| animator | sees the notices sent to the periscolaire about the children of their periscolaire groups, on the days of the group's kind |
 | site lead | (an animator with a site-wide membership) the same for every group of their site |
+
+A periscolaire group looks after its children on the days of its kind only
+(``periscolaire.kinds.KIND_WEEKDAYS``, the holidays group during the city's school holidays):
+a Monday absence is not shown to the Wednesday group's animators, a Wednesday one is. A group
+without a kind yet gets the notices of every day until an admin or the site lead gives it one.
+Seeing and acknowledging follow the same rule (acknowledging: on one of the notice's days).
 
 Nobody else: not another teacher or animator, not a city agent, the admin or the DPO, never
 another city. Staff acknowledge ("seen") what they see, for their side: teachers and directors
@@ -22,14 +28,19 @@ told which site to call).
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, false, or_, select
 
 from ent_lite.absences.models import AbsenceNotice
-from ent_lite.accounts.models import Membership, Role
+from ent_lite.accounts.models import Membership, Role, User
+from ent_lite.audience import rules as audience_rules
 from ent_lite.core.localtime import day_end_utc, local_to_utc, to_local
 from ent_lite.extensions import db
+from ent_lite.periscolaire import services as periscolaire_services
+from ent_lite.periscolaire.holidays import holiday_days
+from ent_lite.periscolaire.kinds import kinds_on
 from ent_lite.school.models import Child, Enrolment, Establishment, Group, GroupKind, GuardianLink
 from ent_lite.school.services import current_school_year
 
@@ -39,10 +50,6 @@ PERISCOLAIRE = "periscolaire"
 # Which side a member of staff acknowledges for.
 SIDE_OF_ROLE = {Role.TEACHER: SCHOOL, Role.DIRECTOR: SCHOOL, Role.ANIMATOR: PERISCOLAIRE}
 STAFF_ROLES = tuple(SIDE_OF_ROLE)
-
-
-def _role(user) -> str | None:
-    return user.role if getattr(user, "is_authenticated", False) else None
 
 
 def today(now: datetime) -> date:
@@ -56,12 +63,12 @@ def school_year_of(day: date) -> str:
 # --- families ---------------------------------------------------------------------------------
 
 def may_declare(user) -> bool:
-    return _role(user) == Role.GUARDIAN
+    return audience_rules.role_of(user) == Role.GUARDIAN
 
 
 def family_children(guardian):
     """SELECT of the current children this guardian may send a notice about."""
-    if _role(guardian) != Role.GUARDIAN:
+    if audience_rules.role_of(guardian) != Role.GUARDIAN:
         return select(Child).where(false())
     return select(Child).where(Child.left_dt.is_(None),
                                Child.guardian_links.any(GuardianLink.user_id == guardian.id))
@@ -86,12 +93,7 @@ def can_cancel(guardian, notice: AbsenceNotice, now: datetime) -> bool:
 
 def periscolaire_sites(child, day: date) -> list[Establishment]:
     """The sites of the child's periscolaire groups in the school year of ``day``, by name."""
-    return list(db.session.scalars(
-        select(Establishment).join(Group, Group.establishment_id == Establishment.id)
-        .join(Enrolment, Enrolment.group_id == Group.id)
-        .where(Enrolment.child_id == child.id, Group.kind == GroupKind.PERISCOLAIRE,
-               Group.school_year == school_year_of(day))
-        .distinct().order_by(Establishment.name, Establishment.id)))
+    return periscolaire_services.sites_of_children([child.id], school_year_of(day)).get(child.id, [])
 
 
 def closes_at(site: Establishment, day: date) -> datetime:
@@ -130,21 +132,36 @@ def period_too_long(first_day: date, last_day: date) -> bool:
 
 # --- staff -------------------------------------------------------------------------------------
 
-def looked_after_groups(user_id: int, role: str, kind: str, school_year: str):
-    """SELECT of the ids of the user's groups of that kind: their own groups, and every group
-    of an establishment where their membership is school- or site-wide (a director's school, a
-    site lead's site)."""
-    own = select(Membership.group_id).where(Membership.user_id == user_id, Membership.group_id.is_not(None))
-    wide = select(Membership.establishment_id).where(Membership.user_id == user_id, Membership.group_id.is_(None))
-    looked_after = [Group.id.in_(own)]
-    if role in (Role.DIRECTOR, Role.ANIMATOR):
-        looked_after.append(Group.establishment_id.in_(wide))
-    return select(Group.id).where(Group.kind == kind, Group.school_year == school_year, or_(*looked_after))
+def _staff_groups(user, days):
+    """SELECT of the ids of the groups where this member of staff looks after children on one
+    of ``days``: their own groups, and every group of the school or site they run
+    (``audience.rules.runs_membership``); classes on any day, periscolaire groups on the days
+    of their kind (``periscolaire.kinds.kinds_on``, with the city's holidays)."""
+    side = side_of(user)
+    if side is None or not days:
+        return select(Group.id).where(false())
+    in_year: dict[str, set[str]] = defaultdict(set)
+    holiday = holiday_days(user.city_id, min(days), max(days)) if side == PERISCOLAIRE else {}
+    for day in days:
+        in_year[school_year_of(day)].update(kinds_on(day, holiday[day]) if side == PERISCOLAIRE else ())
+    if side == SCHOOL:
+        when = [Group.school_year == year for year in sorted(in_year)]
+    else:
+        # A group without a kind yet (made before kinds existed) gets every notice: its days
+        # are unknown, and a missed absence is worse than one line too many.
+        when = [and_(Group.school_year == year, or_(Group.periscolaire_kind.in_(sorted(kinds)),
+                                                     Group.periscolaire_kind.is_(None)))
+                for year, kinds in sorted(in_year.items())]
+    own = select(Membership.group_id).where(Membership.user_id == user.id, Membership.group_id.is_not(None))
+    runs = (select(Membership.establishment_id).join(User, User.id == Membership.user_id)
+            .where(Membership.user_id == user.id, audience_rules.runs_membership(select(Establishment.id))))
+    return select(Group.id).where(Group.kind == group_kind_of(user), or_(*when) if when else false(),
+                                  or_(Group.id.in_(own), Group.establishment_id.in_(runs)))
 
 
-def _children_looked_after(user_id: int, role: str, kind: str, school_year: str):
-    return select(Enrolment.child_id).where(Enrolment.group_id.in_(looked_after_groups(user_id, role, kind,
-                                                                                        school_year)))
+def looked_after_groups(user, day: date):
+    """SELECT of the ids of the groups where this member of staff looks after children on ``day``."""
+    return _staff_groups(user, [day])
 
 
 def group_kind_of(user) -> str | None:
@@ -152,28 +169,24 @@ def group_kind_of(user) -> str | None:
     return {SCHOOL: GroupKind.CLASS, PERISCOLAIRE: GroupKind.PERISCOLAIRE}.get(side_of(user))
 
 
-def _staff_condition(user, school_year: str):
-    role = _role(user)
-    side = SIDE_OF_ROLE.get(role)
+def _staff_condition(user, days):
+    side = side_of(user)
     if side is None:
         return false()
-    current = AbsenceNotice.child.has(Child.left_dt.is_(None))
-    if side == SCHOOL:
-        return and_(AbsenceNotice.to_school.is_(True), current, AbsenceNotice.child_id.in_(
-            _children_looked_after(user.id, role, GroupKind.CLASS, school_year)))
-    return and_(AbsenceNotice.to_periscolaire.is_(True), current, AbsenceNotice.child_id.in_(
-        _children_looked_after(user.id, role, GroupKind.PERISCOLAIRE, school_year)))
+    sent_to = AbsenceNotice.to_school if side == SCHOOL else AbsenceNotice.to_periscolaire
+    return and_(sent_to.is_(True), AbsenceNotice.child.has(Child.left_dt.is_(None)), AbsenceNotice.child_id.in_(
+        select(Enrolment.child_id).where(Enrolment.group_id.in_(_staff_groups(user, days)))))
 
 
 def visible_notices(user, day: date):
     """SELECT of the notices covering ``day`` that this member of staff sees (cancelled ones
     included: staff see them struck through)."""
     return select(AbsenceNotice).where(AbsenceNotice.first_day <= day, AbsenceNotice.last_day >= day,
-                                       _staff_condition(user, school_year_of(day)))
+                                       _staff_condition(user, [day]))
 
 
 def side_of(user) -> str | None:
-    return SIDE_OF_ROLE.get(_role(user))
+    return SIDE_OF_ROLE.get(audience_rules.role_of(user))
 
 
 def may_see_absences(user) -> bool:
@@ -184,5 +197,6 @@ def can_acknowledge(user, notice: AbsenceNotice) -> bool:
     """Staff who see the notice on one of its days, while it is not cancelled."""
     if notice.cancelled_dt is not None or side_of(user) is None:
         return False
-    return bool(db.session.scalar(select(visible_notices(user, notice.first_day)
-                                         .where(AbsenceNotice.id == notice.id).exists())))
+    days = [notice.first_day + timedelta(days=n) for n in range((notice.last_day - notice.first_day).days + 1)]
+    return bool(db.session.scalar(select(select(AbsenceNotice.id).where(
+        AbsenceNotice.id == notice.id, _staff_condition(user, days)).exists())))

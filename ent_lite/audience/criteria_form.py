@@ -18,10 +18,12 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ent_lite.audience import criteria as audience_criteria
 from ent_lite.audience import keys as audience_keys
 from ent_lite.audience.criteria import MAX_AGE, MIN_AGE, Criteria
-from ent_lite.audience.describe import PERISCOLAIRE_CHOICES, describe
+from ent_lite.audience.describe import describe
 from ent_lite.core.db_types import utcnow
 from ent_lite.core.localtime import BAD_DATE, DATE_FORMATS, NearToday
 from ent_lite.extensions import db
+from ent_lite.periscolaire import services as periscolaire_services
+from ent_lite.periscolaire.kinds import KIND_LABELS
 from ent_lite.school.models import LEVELS, Establishment
 
 BAD_AGE = _l("Enter an age in years between %(min)d and %(max)d.", min=MIN_AGE, max=MAX_AGE)
@@ -62,6 +64,9 @@ class AudienceCriteriaForm:
     criteria_city_id: int | None = None
     criteria_families: int | None = None  # set by a count (or a publish) of filled criteria
     criteria_label: str = ""
+    # Periscolaire groups of the city with no kind yet (made before kinds existed): a kind
+    # criterion does not reach their children, and the author is told how many there are.
+    criteria_untyped_groups: int = 0
     _school_ids: dict[str, int] = {}
 
     @property
@@ -82,7 +87,8 @@ class AudienceCriteriaForm:
         self.rule_schools.choices = [(ref, name) for _, ref, name in found.schools]
         self.rule_districts.choices = [(d, d) for d in found.districts]
         self.rule_levels.choices = [(level, level) for level in LEVELS]
-        self.rule_periscolaire.choices = [(k, PERISCOLAIRE_CHOICES[k]) for k in found.kinds]
+        self.rule_periscolaire.choices = [(k, KIND_LABELS[k]) for k in found.kinds]
+        self.criteria_untyped_groups = periscolaire_services.untyped_group_count(self.criteria_city_id)
 
     def criteria(self) -> Criteria:
         """What is filled (empty when not offered: a forged field is ignored)."""

@@ -4,7 +4,7 @@ district, using the evening childcare".
 
 Each dimension the author filled is one phrase; values of one dimension are joined with
 "or" (the rule's OR), phrases with commas (its AND). Nothing is named that the rule does not
-hold (``audience.criteria``).
+hold (``audience.criteria``). The kinds are named by ``periscolaire.kinds`` (one label set).
 """
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from collections.abc import Iterable, Sequence
 from babel.lists import format_list
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -21,24 +20,8 @@ from ent_lite.audience.criteria import Criteria, criteria_of
 from ent_lite.audience.models import AudienceRule
 from ent_lite.core.dates import format_day
 from ent_lite.extensions import db
+from ent_lite.periscolaire.kinds import KIND_IN_SENTENCE
 from ent_lite.school.models import Establishment, PeriscolaireKind
-
-# As a checkbox label (the composer) and inside a sentence (the audience's name).
-PERISCOLAIRE_CHOICES = {
-    PeriscolaireKind.MORNING: _l("Morning childcare"),
-    PeriscolaireKind.LUNCH: _l("Lunch break"),
-    PeriscolaireKind.EVENING: _l("Evening childcare"),
-    PeriscolaireKind.WEDNESDAY: _l("Wednesday leisure centre"),
-    PeriscolaireKind.HOLIDAYS: _l("Holiday leisure centre"),
-}
-PERISCOLAIRE_IN_SENTENCE = {
-    PeriscolaireKind.MORNING: _l("the morning childcare"),
-    PeriscolaireKind.LUNCH: _l("the lunch break"),
-    PeriscolaireKind.EVENING: _l("the evening childcare"),
-    PeriscolaireKind.WEDNESDAY: _l("the Wednesday leisure centre"),
-    PeriscolaireKind.HOLIDAYS: _l("the holiday leisure centre"),
-}
-
 
 def _or(items: Sequence[str]) -> str:
     return format_list([str(i) for i in items], style="or", locale=get_locale() or "fr")
@@ -70,7 +53,7 @@ def describe(criteria: Criteria, school_names: dict[int, str]) -> str:
     if criteria.levels:
         phrases.append(_("in %(levels)s", levels=_or(list(criteria.levels))))
     if criteria.periscolaire_kinds:
-        kinds = [PERISCOLAIRE_IN_SENTENCE[k] for k in PeriscolaireKind.ALL if k in criteria.periscolaire_kinds]
+        kinds = [KIND_IN_SENTENCE[k] for k in PeriscolaireKind.ALL if k in criteria.periscolaire_kinds]
         phrases.append(_("using %(kinds)s", kinds=_or(kinds)))
     return _("Families of children %(criteria)s", criteria=", ".join(phrases))
 

@@ -5,8 +5,13 @@
 - the animators of a group see its list of children, and change nothing;
 - everyone else sees nothing (the views answer 404). Nothing crosses cities: a child is
   enrolled only in a group of a site of the child's own city.
-Enrolling, removing a child and changing a site's absence cutoff are audited (codes and
-counts only). Rules take what they need; the writes flush, the view commits.
+- the children a keeper may add come from "the site's schools" (``pickable_schools``): every
+  school of the city for the admin; for a site lead, the schools of the site's district (the
+  model links a site to schools by nothing else), none when the site has no district.
+- a group's kind (``PeriscolaireKind``, ``periscolaire.kinds``) is set by who keeps its site;
+  groups created before the kinds existed have none until then (``untyped_groups``).
+Enrolling, removing a child, changing a group's kind and a site's absence cutoff are audited
+(codes and counts only). Rules take what they need; the writes flush, the view commits.
 """
 from __future__ import annotations
 
@@ -22,7 +27,15 @@ from ent_lite.audience import rules
 from ent_lite.audience.keys import this_school_year
 from ent_lite.audit.services import record
 from ent_lite.extensions import db
-from ent_lite.school.models import Child, Enrolment, Establishment, EstablishmentKind, Group, GroupKind
+from ent_lite.school.models import (
+    Child,
+    Enrolment,
+    Establishment,
+    EstablishmentKind,
+    Group,
+    GroupKind,
+    PeriscolaireKind,
+)
 
 # "16:00", "7:45", "16h00", "16 h 00": what people type for an hour.
 CUTOFF_RE = re.compile(r"\s*(\d{1,2})\s*[:hH]\s*(\d{2})\s*")
@@ -140,10 +153,44 @@ def _class_names(child_ids: list[int], school_year: str) -> dict[int, str]:
     return {child_id: f"{class_name} · {school_name}" for child_id, class_name, school_name in rows}
 
 
-def city_schools(site: Establishment) -> list[Establishment]:
-    return list(db.session.scalars(
-        select(Establishment).where(Establishment.city_id == site.city_id,
-                                    Establishment.kind == EstablishmentKind.SCHOOL).order_by(Establishment.name)))
+def pickable_schools(user, site: Establishment) -> list[Establishment]:
+    """The schools whose pupils this keeper of the site may add to its groups (see above)."""
+    schools = select(Establishment).where(Establishment.city_id == site.city_id,
+                                          Establishment.kind == EstablishmentKind.SCHOOL)
+    if getattr(user, "role", None) != Role.ADMIN:
+        schools = schools.where(Establishment.district == site.district if site.district else false())
+    return list(db.session.scalars(schools.order_by(Establishment.name, Establishment.id)))
+
+
+def sites_of_children(child_ids, school_year: str) -> dict[int, list[Establishment]]:
+    """{child id: the sites of the child's periscolaire groups that school year, by name}; one query."""
+    ids = sorted(set(child_ids))
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Enrolment.child_id, Establishment).join(Group, Group.id == Enrolment.group_id)
+        .join(Establishment, Establishment.id == Group.establishment_id)
+        .where(Enrolment.child_id.in_(ids), Group.kind == GroupKind.PERISCOLAIRE, Group.school_year == school_year)
+        .distinct().order_by(Establishment.name, Establishment.id)).all()
+    found: dict[int, list[Establishment]] = {}
+    for child_id, site in rows:
+        found.setdefault(child_id, []).append(site)
+    return found
+
+
+def untyped_groups(site_ids, school_year: str | None = None):
+    """SELECT of the periscolaire groups of these sites (a list or a SELECT of ids) that have no
+    kind yet, this school year: no kind criterion of a city audience reaches their children, and
+    their animators get the absence notices of every day (``absences.rules``)."""
+    return select(Group).where(Group.kind == GroupKind.PERISCOLAIRE, Group.periscolaire_kind.is_(None),
+                               Group.establishment_id.in_(site_ids),
+                               Group.school_year == (school_year or this_school_year()))
+
+
+def untyped_group_count(city_id: int, school_year: str | None = None) -> int:
+    sites = select(Establishment.id).where(Establishment.city_id == city_id,
+                                           Establishment.kind == EstablishmentKind.PERISCOLAIRE)
+    return db.session.scalar(select(func.count()).select_from(untyped_groups(sites, school_year).subquery())) or 0
 
 
 def school_classes(school: Establishment, school_year: str) -> list[Group]:
@@ -152,9 +199,10 @@ def school_classes(school: Establishment, school_year: str) -> list[Group]:
                             Group.school_year == school_year).order_by(Group.name)))
 
 
-def addable_children(group: Group, class_: Group) -> list[Child]:
-    """The current children of a class (of the group's city) not yet in the group."""
-    if class_.kind != GroupKind.CLASS or class_.establishment.city_id != group.establishment.city_id:
+def addable_children(user, group: Group, class_: Group) -> list[Child]:
+    """The current children of a class of the site's schools (for this keeper) not yet in the group."""
+    if class_.kind != GroupKind.CLASS or class_.establishment_id not in {
+            s.id for s in pickable_schools(user, group.establishment)}:
         return []
     already = select(Enrolment.child_id).where(Enrolment.group_id == group.id)
     return list(db.session.scalars(
@@ -190,6 +238,19 @@ def unenrol(actor: User, group: Group, child: Child, now: datetime) -> bool:
     db.session.delete(enrolment)
     db.session.flush()
     record("periscolaire.unenrol", actor=actor, target=group, now=now, details={"children": 1})
+    return True
+
+
+def set_kind(actor: User, group: Group, kind: str, now: datetime) -> bool:
+    """Give a periscolaire group its kind (one of ``PeriscolaireKind.ALL``, checked by the
+    caller); False when unchanged."""
+    if kind not in PeriscolaireKind.ALL:
+        raise ValueError(f"unknown periscolaire kind {kind!r}")
+    if group.periscolaire_kind == kind:
+        return False
+    group.periscolaire_kind = kind
+    db.session.flush()
+    record("periscolaire.kind", actor=actor, target=group, now=now, details={"kind": kind})
     return True
 
 

@@ -11,7 +11,8 @@ from ent_lite.absences import rules, services
 from ent_lite.absences.models import AbsenceNotice
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
-from ent_lite.school.models import GuardianLink
+from ent_lite.periscolaire.kinds import kinds_on
+from ent_lite.school.models import GuardianLink, PeriscolaireKind
 from tests.queries import recorded_statements
 
 
@@ -96,22 +97,50 @@ def test_the_form_needs_its_csrf_token(life, login_as, client):
     assert response.status_code == 400 and notices() == []
 
 
+def evening_day(now):
+    """Today or the next day the evening childcare ("Soir") runs (kinds.KIND_WEEKDAYS), so the
+    test holds on a Wednesday or a Sunday too."""
+    day = rules.today(now)
+    while PeriscolaireKind.EVENING not in kinds_on(day, holiday=None):
+        day += timedelta(days=1)
+    return day
+
+
 def test_staff_see_todays_absences_and_mark_them_seen(open_all_day, login_as, english):
-    life, world = open_all_day, open_all_day.world
+    world = open_all_day.world
     now = utcnow()
+    day = evening_day(now)
     notice = services.declare(world.parent_a, world.child_a, services.AbsenceFields(
-        rules.today(now), rules.today(now), False, True, "Rendez-vous"), now)
+        day, day, False, True, "Rendez-vous"), now)
     db.session.commit()
     login_as(world.animator)
-    page = english.get("/absences/aujourdhui").get_data(as_text=True)
+    url = f"/absences/aujourdhui?jour={day.isoformat()}"
+    page = english.get(url).get_data(as_text=True)
     assert "1 child absent" in page and "Awa Diallo" in page and "Soir" in page and "Rendez-vous" in page
     assert "Sent by Fatou Diallo" in page
-    seen = english.post(f"/absences/{notice.public_id}/vu", data={"jour": rules.today(now).isoformat()})
+    seen = english.post(f"/absences/{notice.public_id}/vu", data={"jour": day.isoformat()})
     assert seen.status_code == 302
     assert notices()[0].periscolaire_seen_by_id == world.animator.id
-    assert "Seen by Yanis Moreau" in english.get("/absences/aujourdhui").get_data(as_text=True)
+    assert "Seen by Yanis Moreau" in english.get(url).get_data(as_text=True)
     login_as(world.parent_a2)
     assert "Seen by the periscolaire: " in english.get("/absences").get_data(as_text=True)
+
+
+def test_the_evening_animator_neither_lists_nor_acknowledges_a_wednesday_absence(life, login_as, english):
+    world = life.world
+    now = utcnow()
+    wednesday = rules.today(now) + timedelta(days=(2 - rules.today(now).weekday()) % 7 or 7)
+    notice = services.declare(world.parent_a, world.child_a, services.AbsenceFields(
+        wednesday, wednesday, False, True), now)
+    db.session.commit()
+    login_as(world.animator)  # "Soir": no evening childcare on Wednesday
+    page = english.get(f"/absences/aujourdhui?jour={wednesday.isoformat()}").get_data(as_text=True)
+    assert "Awa Diallo" not in page and "0 children absent" in page
+    assert english.post(f"/absences/{notice.public_id}/vu", data={"jour": wednesday.isoformat()}).status_code == 404
+    login_as(life.morning_animator)  # "Matin": every weekday
+    assert "Awa Diallo" in english.get(f"/absences/aujourdhui?jour={wednesday.isoformat()}").get_data(as_text=True)
+    assert english.post(f"/absences/{notice.public_id}/vu", data={"jour": wednesday.isoformat()}).status_code == 302
+    assert notices()[0].periscolaire_seen_by_id == life.morning_animator.id
 
 
 def test_who_may_not_see_a_notice_gets_404(life, login_as, client):

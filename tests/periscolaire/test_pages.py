@@ -32,7 +32,7 @@ def test_the_sites_page_lists_groups_kinds_counts_and_animators(life, login_as, 
     client = login_as(life.world.admin if who == "admin" else life.lead)
     html = client.get("/periscolaire").get_data(as_text=True)
     assert "Accueil périscolaire Jules Ferry" in html
-    assert "Accueil du soir" in html and "Accueil du matin" in html and "Mercredi (accueil de loisirs)" in html
+    assert "Accueil du soir" in html and "Accueil du matin" in html and "Accueil de loisirs du mercredi" in html
     assert "1 enfant" in html and "Yanis Moreau" in html and "Malik Petit" in html
     english = client.get("/periscolaire", headers=ENGLISH).get_data(as_text=True)
     assert "1 child" in english
@@ -182,4 +182,4 @@ def test_a_group_of_the_site_added_later_is_kept_by_the_lead(life, login_as):
     holidays = make_periscolaire_group(life.site, "Vacances", "holidays")
     db.session.commit()
     html = login_as(life.lead).get(f"/periscolaire/groupes/{holidays.public_id}").get_data(as_text=True)
-    assert "Vacances (accueil de loisirs)" in html and "Ajouter des enfants" in html
+    assert "Accueil de loisirs des vacances" in html and "Ajouter des enfants" in html
