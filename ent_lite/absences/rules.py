@@ -121,6 +121,26 @@ def periscolaire_open(child, day: date, now: datetime) -> bool:
     return bool(periscolaire_sites(child, day)) and not closed_sites(child, day, now)
 
 
+def days_of(first_day: date, last_day: date) -> list[date]:
+    return [first_day + timedelta(days=n) for n in range((last_day - first_day).days + 1)]
+
+
+def periscolaire_runs(child, first_day: date, last_day: date) -> bool:
+    """Whether one of the child's periscolaire groups looks after them on one of these days
+    (its kind's days, ``periscolaire.kinds``; a group without a kind counts every day): a
+    notice for days none runs would reach nobody, so the family is told instead."""
+    days = days_of(first_day, last_day)
+    holiday = holiday_days(child.city_id, first_day, last_day)
+    by_year: dict[str, set[str]] = defaultdict(set)
+    for day in days:
+        by_year[school_year_of(day)].update(kinds_on(day, holiday[day]))
+    when = [and_(Group.school_year == year, or_(Group.periscolaire_kind.in_(sorted(kinds)),
+                                                 Group.periscolaire_kind.is_(None)))
+            for year, kinds in sorted(by_year.items())]
+    return bool(db.session.scalar(select(select(Enrolment.child_id).join(Group, Group.id == Enrolment.group_id).where(
+        Enrolment.child_id == child.id, Group.kind == GroupKind.PERISCOLAIRE, or_(*when)).exists())))
+
+
 def school_open(day: date, now: datetime) -> bool:
     """The school takes notices from today on (a teacher reads the list through the day)."""
     return day >= today(now)
@@ -197,6 +217,6 @@ def can_acknowledge(user, notice: AbsenceNotice) -> bool:
     """Staff who see the notice on one of its days, while it is not cancelled."""
     if notice.cancelled_dt is not None or side_of(user) is None:
         return False
-    days = [notice.first_day + timedelta(days=n) for n in range((notice.last_day - notice.first_day).days + 1)]
+    days = days_of(notice.first_day, notice.last_day)
     return bool(db.session.scalar(select(select(AbsenceNotice.id).where(
         AbsenceNotice.id == notice.id, _staff_condition(user, days)).exists())))

@@ -67,6 +67,11 @@ def problems(child, fields: AbsenceFields, now: datetime) -> list[tuple[str, str
                                     num=rules.MAX_DAYS)))
     if not rules.school_open(fields.first_day, now):
         found.append(("first_day", _("This day has passed: choose today or a later day.")))
+    elif periscolaire and fields.first_day <= fields.last_day and not rules.periscolaire_runs(
+            child, fields.first_day, fields.last_day):
+        found.append(("to_periscolaire", _(
+            "%(child)s’s periscolaire groups do not look after children on these days: untick "
+            "“At the periscolaire” or choose other days.", child=child.first_name)))
     elif periscolaire:
         for site in rules.closed_sites(child, fields.first_day, now):
             found.append(("to_periscolaire", _(

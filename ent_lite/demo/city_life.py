@@ -13,9 +13,10 @@ its own ``random.Random``; the days are set from the day the demo is seeded. Wha
   feed), a parents' meeting and a cancelled school council (the printed director), the
   printed teacher's class outing (a post with a date), a strike day at Jean Jaurès and the
   Wednesday leisure centre every week of the school year (the site lead);
-- the printed family's absence notices for today, sent in the morning (so always before the
-  site's cutoff, whatever the hour the demo starts): to the school, seen by the teacher; to
-  the evening childcare, not seen yet by the animators;
+- the printed family's absence notices, sent in the morning (so always before the site's
+  cutoff, whatever the hour the demo starts): to the school for today, seen by the teacher; to
+  the evening childcare for tonight (or its next evening on a Wednesday or a weekend), not
+  seen yet by the animators;
 - the printed parent's question to the city service, answered by the agent;
 - a city post for the families of 6–11-year-olds who use the evening childcare.
 """
@@ -38,6 +39,8 @@ from ent_lite.conversations import services as conversations
 from ent_lite.core.localtime import local_to_utc, to_local
 from ent_lite.demo import data
 from ent_lite.extensions import db
+from ent_lite.periscolaire.holidays import holiday_days
+from ent_lite.periscolaire.kinds import kinds_on
 from ent_lite.periscolaire.services import enrol
 from ent_lite.posts.services import PostOptions, create_post
 from ent_lite.school.models import Child, Establishment, Group, GroupKind, GuardianLink, PeriscolaireKind
@@ -184,11 +187,18 @@ def _absences(family: Family, schools, now: datetime) -> None:
     absences.acknowledge(notice, teacher, min(now, sent + timedelta(minutes=45)))
     if not family.at_site:
         return
-    fields = absences.AbsenceFields(today, today, to_school=False, to_periscolaire=True,
+    evening = _next_evening(family.guardian.city_id, today)
+    fields = absences.AbsenceFields(evening, evening, to_school=False, to_periscolaire=True,
                                     reason=data.EVENING_ABSENCE_REASON)
     # Not on the night the school year changes (the groups are still last year's).
     if absences.goes_to_periscolaire(family.at_site[0], fields):
         absences.declare(family.guardian, family.at_site[0], fields, min(now, local_to_utc(today, time(12, 15))))
+
+
+def _next_evening(city_id: int, today: date) -> date:
+    """Tonight, or the next evening the evening childcare runs (none on Wednesdays and weekends)."""
+    days = holiday_days(city_id, today, today + timedelta(days=6))
+    return next(day for day, holiday in days.items() if PeriscolaireKind.EVENING in kinds_on(day, holiday))
 
 
 def _service_thread(family: Family, agent: User, now: datetime) -> None:

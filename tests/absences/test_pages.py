@@ -13,6 +13,7 @@ from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
 from ent_lite.periscolaire.kinds import kinds_on
 from ent_lite.school.models import GuardianLink, PeriscolaireKind
+from tests.city_life.factories import evening_runs_today
 from tests.queries import recorded_statements
 
 
@@ -46,8 +47,11 @@ def test_one_submission_one_notice_per_child(open_all_day, login_as, english):
     db.session.add(GuardianLink(child_id=second.id, user_id=world.parent_a.id, rank=2))
     db.session.commit()
     login_as(world.parent_a)
+    # A week from today: Léo's Wednesday leisure centre and Awa's evening childcare both run in it.
+    first, last = rules.today(utcnow()), rules.today(utcnow()) + timedelta(days=6)
     response = english.post("/absences/nouvelle", data={
-        "children": [world.child_a.public_id, second.public_id], "when": "today",
+        "children": [world.child_a.public_id, second.public_id], "when": "days",
+        "first_day": first.strftime("%d/%m/%Y"), "last_day": last.strftime("%d/%m/%Y"),
         "to_periscolaire": "y", "to_school": "y", "reason": "Mariage"})
     assert response.status_code == 302 and response.headers["Location"].endswith("/absences")
     made = notices()
@@ -75,6 +79,7 @@ def test_errors_are_listed_and_what_was_typed_is_kept(life, login_as, english):
 
 def test_after_the_cutoff_the_form_says_to_phone_the_site(life, login_as, english):
     life.site.absence_cutoff = time(0, 0)  # closed for today from midnight
+    evening_runs_today(life, rules.today(utcnow()))
     db.session.commit()
     login_as(life.world.parent_a)
     page = english.post("/absences/nouvelle", data={

@@ -120,3 +120,19 @@ def test_a_notice_is_not_cancelled_once_its_last_day_is_over(life):
     with pytest.raises(Refused):
         services.cancel(notice, world.parent_a, datetime(2026, 12, 8, 23, tzinfo=timezone.utc))
     assert notice.cancelled_dt is None
+
+
+def test_a_periscolaire_notice_for_days_none_of_the_childs_groups_runs_is_refused(life):
+    """Léo goes only to the Wednesday leisure centre: a notice to the periscolaire for Tuesday
+    would reach nobody, so the family is told; Wednesday, or a period holding one, goes through."""
+    world = life.world
+    tuesday, wednesday = DAY, DAY + timedelta(days=1)
+    with pytest.raises(Refused) as refused:
+        services.declare(world.parent_b, world.child_b, fields(tuesday, school=True, periscolaire=True), MORNING)
+    (where, message), = refused.value.reasons
+    assert where == "to_periscolaire" and "Léo" in message and "d’autres jours" in message
+    assert count(AbsenceNotice) == 0
+    assert services.declare(world.parent_b, world.child_b, fields(wednesday, school=False, periscolaire=True),
+                            MORNING).to_periscolaire
+    assert services.declare(world.parent_b, world.child_b, fields(tuesday, wednesday, periscolaire=True),
+                            MORNING).to_periscolaire

@@ -11,7 +11,7 @@ from ent_lite.audience import keys
 from ent_lite.conversations import services as conversations
 from ent_lite.core.localtime import to_local
 from ent_lite.extensions import db
-from tests.city_life.factories import build_city_life
+from tests.city_life.factories import build_city_life, evening_runs_today, make_periscolaire_group
 
 # Calendar files and a redirect, not pages a person reads.
 EXCLUDED = {
@@ -27,6 +27,8 @@ def seed_city_life(world, now: datetime) -> dict[str, dict[str, str]]:
     # Whatever the hour the test runs, the evening childcare still takes today's notices.
     life.site.absence_cutoff = time(23, 59)
     today = to_local(now).date()
+    evening_runs_today(life, today)
+    make_periscolaire_group(life.site, "Garderie du midi", None)  # no kind yet: the prompts to choose it
     event = events.create_event(world.director, events.EventDetails("Réunion des parents", today, time(18, 0),
                                                                     place="Préau de l’école"),
                                 [keys.establishment_key(world.school.id)], now)

@@ -4,8 +4,8 @@ the parent adds the family calendar to a calendar app by its private address, wh
 fetches as the app would and reads with icalendar — accessible, light, first-party only, with
 targets a finger can hit and no sideways scrolling.
 
-The site takes today's notices until the last instant of the day here, so the test passes at
-any hour; the 16 h cutoff itself is tested at the exact instant in tests/absences/test_rules.py."""
+The site takes today's notices until the last instant of the day here, and "Soir" takes them
+whatever the weekday (``evening_runs_today``), so the test passes at any hour of any day; the 16 h cutoff itself is tested at the exact instant in tests/absences/test_rules.py."""
 from __future__ import annotations
 
 from datetime import time
@@ -20,6 +20,7 @@ from ent_lite.core.db_types import utcnow
 from ent_lite.core.localtime import to_local
 from ent_lite.extensions import db
 from tests.browser.conftest import log_in, log_out
+from tests.city_life.factories import evening_runs_today
 from tests.browser.phone_layout import layout_problems
 
 PAGE_BUDGET_BYTES = 30 * 1024
@@ -29,6 +30,7 @@ def test_a_parent_reports_tonights_absence_and_the_animator_sees_it(phone, life,
     world = life.world
     life.site.absence_cutoff = time.max
     today = to_local(utcnow()).date()
+    evening_runs_today(life, today)
     events.create_event(life.lead, events.EventDetails("Goûter des familles", today, time(17, 30),
                                                             place="Salle du périscolaire"),
                         [keys.group_key(life.evening.id)], utcnow())

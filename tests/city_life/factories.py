@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from ent_lite.accounts.models import Role, User
 from ent_lite.extensions import db
+from ent_lite.periscolaire.kinds import kinds_on
 from ent_lite.school.models import Enrolment, Establishment, EstablishmentKind, Group, GroupKind, PeriscolaireKind
 from tests import factories
 
@@ -66,3 +67,12 @@ def build_city_life(world: factories.World) -> CityLife:
     enrol(world.child_b, wednesday)
     db.session.commit()
     return CityLife(world, service, agent2, site, morning, evening, wednesday, lead, morning_animator)
+
+
+def evening_runs_today(life: CityLife, today) -> None:
+    """For tests that live today's evening at the real date (browser tests, pages): when the
+    evening childcare does not run today (a Wednesday, a weekend), "Soir" is left without a
+    kind, whose days are unknown, so it takes today's notices; on a school day it keeps its kind."""
+    if PeriscolaireKind.EVENING not in kinds_on(today, holiday=None):
+        life.evening.periscolaire_kind = None
+    db.session.flush()

@@ -24,6 +24,8 @@ from ent_lite.core.localtime import local_to_utc, to_local
 from ent_lite.demo import data
 from ent_lite.demo.accounts import printed_by_role
 from ent_lite.demo.seed import seed_demo
+from ent_lite.periscolaire.holidays import is_holiday
+from ent_lite.periscolaire.kinds import kinds_on
 from ent_lite.posts.models import Post
 from ent_lite.school.models import City, Group, GroupKind, PeriscolaireKind
 
@@ -137,7 +139,11 @@ def test_today_the_teacher_has_seen_the_absence_and_the_evening_childcare_has_no
     animator, lead = people[Role.ANIMATOR]
     today = to_local(utcnow()).date()
     school, evening = db.session.scalars(select(AbsenceNotice).order_by(AbsenceNotice.id)).all()
-    assert school.first_day == evening.first_day == today and school.author == evening.author == parent
+    tonight = evening.first_day  # the next evening the evening childcare runs, today on a school day
+    assert school.first_day == today and school.author == evening.author == parent
+    assert today <= tonight < today + timedelta(days=4) and PeriscolaireKind.EVENING in kinds_on(
+        tonight, is_holiday(parent.city_id, tonight))
+    assert tonight == today or PeriscolaireKind.EVENING not in kinds_on(today, is_holiday(parent.city_id, today))
     assert school.to_school and school.school_seen_by == teacher
     assert evening.to_periscolaire and not evening.to_school and evening.periscolaire_seen_dt is None
 
@@ -145,7 +151,7 @@ def test_today_the_teacher_has_seen_the_absence_and_the_evening_childcare_has_no
     assert school.child.display_name in page and f"Vu par {teacher.display_name}" in page
     assert evening.child.display_name not in page
     for staff in (animator, lead):
-        page = html(login_as(staff, password=data.DEMO_PASSWORD), "/absences/aujourdhui")
+        page = html(login_as(staff, password=data.DEMO_PASSWORD), f"/absences/aujourdhui?jour={tonight.isoformat()}")
         assert evening.child.display_name in page and "1 signalement pas encore vu" in page, staff.email
         assert school.child.display_name not in page
     page = html(login_as(parent, password=data.DEMO_PASSWORD), "/absences")
@@ -159,7 +165,7 @@ def test_the_evening_absence_is_sent_before_the_cutoff_whatever_the_hour(db, hou
     notice = db.session.scalar(select(AbsenceNotice).where(AbsenceNotice.to_periscolaire.is_(True)))
     (site,) = {group.establishment for group in db.session.scalars(
         select(Group).where(Group.kind == GroupKind.PERISCOLAIRE))}
-    assert notice.first_day == to_local(now).date()
+    assert notice.first_day >= to_local(now).date()  # tonight, or the next evening of the childcare
     assert notice.created_dt <= now and notice.created_dt < closes_at(site, notice.first_day)
 
 
