@@ -382,13 +382,13 @@ class ServiceContact:
     establishment_name: str
 
 
-def _role_of(user) -> str | None:
+def role_of(user) -> str | None:
     return user.role if getattr(user, "is_authenticated", False) and user.role in Role.ALL else None
 
 
 def may_use_messages(user) -> bool:
     """Families and staff who take part in threads; admin and DPO have no inbox."""
-    return _role_of(user) in (Role.GUARDIAN, *THREAD_STAFF)
+    return role_of(user) in (Role.GUARDIAN, *THREAD_STAFF)
 
 
 def _current_groups(child_id, establishment_id=None):
@@ -425,7 +425,7 @@ def is_service_thread(thread: Thread) -> bool:
 
 def visible_threads(user):
     """SELECT of the threads this user may read (unordered); built from the roster in one statement."""
-    role = _role_of(user)
+    role = role_of(user)
     if role == Role.GUARDIAN:
         mine = (select(GuardianLink.child_id).join(Child, Child.id == GuardianLink.child_id)
                 .where(GuardianLink.user_id == user.id, Child.left_dt.is_(None)))
@@ -450,7 +450,7 @@ def visible_threads(user):
 
 
 def can_read_thread(user, thread: Thread) -> bool:
-    if _role_of(user) is None:
+    if role_of(user) is None:
         return False
     return bool(db.session.scalar(select(visible_threads(user).where(Thread.id == thread.id).exists())))
 
@@ -462,18 +462,18 @@ def can_write_in(user, thread: Thread) -> bool:
 
 def can_close_thread(user, thread: Thread) -> bool:
     """Staff participants close a thread; families cannot."""
-    return thread.closed_dt is None and _role_of(user) in THREAD_STAFF and can_read_thread(user, thread)
+    return thread.closed_dt is None and role_of(user) in THREAD_STAFF and can_read_thread(user, thread)
 
 
 def can_withdraw_message(user, message: Message, now: datetime) -> bool:
     """Its author, within WITHDRAW_WINDOW, even if staff closed the thread meanwhile."""
-    return (_role_of(user) is not None and message.author_id == user.id and message.withdrawn_dt is None
+    return (role_of(user) is not None and message.author_id == user.id and message.withdrawn_dt is None
             and now - message.created_dt <= WITHDRAW_WINDOW and can_read_thread(user, message.thread))
 
 
 def can_start_thread_about(user, child: Child) -> bool:
     """A guardian about their own child; the child's staff about a child they can see."""
-    role = _role_of(user)
+    role = role_of(user)
     if child.left_dt is not None:
         return False
     if role == Role.GUARDIAN:
@@ -484,7 +484,7 @@ def can_start_thread_about(user, child: Child) -> bool:
 
 def staff_establishments_for(user, child: Child) -> list[int]:
     """The establishments where this staff member is staff of the child's current groups."""
-    role = _role_of(user)
+    role = role_of(user)
     if role not in CHILD_STAFF or child.left_dt is not None:
         return []
     return list(db.session.scalars(
@@ -563,7 +563,7 @@ def can_reply_to_post(user, post: Post, now: datetime | None = None, reach: Reac
 
 def colleagues_of(user) -> list[tuple[Establishment, list[User]]]:
     """For staff threads: per establishment the user works in, the other staff working there."""
-    if _role_of(user) not in THREAD_STAFF:
+    if role_of(user) not in THREAD_STAFF:
         return []
     mine = select(Membership.establishment_id).where(Membership.user_id == user.id)
     rows = db.session.execute(
@@ -616,7 +616,7 @@ def _service_thread_readers(thread: Thread):
 
 def city_services_for(user) -> list[ServiceContact]:
     """The city services a guardian may write to: those of their city with an enabled agent."""
-    if _role_of(user) != Role.GUARDIAN:
+    if role_of(user) != Role.GUARDIAN:
         return []
     staffed = (select(Membership.establishment_id).join(User, User.id == Membership.user_id)
                .where(User.role == Role.CITY_AGENT, User.is_enabled.is_(True)))
