@@ -40,7 +40,7 @@ def services_of(user_id: int | None):
 def staff_city_keys(user, reach: Reach) -> audience_keys.ReaderKeys:
     """The city-wide keys a staff member matches in their city, as ``ReaderKeys.city_keys``:
     "all", the districts of the establishments they work in, the levels of their classes this
-    school year (a director's: of every class of their school). One query."""
+    school year (a director's: of every class of their school). Two small queries."""
     establishment_ids = sorted(int(value) for kind, value in reach.keys if kind == audience_keys.ESTABLISHMENT)
     in_scope = [Group.id.in_(sorted(reach.group_ids))] if reach.group_ids else []
     if reach.directed_ids:
