@@ -180,3 +180,39 @@ def test_the_hardening_migration_carries_existing_rows_over(migration_app, tmp_p
     assert [(key, str(day)) for key, day in exports] == [("ab-first.zip", "2026-12-01")]
     assert not duplicate_file.exists()
     assert cities == {"r" * 22: 2, "s" * 22: 1}
+
+
+def test_0009_keeps_the_rules_and_a_deleted_post_detaches_its_rule(migration_app):
+    """0009: the stored audience rules are carried over, and the database itself (PostgreSQL,
+    or SQLite enforcing foreign keys) sets a deleted post's rule's post_id to null instead of
+    deleting the rule its cancelled event still uses."""
+    from ent_lite.audience.models import AudienceRule
+    from ent_lite.posts.models import Post
+    from tests import factories
+
+    config = _alembic_config()
+    command.upgrade(config, "0008")
+    with db.engine.begin() as connection:
+        connection.execute(sa.text("INSERT INTO city (id, public_id, name) VALUES (1, :p, 'Ville')"), {"p": "c" * 22})
+        connection.execute(sa.text("INSERT INTO audience_rule (id, city_id, min_age, created_dt) "
+                                   "VALUES (5, 1, 6, :n)"), {"n": datetime(2026, 12, 1, tzinfo=UTC)})
+
+    command.upgrade(config, "head")
+
+    city = db.session.get(factories.City, 1)
+    service = factories.make_school(city, "Service Enfance")
+    post = Post(establishment_id=service.id, title="Fête", body_markdown="", body_html="")
+    db.session.add(post)
+    db.session.flush()
+    rule = AudienceRule(city_id=city.id, post_id=post.id, min_age=3)
+    db.session.add(rule)
+    db.session.commit()
+    post_id, rule_id = post.id, rule.id
+    db.session.remove()
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+        connection.execute(sa.text("DELETE FROM post WHERE id = :id"), {"id": post_id})
+    with db.engine.connect() as connection:
+        rules = connection.execute(sa.text("SELECT id, post_id, min_age FROM audience_rule ORDER BY id")).all()
+    assert {tuple(row) for row in rules} == {(5, None, 6), (rule_id, None, 3)}

@@ -203,16 +203,20 @@ def event_of_post(post) -> Event | None:
     return db.session.scalar(select(Event).where(Event.post_id == post.id)) if post.id is not None else None
 
 
-def sync_post_event(post, fields: EventDetails | None, now: datetime) -> Event | None:
+def sync_post_event(post, fields: EventDetails | None, now: datetime, actor=None) -> Event | None:
     """Make the post's event say what the post and its date say: created with the first date,
     changed with the post (sequence + 1 when a calendar would see a difference), cancelled when
-    the date is removed (``fields`` None) or the post deleted. The title is the post's."""
+    the date is removed (``fields`` None) or the post deleted. The title is the post's.
+
+    ``actor`` is who made the change, named in the audit log: the post's author by default,
+    the director or site lead who deletes someone else's post otherwise."""
+    actor = actor or post.author
     event = event_of_post(post)
     # Optional city information reaches only the families who agreed to it, a rule the
     # calendar does not apply: such a post carries no date (the form says so).
     if fields is None or post.is_optional_info:
         if event is not None:
-            cancel_event(event, post.author, now)
+            cancel_event(event, actor, now)
         return event
     fields = _checked(replace(fields, title=post.title, is_public=False, document=None))
     # Read before a new event joins the session: a lazy load would flush it half written.
@@ -232,7 +236,7 @@ def sync_post_event(post, fields: EventDetails | None, now: datetime) -> Event |
     if before is None:
         db.session.add(event)
         db.session.flush()
-        record("event.create", actor=post.author, target=event, now=now, details={"post": True})
+        record("event.create", actor=actor, target=event, now=now, details={"post": True})
     elif _changed(event, before, now):
-        record("event.update", actor=post.author, target=event, now=now, details={"post": True})
+        record("event.update", actor=actor, target=event, now=now, details={"post": True})
     return event

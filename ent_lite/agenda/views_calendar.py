@@ -25,7 +25,7 @@ from ent_lite.agenda import feeds, ical
 from ent_lite.agenda.blueprint import bp
 from ent_lite.agenda.calendar import calendar_items
 from ent_lite.agenda.models import Event
-from ent_lite.agenda.visibility import can_see_event
+from ent_lite.agenda.permissions import can_view_event
 from ent_lite.audience.rules import may_read_news
 from ent_lite.core.auth import public
 from ent_lite.core.branding import product_name
@@ -135,7 +135,7 @@ def event_ics(public_id: str):
     if event is None:
         abort(404)
     open_data = event.is_public and event.published_dt <= now and event.city_id == catalogue_city_id(current_user)
-    if not open_data and not (current_user.is_authenticated and can_see_event(current_user, event, now)):
+    if not open_data and not (current_user.is_authenticated and can_view_event(current_user, event, now)):
         abort(404)
     response = ics_response(ical.events_calendar([event], event.title), f"{event.public_id}.ics")
     response.headers["Cache-Control"] = PUBLIC_CACHE if open_data else "no-store"

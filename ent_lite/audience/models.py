@@ -9,9 +9,13 @@ drift as time passes. Each part is one value of one dimension (``kind``: establi
 district, level, periscolaire kind). Dimensions combine with AND, values of one dimension
 with OR; a dimension with no part does not filter (``audience.criteria``).
 
-The rule names no person: its columns are not personal data. It belongs to the post that
-published it and goes with it (``post_id``: the purge and ``posts.services.delete_post``
-find it by that foreign key).
+The rule names no person: its columns are not personal data. It is written for the post
+that published it (``post_id``), but the post's calendar event carries the same ("rule", id)
+key: deleting the post detaches the rule (``post_id`` set to null) instead of deleting it, so
+the cancelled event still reaches its families and their calendars learn of the
+cancellation. A detached rule no event uses is deleted with the post
+(``posts.services.delete_post``) or later by the purge (``agenda.retention.due_rules``, with
+the event's school year).
 """
 from __future__ import annotations
 
@@ -30,8 +34,9 @@ class AudienceRule(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # Only the children of this city are reached (the post's sender city).
     city_id: Mapped[int] = mapped_column(ForeignKey("city.id"), index=True)
-    # Null only between storing the rule and writing its post, in the same transaction.
-    post_id: Mapped[int | None] = mapped_column(ForeignKey("post.id", ondelete="CASCADE"), index=True)
+    # Null between storing the rule and writing its post (one transaction), and once the post
+    # is deleted while its cancelled event still uses the rule (see the module docstring).
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("post.id", ondelete="SET NULL"), index=True)
     min_age: Mapped[int | None] = mapped_column(Integer)
     max_age: Mapped[int | None] = mapped_column(Integer)
     age_on: Mapped[date | None] = mapped_column(Date)

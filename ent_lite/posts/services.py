@@ -13,9 +13,11 @@ from sqlalchemy.orm import defer, joinedload, selectinload, with_expression
 
 from ent_lite.accounts.models import Role
 from ent_lite.agenda.events import sync_post_event
+from ent_lite.agenda.retention import unused_rules
 from ent_lite.audience import criteria_posting
 from ent_lite.audience import keys as audience_keys
 from ent_lite.audience.keys import Key
+from ent_lite.audience.models import AudienceRule
 from ent_lite.audience.rules import (
     PostTarget,
     Reach,
@@ -225,19 +227,29 @@ def update_post(post: Post, title: str, body: str, options: PostOptions, now: da
     return post
 
 
-def delete_post(post: Post, now: datetime | None = None) -> None:
+def delete_post(post: Post, now: datetime | None = None, actor=None) -> None:
     """Delete a post and everything that hangs on it; the caller checks who may and commits.
 
-    Its calendar date is cancelled, not deleted: subscribed calendars must learn of it.
+    Its calendar date is cancelled, not deleted: subscribed calendars must learn of it. The
+    cancellation is audited in the name of ``actor``, who deletes (the post's author when
+    None). A stored audience rule (criteria) is detached, not deleted, while that cancelled
+    event still uses it, so the cancellation still reaches the families it was sent to;
+    unused, it goes with the post.
 
     Attachments go through the files service, which removes their stored files once the
     deletion is committed.
     """
-    sync_post_event(post, None, now or utcnow())
+    sync_post_event(post, None, now or utcnow(), actor=actor)
     delete_attachments_of(post_ids=[post.id])
+    rule_ids = set(db.session.scalars(select(AudienceRule.id).where(AudienceRule.post_id == post.id)))
     table = Post.__table__
     _delete_dependents(table, [post.id], {table.name})
     db.session.execute(delete(Post).where(Post.id == post.id))
+    if rule_ids:
+        unused = set(db.session.scalars(unused_rules(rule_ids)))
+        rules_table = AudienceRule.__table__
+        _delete_dependents(rules_table, sorted(unused), {rules_table.name})
+        db.session.execute(delete(AudienceRule).where(AudienceRule.id.in_(sorted(unused))))
     for row in list(post.audience):
         db.session.expunge(row)
     db.session.expunge(post)

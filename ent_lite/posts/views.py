@@ -145,7 +145,7 @@ def delete(public_id: str):
             or not rules.can_read_post(current_user, post, reach=reach)):
         abort(404)
     if request.method == "POST":
-        services.delete_post(post)
+        services.delete_post(post, actor=current_user)
         db.session.commit()
         flash(_("The post is deleted."), "success")
         return redirect(url_for("posts.feed"))

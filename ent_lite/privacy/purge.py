@@ -196,7 +196,9 @@ def _free_tombstones(cutoff: datetime):
 def due_queries(key: str, cutoff: datetime) -> list:
     """Selects of the ids of due top rows for one category (one per table)."""
     queries = {
-        "class_content": [select(Post.id).where(Post.published_dt < cutoff), agenda.due_events(cutoff)],
+        # Posts, then events, then the audience rules neither uses any more (agenda.retention).
+        "class_content": [select(Post.id).where(Post.published_dt < cutoff), agenda.due_events(cutoff),
+                          agenda.due_rules(cutoff)],
         "conversations": [select(Thread.id).where(Thread.last_message_dt < cutoff)],
         "read_receipts": [select(PostRead.id).where(PostRead.read_dt < cutoff),
                           select(ThreadRead.id).where(ThreadRead.last_read_dt < cutoff)],

@@ -35,8 +35,9 @@ def test_a_city_wide_event_stays_in_its_city(life):
     event = _event(life.service, world.city_agent, keys.ALL_KEY, title="Fête de la ville")
     assert can_see_event(world.parent_b, event) and can_see_event(world.other_parent, event)
     assert not can_see_event(world.far.parent, event)
-    assert can_see_event(life.agent2, event) is False  # an agent reaches what they wrote
-    assert can_see_event(world.city_agent, event)
+    # Every agent of the service sees what it sends (they all manage it); not another city's.
+    assert can_see_event(life.agent2, event) and can_see_event(world.city_agent, event)
+    assert not can_see_event(world.far.city_agent, event)
 
 
 def test_a_scheduled_event_waits_for_its_time_except_for_its_author(world):
