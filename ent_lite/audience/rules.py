@@ -670,7 +670,7 @@ def agent_services_for(agent, child: Child, now: datetime) -> list[int]:
 
     from ent_lite.activities.models import Activity, Registration
 
-    if _role_of(agent) != Role.CITY_AGENT or child.left_dt is not None or child.city_id != agent.city_id:
+    if role_of(agent) != Role.CITY_AGENT or child.left_dt is not None or child.city_id != agent.city_id:
         return []
     recent = func.coalesce(Activity.last_session_dt, Activity.created_dt) >= now - AGENT_CONTACT_WINDOW
     related = (select(Activity.establishment_id).join(Registration, Registration.activity_id == Activity.id)
