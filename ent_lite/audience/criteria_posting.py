@@ -3,8 +3,11 @@
 Only a city agent, for their own city, speaking for their service (the sender of their other
 city audiences, ``rules.postable_targets``). The rule REPLACES the standard audience: a post
 sent to criteria has exactly one audience row, ("rule", "<id>"). A rule is used by one post:
-``rule_targets`` offers only a rule not yet attached, and ``attach_rules`` ties it to the post
-it was written for (it is then deleted with that post).
+``rule_targets`` accepts only a rule not yet attached, and ``attach_rules`` ties it to the post
+it was written for. When that post is deleted its rule is detached (post_id null) and kept for
+the post's cancelled event until the purge (``agenda.retention.due_rules``); a rule key only ever
+comes from the rule this publish has just stored (no form offers one), so a detached rule is
+never reattached.
 """
 from __future__ import annotations
 
@@ -53,7 +56,7 @@ def rule_targets(author, keys: Iterable[Key]) -> dict[Key, PostTarget]:
 
 
 def attach_rules(post) -> None:
-    """Tie the post's rules to it (deleted with it: purge and ``delete_post`` follow the FK)."""
+    """Tie the post's rules to it (``delete_post`` detaches them, or deletes those no event uses)."""
     ids = sorted(int(a.value) for a in post.audience if a.kind == audience_keys.RULE and a.value.isdigit())
     if ids:
         db.session.execute(update(AudienceRule).where(AudienceRule.id.in_(ids), AudienceRule.post_id.is_(None))

@@ -642,9 +642,9 @@ def can_write_to_service(user, establishment_id: int) -> bool:
 # until AGENT_CONTACT_WINDOW after its last session (or its creation while it has none): time
 # to settle a refund, a lost item, a certificate. The window closes at that instant exactly.
 # Services run no periscolaire site (an establishment has no link to a service), so the
-# periscolaire and absence lists give an agent no family to write to. The agent writes to the
-# child's guardians with parental authority whose account is open; being about the child, the
-# thread is read by the child's current guardians and every agent of the service.
+# periscolaire and absence lists give an agent no family to write to. Being about the child,
+# the thread is read by the child's current guardians (as any thread about a child, parental
+# authority or not) and every agent of the service: the agent is shown exactly those guardians.
 AGENT_CONTACT_WINDOW = timedelta(days=90)
 
 
@@ -681,19 +681,20 @@ def agent_services_for(agent, child: Child, now: datetime) -> list[int]:
 
 
 def family_addressees(agent, child: Child, now: datetime) -> list[User]:
-    """The guardians ``agent`` may write to about ``child`` ([] without a relationship)."""
+    """The guardians who read what ``agent`` writes about ``child`` ([] without a relationship):
+    every open account linked to the child, the family readers of a thread about the child."""
     if not agent_services_for(agent, child, now):
         return []
     return list(db.session.scalars(
         select(User).join(GuardianLink, GuardianLink.user_id == User.id)
-        .where(GuardianLink.child_id == child.id, GuardianLink.legal_authority.is_(True),
+        .where(GuardianLink.child_id == child.id,
                User.role == Role.GUARDIAN, User.is_enabled.is_(True), User.city_id == agent.city_id)
         .order_by(GuardianLink.rank, User.last_name, User.first_name, User.id)))
 
 
 def agent_may_write_to(agent, guardian, child: Child, now: datetime) -> bool:
     """A city agent may start a thread with ``guardian`` about ``child``: the child has a
-    relationship with one of the agent's services and the guardian has parental authority."""
+    relationship with one of the agent's services and the guardian is linked to the child."""
     return any(g.id == getattr(guardian, "id", None) for g in family_addressees(agent, child, now))
 
 # --- files -------------------------------------------------------------------------------

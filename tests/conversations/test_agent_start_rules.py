@@ -1,6 +1,6 @@
 """The rule a city agent's first message to a family keeps (audience.rules.agent_may_write_to):
-only about a child registered to an activity of the agent's service, to that child's guardians
-with parental authority, within AGENT_CONTACT_WINDOW of the activity's last session."""
+only about a child registered to an activity of the agent's service, to the guardians linked to
+that child, within AGENT_CONTACT_WINDOW of the activity's last session."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -82,7 +82,9 @@ def test_an_agent_of_another_service_or_city_may_not(life):
     assert not may(world.far.city_agent, world.far.parent, world.far.child)
 
 
-def test_only_the_childs_guardians_with_parental_authority(life):
+def test_the_family_named_to_the_agent_is_exactly_who_reads_the_thread(life):
+    """A guardian linked without parental authority reads a thread about the child (as any
+    thread about a child), so the agent is told they will: the names shown are the readers."""
     world = life.world
     judo_with_awa(life)
     assert not may(world.city_agent, world.parent_b, world.child_a)  # another family
@@ -90,8 +92,16 @@ def test_only_the_childs_guardians_with_parental_authority(life):
     link = db.session.scalar(select(GuardianLink).where(GuardianLink.user_id == world.parent_a2.id))
     link.legal_authority = False
     db.session.commit()
-    assert may(world.city_agent, world.parent_a, world.child_a)
-    assert not may(world.city_agent, world.parent_a2, world.child_a)
+    now = utcnow()
+    named = {g.id for g in rules.family_addressees(world.city_agent, world.child_a, now)}
+    assert named == {world.parent_a.id, world.parent_a2.id}
+    assert may(world.city_agent, world.parent_a2, world.child_a)
+    thread, _message = services.start_agent_thread(world.city_agent, world.child_a, life.service.id,
+                                                   "Certificat", "Bonjour", now)
+    db.session.commit()
+    family_readers = {u.id for u in (world.parent_a, world.parent_a2, world.parent_b, world.far.parent)
+                      if rules.can_read_thread(u, thread)}
+    assert family_readers == named
     world.parent_a.is_enabled = False
     db.session.commit()
     assert not may(world.city_agent, world.parent_a, world.child_a)
