@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 
 from ent_lite.accounts.models import Role
 from ent_lite.activities.models import Activity, ActivitySession, Registration, RegistrationStatus
+from ent_lite.agenda.ical import sequence_since
 from ent_lite.agenda.models import Event, EventAudience
 from ent_lite.agenda.visibility import visible_events
 from ent_lite.audience.rules import Reach, reach_of
@@ -148,7 +149,7 @@ def _session_items(reach: Reach, first_day: date, last_day: date) -> list[Calend
             ACTIVITY, activity.title, activity.place, start.date(), start.time().replace(tzinfo=None),
             end.date(), end.time().replace(tzinfo=None), activity.category, ", ".join(sorted(names[session_id])),
             activity.public_id, activity.withdrawn_dt is not None,
-            session.public_id, 0, activity.updated_dt))
+            session.public_id, sequence_since(activity.updated_dt), activity.updated_dt))
     return items
 
 
