@@ -156,6 +156,8 @@ class EventForm(_Schedule, FlaskForm):
     audience_choices: list = []
     # The PDF kept from an earlier submit of this form, or the event's current one (editing).
     kept_document = None
+    # The event's own PDF that this submit asked to remove (shown as going, removed by the save).
+    removed_document = None
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -102,6 +102,9 @@ def _document(form: EventForm, now, current=None):
     remove = bool(request.form.get(documents.REMOVE_FIELD))
     draft = documents.keep_document(current_user, request.form.get(documents.DRAFT_FIELD), remove, processed, now)
     form.kept_document = draft or (None if remove else current)
+    # The event's own PDF is only deleted by a save: a page sent back for correction says it
+    # goes and carries the choice on, or the next save would silently keep it.
+    form.removed_document = current if remove and current is not None and draft is None else None
     return form.kept_document, status
 
 
