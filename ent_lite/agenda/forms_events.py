@@ -156,6 +156,10 @@ class EventForm(_Schedule, FlaskForm):
     audience_choices: list = []
     # The PDF kept from an earlier submit of this form, or the event's current one (editing).
     kept_document = None
+    # Editing: the event's audience keys this editor cannot choose (``events.keys_beyond``),
+    # kept as they are, and the establishment the event is sent from.
+    kept_keys: list = []
+    sent_from: int | None = None
     # The event's own PDF that this submit asked to remove (shown as going, removed by the save).
     removed_document = None
 
@@ -184,11 +188,12 @@ class EventForm(_Schedule, FlaskForm):
 
     def validate_targets(self, field) -> None:
         tokens = field.data or []
-        if not tokens:
+        if not tokens and not self.kept_keys:
             raise ValidationError(_("Choose at least one audience."))
         if any(token not in self.allowed for token in tokens):
             raise ValidationError(_("Choose among the audiences listed."))
-        if len({self.allowed[token].establishment_id for token in tokens}) > 1:
+        senders = {self.allowed[token].establishment_id for token in tokens}
+        if len(senders | ({self.sent_from} if self.kept_keys else set())) > 1:
             raise ValidationError(_("Choose audiences of one establishment at a time."))
 
     def validate_end_date(self, field) -> None:

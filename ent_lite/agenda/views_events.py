@@ -14,7 +14,7 @@ from ent_lite.accounts import throttling
 from ent_lite.agenda import documents
 from ent_lite.agenda.blueprint import bp
 from ent_lite.agenda.event_dates import event_when
-from ent_lite.agenda.events import cancel_event, create_event, event_of_post, update_event
+from ent_lite.agenda.events import cancel_event, create_event, event_of_post, keys_beyond, update_event
 from ent_lite.agenda.forms_events import CATEGORY_LABELS, EventForm, event_form_data
 from ent_lite.agenda.models import Event
 from ent_lite.agenda.permissions import (
@@ -140,6 +140,8 @@ def event_edit(public_id: str):
     targets = event_targets(current_user)
     tokens = {t.key: t.token for t in targets}
     form = _form(targets, data=event_form_data(found, tokens))
+    # A colleague's reach may differ from the author's: what they cannot choose stays.
+    form.kept_keys, form.sent_from = keys_beyond(found, targets), found.establishment_id
     form.kept_document = found.document
     if request.method == "GET":
         return _render(form, found)
