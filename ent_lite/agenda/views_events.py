@@ -6,9 +6,8 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
-from werkzeug.routing import BuildError
 
 from ent_lite.accounts import throttling
 from ent_lite.agenda import documents
@@ -52,11 +51,8 @@ def _load(public_id: str) -> Event | None:
 
 
 def _ics_url(event: Event) -> str:
-    """"Add to my calendar": the .ics of this event (agenda.event_ics)."""
-    try:
-        return url_for("agenda.event_ics", public_id=event.public_id)
-    except BuildError:  # the calendar part registers it; the address is fixed
-        return url_for("agenda.event", public_id=event.public_id) + ".ics"
+    """"Add to my calendar": the .ics of this event."""
+    return url_for("agenda.event_ics", public_id=event.public_id)
 
 
 @bp.get("/agenda/evenements/<public_id>")
@@ -173,7 +169,7 @@ def manage():
     if not may_publish_events(current_user):
         abort(404)
     today = to_local(utcnow()).date()
-    last_day = func.coalesce(Event.weekly_until, Event.end_date, Event.start_date)
+    last_day = Event.last_day_expr()
     query = managed_events(current_user).options(joinedload(Event.establishment))
     upcoming = db.session.scalars(query.where(last_day >= today).order_by(Event.start_date, Event.id)).all()
     past = db.session.scalars(query.where(last_day < today).order_by(Event.start_date.desc(), Event.id.desc())
