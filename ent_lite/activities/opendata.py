@@ -15,7 +15,7 @@ from flask import current_app, url_for
 from icalendar import Event
 
 from ent_lite.activities.catalogue import Entry
-from ent_lite.agenda.ical import finished, new_calendar, uid_host
+from ent_lite.agenda.ical import finished, new_calendar, sequence_since, uid_host
 from ent_lite.core.localtime import to_local
 
 SCHEMA_VERSION = "1.0"
@@ -119,6 +119,7 @@ def ics_document(entries: list[Entry], name: str) -> bytes:
             # The session's public id never changes: a re-import updates the same event.
             event.add("uid", f"{session.public_id}@{host}")
             event.add("dtstamp", activity.updated_dt.astimezone(timezone.utc))
+            event.add("sequence", sequence_since(activity.updated_dt))  # a moved session replaces the copy
             event.add("dtstart", to_local(session.starts_dt))
             event.add("dtend", to_local(session.ends_dt))
             event.add("summary", activity.title)

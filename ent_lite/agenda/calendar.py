@@ -14,11 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from flask import current_app, url_for
-from sqlalchemy import func, select
+from flask import url_for
+from sqlalchemy import select
 
 from ent_lite.accounts.models import Role
 from ent_lite.activities.models import Activity, ActivitySession, Registration, RegistrationStatus
+from ent_lite.agenda.ical import sequence_since
 from ent_lite.agenda.models import Event, EventAudience
 from ent_lite.agenda.visibility import visible_events
 from ent_lite.audience.rules import Reach, reach_of
@@ -64,8 +65,7 @@ class CalendarItem:
 
 def in_range(first_day: date, last_day: date):
     """Events with a day between the two (inclusive), weekly ones by their whole span."""
-    last = func.coalesce(Event.weekly_until, Event.end_date, Event.start_date)
-    return (Event.start_date <= last_day) & (last >= first_day)
+    return (Event.start_date <= last_day) & (Event.last_day_expr() >= first_day)
 
 
 def occurrences(event: Event, first_day: date, last_day: date) -> list[date]:
@@ -95,10 +95,7 @@ def audience_keys(events) -> dict[int, list[tuple[str, str]]]:
 
 
 def event_url(public_id: str) -> str:
-    # The event's page (agenda.event) is its author's part; until it is registered the link
-    # leads to the event's .ics, which every reader of the event may fetch.
-    endpoint = "agenda.event" if "agenda.event" in current_app.view_functions else "agenda.event_ics"
-    return url_for(endpoint, public_id=public_id)
+    return url_for("agenda.event", public_id=public_id)
 
 
 def _event_items(user, reach: Reach, first_day: date, last_day: date, now: datetime) -> list[CalendarItem]:
@@ -148,7 +145,7 @@ def _session_items(reach: Reach, first_day: date, last_day: date) -> list[Calend
             ACTIVITY, activity.title, activity.place, start.date(), start.time().replace(tzinfo=None),
             end.date(), end.time().replace(tzinfo=None), activity.category, ", ".join(sorted(names[session_id])),
             activity.public_id, activity.withdrawn_dt is not None,
-            session.public_id, 0, activity.updated_dt))
+            session.public_id, sequence_since(activity.updated_dt), activity.updated_dt))
     return items
 
 

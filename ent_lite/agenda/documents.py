@@ -4,7 +4,8 @@ between two submits of the event form as a draft, readable exactly by who may se
 - Upload: ``files.services.prepare_uploads`` checks the bytes (PRIVACY.md 30); only a PDF is
   accepted here (415 otherwise), one per event.
 - Between submits: stored as an unlinked Attachment (``files.drafts``) whose id the form sends
-  back in ``document_draft``; a new upload replaces it; ticking "remove" drops it.
+  back in ``document_draft``; a new upload replaces it; ticking "remove" drops it. Once the
+  event holds it, ``files.drafts.held_by`` (registered here) says it is no draft.
 - Reading: ``audience.rules.can_read_attachment`` asks ``event_document_readable`` for a file
   an event holds: its readers and managers (``permissions.can_view_event``), nobody else, the
   uploader included once the event is not theirs to see.
@@ -26,6 +27,9 @@ from ent_lite.files.services import prepare_uploads
 
 DRAFT_FIELD = "document_draft"
 REMOVE_FIELD = "remove_document"
+
+# An event's PDF belongs to its event: never a form's draft, never swept by the draft purge.
+file_drafts.held_by(Event.document_id)
 
 
 def prepare_document(file_storage) -> list[Processed]:

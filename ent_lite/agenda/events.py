@@ -105,6 +105,28 @@ def checked_targets(author, targets: Sequence[PostTarget | Key]) -> tuple[list[K
     return chosen, senders.pop()
 
 
+def keys_beyond(event: Event, offered: Sequence[PostTarget]) -> list[Key]:
+    """The event's audience keys that are not among ``offered`` (an editor's event audiences)."""
+    choosable = {t.key for t in offered}
+    return [(a.kind, a.value) for a in event.audience if (a.kind, a.value) not in choosable]
+
+
+def edited_keys(event: Event, editor, targets: Sequence[PostTarget | Key]) -> tuple[list[Key], int]:
+    """The audience after an edit by ``editor``, whose reach may differ from the author's: the
+    event's keys the editor cannot choose stay as they are (never dropped unseen), and what
+    the editor chose must be among their own event audiences and, when such keys stay, be
+    sent from the event's establishment (an event is sent from one)."""
+    kept = keys_beyond(event, event_targets(editor))
+    if not kept:
+        return checked_targets(editor, targets)
+    if not targets:
+        return kept, event.establishment_id
+    chosen, establishment_id = checked_targets(editor, targets)
+    if establishment_id != event.establishment_id:
+        raise ValueError("all audiences of an event are sent from one establishment")
+    return list(dict.fromkeys(kept + chosen)), establishment_id
+
+
 def _check_public(actor, fields: EventDetails, keys: list[Key]) -> None:
     if fields.is_public and not (may_mark_public(actor) and set(keys) == PUBLIC_KEYS):
         raise PermissionError("only a city agent makes an event for all families public")
@@ -167,7 +189,8 @@ def update_event(event: Event, fields: EventDetails, targets: Sequence[PostTarge
                  actor=None) -> bool:
     """Change a standalone event (the caller checks ``may_change_event``); True when anything
     changed. ``targets`` None keeps the audience; otherwise they are checked against
-    ``actor``'s event audiences (the author's when no actor is given)."""
+    ``actor``'s event audiences (the author's when no actor is given), and the event's keys
+    outside those stay (``edited_keys``)."""
     if event.is_cancelled:
         raise ValueError("a cancelled event does not change")
     actor = actor or event.author
@@ -175,7 +198,7 @@ def update_event(event: Event, fields: EventDetails, targets: Sequence[PostTarge
     before = _snapshot(event)
     keys = [(a.kind, a.value) for a in event.audience]
     if targets is not None:
-        keys, event.establishment_id = checked_targets(actor, targets)
+        keys, event.establishment_id = edited_keys(event, actor, targets)
     _check_public(actor, fields, keys)
     _apply(event, fields)
     _set_keys(event, keys)

@@ -19,7 +19,7 @@ import hashlib
 import secrets
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 
 from ent_lite.accounts.models import Role, User
 from ent_lite.agenda import ical
@@ -87,8 +87,7 @@ def window(now: datetime) -> tuple[date, date]:
 
 def _not_cancelled_and_past(today: date):
     # A cancelled event stays in feeds until its last day has passed.
-    last = func.coalesce(Event.weekly_until, Event.end_date, Event.start_date)
-    return Event.cancelled_dt.is_(None) | (last >= today)
+    return Event.cancelled_dt.is_(None) | (Event.last_day_expr() >= today)
 
 
 def private_entries(user, now: datetime) -> list[ical.Entry]:

@@ -9,14 +9,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateField, RadioField, SelectMultipleField, StringField, TimeField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation, ValidationError
+from wtforms import BooleanField, DateField, RadioField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ent_lite.agenda.events import MAX_PLACE, MAX_TITLE, NOT_PUBLIC, EventDetails, event_of_post, schedule_problems
 from ent_lite.agenda.models import EventCategory
 from ent_lite.agenda.permissions import PUBLIC_KEYS
-from ent_lite.core.localtime import BAD_DATE, BAD_TIME, DATE_FORMATS, NearToday
+from ent_lite.core.localtime import BAD_DATE, DATE_FORMATS, NearToday, optional_date, optional_time
 from ent_lite.posts.audience_choice import short_choices, resolve, scope_of
 
 CATEGORY_LABELS = {
@@ -35,15 +35,6 @@ NO_DATE_FOR_OPTIONAL = _l("Optional city information cannot add a date to the ca
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
-
-
-def _date(label, **kwargs):
-    return DateField(label, validators=[Optional(), NearToday()], format=DATE_FORMATS,
-                     invalid_value_message=BAD_DATE, **kwargs)
-
-
-def _time(label):
-    return TimeField(label, validators=[Optional()], invalid_value_message=BAD_TIME)
 
 
 class _Schedule:
@@ -84,9 +75,9 @@ class EventFields(_Schedule):
 
     event_date = DateField(_l("Day"), validators=[_date_or_nothing, NearToday()], format=DATE_FORMATS,
                            invalid_value_message=BAD_DATE)
-    event_time = _time(_l("Start time"))
-    event_end_date = _date(_l("Last day"))
-    event_end_time = _time(_l("End time"))
+    event_time = optional_time(_l("Start time"))
+    event_end_date = optional_date(_l("Last day"))
+    event_end_time = optional_time(_l("End time"))
     event_place = StringField(_l("Place"), filters=[_strip],
                               validators=[Length(max=MAX_PLACE, message=_l("At most %(max)d characters."))])
 
@@ -141,12 +132,12 @@ class EventForm(_Schedule, FlaskForm):
     start_date = DateField(_l("Day"), validators=[InputRequired(message=_l("Give the day of the event.")),
                                                   NearToday()],
                            format=DATE_FORMATS, invalid_value_message=BAD_DATE)
-    start_time = _time(_l("Start time"))
-    end_date = _date(_l("Last day"))
-    end_time = _time(_l("End time"))
+    start_time = optional_time(_l("Start time"))
+    end_date = optional_date(_l("Last day"))
+    end_time = optional_time(_l("End time"))
     place = StringField(_l("Place"), filters=[_strip],
                         validators=[Length(max=MAX_PLACE, message=_l("At most %(max)d characters."))])
-    weekly_until = _date(_l("Repeats every week until"))
+    weekly_until = optional_date(_l("Repeats every week until"))
     targets = SelectMultipleField(_l("Audience"), choices=[], validate_choice=False,
                                   widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
     scope = RadioField(_l("Audience"), choices=[], validate_choice=False)
@@ -156,6 +147,12 @@ class EventForm(_Schedule, FlaskForm):
     audience_choices: list = []
     # The PDF kept from an earlier submit of this form, or the event's current one (editing).
     kept_document = None
+    # Editing: the event's audience keys this editor cannot choose (``events.keys_beyond``),
+    # kept as they are, and the establishment the event is sent from.
+    kept_keys: list = []
+    sent_from: int | None = None
+    # The event's own PDF that this submit asked to remove (shown as going, removed by the save).
+    removed_document = None
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -182,11 +179,12 @@ class EventForm(_Schedule, FlaskForm):
 
     def validate_targets(self, field) -> None:
         tokens = field.data or []
-        if not tokens:
+        if not tokens and not self.kept_keys:
             raise ValidationError(_("Choose at least one audience."))
         if any(token not in self.allowed for token in tokens):
             raise ValidationError(_("Choose among the audiences listed."))
-        if len({self.allowed[token].establishment_id for token in tokens}) > 1:
+        senders = {self.allowed[token].establishment_id for token in tokens}
+        if len(senders | ({self.sent_from} if self.kept_keys else set())) > 1:
             raise ValidationError(_("Choose audiences of one establishment at a time."))
 
     def validate_end_date(self, field) -> None:

@@ -7,6 +7,10 @@ copy right: a UID stable across fetches (``<public id>@<host>``), SEQUENCE, LAST
 DTSTAMP and STATUS (CONFIRMED, or CANCELLED so that the app strikes or removes its copy).
 No description, no child's name, no author.
 
+An activity session keeps no change counter: its SEQUENCE is the whole seconds from a fixed
+epoch to its activity's last change (``Activity.updated_dt``, set by every edit, moving a
+session included), so it only grows and a moved session replaces the calendar's copy.
+
 Dates are the city's wall-clock (Europe/Paris) with its VTIMEZONE: a weekly 9 h stays 9 h
 across the change to winter time. An all-day event is a VALUE=DATE with an exclusive DTEND;
 a weekly event is one VEVENT with RRULE:FREQ=WEEKLY;UNTIL=<the last day's end, in UTC>.
@@ -64,6 +68,14 @@ class Entry:
     cancelled: bool
 
 
+SEQUENCE_EPOCH = datetime(2024, 1, 1, tzinfo=timezone.utc)
+
+
+def sequence_since(updated_dt: datetime) -> int:
+    """The SEQUENCE of what has a last-change time and no counter (see the module docstring)."""
+    return max(0, int((updated_dt - SEQUENCE_EPOCH).total_seconds()))
+
+
 def entry_of_event(event: Event) -> Entry:
     return Entry(event.public_id, event.title, event.place, event.start_date, event.start_time, event.end_date,
                  event.end_time, event.weekly_until, event.sequence, event.updated_dt, event.is_cancelled)
@@ -74,7 +86,7 @@ def entry_of_session(public_id: str, title: str, place: str, starts_dt: datetime
     """An activity session (stored as UTC instants) in the city's wall-clock."""
     start, end = to_local(starts_dt), to_local(ends_dt)
     return Entry(public_id, title, place, start.date(), start.time().replace(tzinfo=None), end.date(),
-                 end.time().replace(tzinfo=None), None, 0, updated_dt, cancelled)
+                 end.time().replace(tzinfo=None), None, sequence_since(updated_dt), updated_dt, cancelled)
 
 
 def _local(day: date, at: time) -> datetime:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Time
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Time, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ent_lite.core.db_types import PublicId, UTCDateTime, new_public_id, utcnow
@@ -89,6 +89,11 @@ class Event(db.Model):
     def last_date(self) -> date:
         """The last day it covers (the first day of the last week when it repeats)."""
         return self.weekly_until or self.end_date or self.start_date
+
+    @classmethod
+    def last_day_expr(cls):
+        """``last_date`` in SQL, for queries by the last day an event covers."""
+        return func.coalesce(cls.weekly_until, cls.end_date, cls.start_date)
 
 
 class EventAudience(db.Model):

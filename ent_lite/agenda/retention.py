@@ -23,7 +23,7 @@ from ent_lite.privacy.retention import deletion_dt
 
 
 def due_events(cutoff: datetime):
-    last_day = func.coalesce(Event.weekly_until, Event.end_date, Event.start_date)
+    last_day = Event.last_day_expr()
     return select(Event.id).where(last_day <= last_day_ended_before(cutoff))
 
 

@@ -11,9 +11,9 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
-from babel.dates import format_date, format_skeleton
+from babel.dates import format_skeleton
 from flask import abort, make_response, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -24,14 +24,14 @@ from ent_lite.activities.catalogue import catalogue_city_id
 from ent_lite.agenda import feeds, ical
 from ent_lite.agenda.blueprint import bp
 from ent_lite.agenda.calendar import calendar_items
+from ent_lite.agenda.event_dates import clock, weekday_name
 from ent_lite.agenda.models import Event
 from ent_lite.agenda.permissions import can_view_event
 from ent_lite.audience.rules import may_read_news
 from ent_lite.core.auth import public
 from ent_lite.core.branding import product_name
-from ent_lite.core.dates import format_clock
 from ent_lite.core.db_types import PUBLIC_ID_LENGTH, utcnow
-from ent_lite.core.localtime import city_zone, to_local
+from ent_lite.core.localtime import to_local
 from ent_lite.core.security import sets_own_cache_control
 from ent_lite.extensions import db
 
@@ -43,16 +43,7 @@ PUBLIC_CACHE = "public, max-age=300"
 
 @bp.app_context_processor
 def _calendar_words():
-    return {"calendar_clock": clock, "calendar_weekday": weekday}
-
-
-def clock(at: time) -> str:
-    """A local wall-clock time as every page writes times ("16 h 30")."""
-    return format_clock(datetime.combine(date(2000, 1, 1), at, tzinfo=city_zone()))
-
-
-def weekday(day: date) -> str:
-    return format_date(day, "EEEE", locale=str(get_locale() or "fr"))
+    return {"calendar_clock": clock, "calendar_weekday": weekday_name}
 
 
 def month_label(first: date) -> str:

@@ -6,15 +6,14 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
-from werkzeug.routing import BuildError
 
 from ent_lite.accounts import throttling
 from ent_lite.agenda import documents
 from ent_lite.agenda.blueprint import bp
 from ent_lite.agenda.event_dates import event_when
-from ent_lite.agenda.events import cancel_event, create_event, event_of_post, update_event
+from ent_lite.agenda.events import cancel_event, create_event, event_of_post, keys_beyond, update_event
 from ent_lite.agenda.forms_events import CATEGORY_LABELS, EventForm, event_form_data
 from ent_lite.agenda.models import Event
 from ent_lite.agenda.permissions import (
@@ -52,11 +51,8 @@ def _load(public_id: str) -> Event | None:
 
 
 def _ics_url(event: Event) -> str:
-    """"Add to my calendar": the .ics of this event (agenda.event_ics)."""
-    try:
-        return url_for("agenda.event_ics", public_id=event.public_id)
-    except BuildError:  # the calendar part registers it; the address is fixed
-        return url_for("agenda.event", public_id=event.public_id) + ".ics"
+    """"Add to my calendar": the .ics of this event."""
+    return url_for("agenda.event_ics", public_id=event.public_id)
 
 
 @bp.get("/agenda/evenements/<public_id>")
@@ -102,6 +98,9 @@ def _document(form: EventForm, now, current=None):
     remove = bool(request.form.get(documents.REMOVE_FIELD))
     draft = documents.keep_document(current_user, request.form.get(documents.DRAFT_FIELD), remove, processed, now)
     form.kept_document = draft or (None if remove else current)
+    # The event's own PDF is only deleted by a save: a page sent back for correction says it
+    # goes and carries the choice on, or the next save would silently keep it.
+    form.removed_document = current if remove and current is not None and draft is None else None
     return form.kept_document, status
 
 
@@ -137,6 +136,8 @@ def event_edit(public_id: str):
     targets = event_targets(current_user)
     tokens = {t.key: t.token for t in targets}
     form = _form(targets, data=event_form_data(found, tokens))
+    # A colleague's reach may differ from the author's: what they cannot choose stays.
+    form.kept_keys, form.sent_from = keys_beyond(found, targets), found.establishment_id
     form.kept_document = found.document
     if request.method == "GET":
         return _render(form, found)
@@ -168,7 +169,7 @@ def manage():
     if not may_publish_events(current_user):
         abort(404)
     today = to_local(utcnow()).date()
-    last_day = func.coalesce(Event.weekly_until, Event.end_date, Event.start_date)
+    last_day = Event.last_day_expr()
     query = managed_events(current_user).options(joinedload(Event.establishment))
     upcoming = db.session.scalars(query.where(last_day >= today).order_by(Event.start_date, Event.id)).all()
     past = db.session.scalars(query.where(last_day < today).order_by(Event.start_date.desc(), Event.id.desc())

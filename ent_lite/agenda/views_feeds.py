@@ -1,15 +1,19 @@
 """The private calendar address: its page, making, renewing and revoking it, and the feed.
 
-- ``feed`` shows the address once, on the page right after it was made or renewed (the
-  token rides in the session for that one view, then only its hash exists), and later when
-  it was made and last read. Families and news-reading staff only (404 for the others).
+- ``feed`` shows when the address was made and last read, never the address itself: only
+  its hash exists. Families and news-reading staff only (404 for the others).
+- Making or renewing answers with the page holding the new address, once, in the POST's own
+  response (``no-store``). The token never goes into the session or a flash message: the
+  session cookie is signed, not encrypted, so anyone holding the cookie could read it.
 - ``private_feed`` needs no login: the token is the credential. Unknown, revoked or disabled:
-  404. Each token has its own request budget; there is no per-address one, since calendar
-  services (Google, Apple) fetch every subscriber's feed from a few shared addresses.
+  404. Each token has its own request budget, kept under the token's hash (the limiter's
+  storage is Redis in production: it never holds a working address); there is no per-address
+  one, since calendar services (Google, Apple) fetch every subscriber's feed from a few
+  shared addresses.
 """
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, request, session, url_for
+from flask import abort, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -23,7 +27,6 @@ from ent_lite.core.db_types import utcnow
 from ent_lite.core.security import sets_own_cache_control
 from ent_lite.extensions import db, limiter
 
-SHOWN_ONCE = "agenda_feed_token"
 REQUESTS_PER_TOKEN = "60/hour"
 
 bp.add_app_template_global(may_read_news, "has_calendar")
@@ -34,20 +37,26 @@ def _allowed() -> None:
         abort(404)
 
 
-@bp.get("/agenda/abonnement", endpoint="feed")
-def feed_page():
-    _allowed()
-    token = session.pop(SHOWN_ONCE, None)
+def _page(token: str | None = None):
     address = url_for("agenda.private_feed", token=token, _external=True) if token else None
     webcal = "webcal://" + address.split("://", 1)[1] if address else None
     return render_template("agenda/feed_page.html", feed=feeds.feed_of(current_user), address=address,
                            webcal=webcal, now=utcnow())
 
 
+@bp.get("/agenda/abonnement", endpoint="feed")
+def feed_page():
+    _allowed()
+    return _page()
+
+
 def _made(token: str):
     db.session.commit()
-    session[SHOWN_ONCE] = token
-    return redirect(url_for("agenda.feed"))
+    # The address, this once, in this response only; no-store is also the app-wide default
+    # (core.security), said here because this page must never be kept.
+    response = make_response(_page(token))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("/agenda/abonnement/creer", endpoint="feed_create")
@@ -70,12 +79,12 @@ def feed_revoke():
     _allowed()
     feeds.revoke_feed(current_user)
     db.session.commit()
-    session.pop(SHOWN_ONCE, None)
     return redirect(url_for("agenda.feed"))
 
 
 def _token_key() -> str:
-    return "calendar-feed:" + str((request.view_args or {}).get("token", ""))[:100]
+    """The request budget's key: the token's hash, as stored in the database, never the token."""
+    return "calendar-feed:" + feeds.token_hash(str((request.view_args or {}).get("token", ""))[:100])
 
 
 @bp.get("/agenda/prive/<token>.ics", endpoint="private_feed")

@@ -9,10 +9,12 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
-from wtforms.validators import StopValidation
+from wtforms import DateField, TimeField
+from wtforms.validators import Optional, StopValidation
 
 DEFAULT_TIMEZONE = "Europe/Paris"
 # Date and time fields of forms: what a person may type, and what they are told when it is not that.
+# Phones send 2026-06-30 from their date picker; a browser without one gets typed text.
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 BAD_DATE = _l("Enter the date as day, month and year, for example 30/06/2026.")
 BAD_TIME = _l("Enter a time, for example 08:30.")
@@ -63,3 +65,15 @@ class NearToday:
         if abs(field.data.year - today.year) > self.years:
             field.errors[:] = []
             raise StopValidation(str(_l("Choose a date within %(n)d years of today.", n=self.years)))
+
+
+def optional_date(label, years: int = 5, **kwargs) -> DateField:
+    """A date field that may stay empty, as every form writes one: either format, within
+    ``years`` of today, the one message for what cannot be read."""
+    return DateField(label, validators=[Optional(), NearToday(years)], format=DATE_FORMATS,
+                     invalid_value_message=BAD_DATE, **kwargs)
+
+
+def optional_time(label, **kwargs) -> TimeField:
+    """A time field that may stay empty, with the one message for what cannot be read."""
+    return TimeField(label, validators=[Optional()], invalid_value_message=BAD_TIME, **kwargs)

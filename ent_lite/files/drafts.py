@@ -9,6 +9,10 @@ ignores ids of anybody else's file (a forged or stale id is dropped, never an er
 
 Publishing links the drafts to the post. A draft never published is abandoned: the purge
 deletes it (retention category "draft_files", counted from the upload) with its stored files.
+
+Other parts that keep a file by their own column (a calendar event's document, the week's
+menu) register that column with ``held_by``: a file it points at belongs to that row, so it
+is nobody's draft. This package knows none of them.
 """
 from __future__ import annotations
 
@@ -18,7 +22,6 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import Select, select
 
-from ent_lite.agenda.models import Event
 from ent_lite.core.db_types import PUBLIC_ID_LENGTH
 from ent_lite.extensions import db
 from ent_lite.files.models import Attachment
@@ -36,10 +39,18 @@ DRAFT_FIELD = "draft_file"
 REMOVE_FIELD = "remove_draft"
 
 
+# The registered columns (attachment ids) whose files are in use; see the module docstring.
+_holders: dict[str, object] = {}
+
+
+def held_by(column) -> None:
+    """Register a column holding ``attachment.id``: the files it points at are not drafts."""
+    _holders[str(column)] = column
+
+
 def _is_draft():
-    # A calendar event's document (the week's menu) belongs to its event, not to a form.
-    owned_by_event = select(Event.id).where(Event.document_id == Attachment.id).exists()
-    return (Attachment.post_id.is_(None), Attachment.message_id.is_(None), ~owned_by_event)
+    held = [~select(column).where(column == Attachment.id).exists() for column in _holders.values()]
+    return (Attachment.post_id.is_(None), Attachment.message_id.is_(None), *held)
 
 
 def own_drafts(user, public_ids: Iterable[str]) -> list[Attachment]:

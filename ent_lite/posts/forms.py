@@ -10,7 +10,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     FormField,
     HiddenField,
     RadioField,
@@ -19,14 +18,14 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
+from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ent_lite.agenda.forms_events import EventFields, event_prefill
 from ent_lite.audience.criteria_form import AudienceCriteriaForm
 from ent_lite.audience.rules import PostTarget
 from ent_lite.core.db_types import utcnow
-from ent_lite.core.localtime import NearToday, end_of_day_utc, local_to_utc, to_local
+from ent_lite.core.localtime import BAD_TIME, end_of_day_utc, local_to_utc, optional_date, to_local
 from ent_lite.files.forms import FilesField
 from ent_lite.forms.builder import FormBuilderForm
 from ent_lite.posts import audience_choice, photo_tags
@@ -35,10 +34,6 @@ from ent_lite.posts.services import PostOptions, Taggable
 from ent_lite.posts.signatures import names_list
 
 DEFAULT_PUBLISH_TIME = time(8, 0)
-# Phones send 2026-06-30 from their date picker; a browser without one gets typed text.
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
-BAD_DATE = _l("Enter the date as day, month and year, for example 30/06/2026.")
-BAD_TIME = _l("Enter a time, for example 08:30.")
 SUBMISSION_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
@@ -96,19 +91,16 @@ class PostForm(EventFields, AudienceCriteriaForm, AudienceChoice, FlaskForm):
     # For authors with many audiences: "the whole school / chosen classes" first, the list to
     # tick under it (ent_lite.posts.audience_choice); resolved into ``targets`` by ``offer``.
     scope = RadioField(_l("Audience"), choices=[], validate_choice=False)
-    publish_date = DateField(_l("Publish on"), validators=[Optional(), NearToday()], format=DATE_FORMATS,
-                             invalid_value_message=BAD_DATE)
+    publish_date = optional_date(_l("Publish on"))
     publish_time = TimeField(_l("At"), default=DEFAULT_PUBLISH_TIME, invalid_value_message=BAD_TIME)
-    expires_date = DateField(_l("Hide from families after"), validators=[Optional(), NearToday()],
-                             format=DATE_FORMATS, invalid_value_message=BAD_DATE)
+    expires_date = optional_date(_l("Hide from families after"))
     # City agents only (the views drop it for everyone else): see rules.may_send_optional_info.
     optional_info = BooleanField(_l("Optional city information"))
     is_urgent = BooleanField(_l("Urgent"))
     is_pinned = BooleanField(_l("Pin to the top"))
     replies_allowed = BooleanField(_l("Allow replies"), default=True)
     requires_ack = BooleanField(_l("Ask families to sign"))
-    ack_due_date = DateField(_l("Sign before"), validators=[Optional(), NearToday()],
-                             format=DATE_FORMATS, invalid_value_message=BAD_DATE)
+    ack_due_date = optional_date(_l("Sign before"))
     ack_every_guardian = BooleanField(_l("Every guardian must sign"))
     files = FilesField()
     # The children who appear in the photos: offered by ``offer_children``, never pre-ticked.

@@ -104,3 +104,25 @@ def test_replacing_or_removing_the_pdf_deletes_the_old_one(world, login_as, clie
                 content_type="multipart/form-data")
     db.session.expire_all()
     assert event.document.display_name == "semaine3.pdf" and event.place == "Cantine"
+
+
+def test_removing_the_pdf_survives_a_form_sent_back_for_correction(world, login_as, client, english):
+    add_city_service(world)
+    login_as(world.city_agent)
+    client.post("/agenda/evenements/nouveau", data=menu_form(document=pdf("semaine1.pdf")),
+                content_type="multipart/form-data")
+    event = db.session.scalars(select(Event)).one()
+    edit = f"/agenda/evenements/{event.public_id}/modifier"
+    response = client.post(edit, data=menu_form(title="", remove_document="1"), content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Give the event a title." in page
+    # Nothing is removed yet, but the page says it goes and carries the choice to the next save.
+    assert "“semaine1.pdf” will be removed when you save." in page
+    assert '<input type="hidden" name="remove_document" value="1">' in page
+    db.session.expire_all()
+    assert event.document.display_name == "semaine1.pdf"
+    # The corrected form, as the page sends it (the hidden marker with it).
+    assert client.post(edit, data=menu_form(remove_document="1"),
+                       content_type="multipart/form-data").status_code == 302
+    db.session.expire_all()
+    assert event.document_id is None and db.session.scalars(select(Attachment)).all() == []

@@ -82,7 +82,7 @@ def test_a_parent_reports_tonights_absence_and_the_animator_sees_it(phone, life,
     phone.get_by_role("link", name="Ajouter à l’agenda de mon téléphone").click()
     phone.wait_for_url("**/agenda/abonnement")
     phone.get_by_role("button", name="Faire mon adresse privée").click()
-    phone.wait_for_url("**/agenda/abonnement")
+    phone.wait_for_url("**/agenda/abonnement/creer")  # the address is in that answer only
     checked()
     address = phone.get_by_label("Ou copiez cette adresse dans votre application d’agenda").input_value()
     assert phone.get_by_role("link", name="Ajouter à mon application d’agenda").get_attribute("href") \
