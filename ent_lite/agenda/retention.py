@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String, cast, func, select
+from sqlalchemy import String, cast, or_, select
 
 from ent_lite.agenda.models import Event, EventAudience
 from ent_lite.audience.keys import RULE
@@ -31,16 +31,23 @@ def deletion_date(event: Event) -> datetime:
     return deletion_dt("class_content", day_end_utc(event.last_date))
 
 
-def unused_rules(rule_ids=None):
-    """SELECT of the ids of the detached audience rules (their post deleted) that no event's
-    audience names; among ``rule_ids`` when given."""
+def unused_rules(rule_ids=None, leaving_events=None, leaving_posts=None):
+    """SELECT of the ids of the detached audience rules (their post deleted, or among
+    ``leaving_posts``) that no event's audience names, not counting the events of
+    ``leaving_events`` (both SELECTs of ids); among ``rule_ids`` when given."""
     used = select(EventAudience.id).where(EventAudience.kind == RULE,
                                           EventAudience.value == cast(AudienceRule.id, String(100)))
-    query = select(AudienceRule.id).where(AudienceRule.post_id.is_(None), ~used.exists())
+    if leaving_events is not None:
+        used = used.where(EventAudience.event_id.not_in(leaving_events))
+    detached = AudienceRule.post_id.is_(None)
+    if leaving_posts is not None:
+        detached = or_(detached, AudienceRule.post_id.in_(leaving_posts))
+    query = select(AudienceRule.id).where(detached, ~used.exists())
     return query if rule_ids is None else query.where(AudienceRule.id.in_(sorted(rule_ids)))
 
 
-def due_rules(cutoff: datetime):
-    """The detached rules the purge deletes: due as soon as no event uses them, which the
-    events' own retention decides (``due_events`` runs first, with the same cutoff)."""
-    return unused_rules()
+def due_rules(cutoff: datetime, due_posts):
+    """The rules the purge deletes: those whose post is gone or due (``due_posts``) once the
+    events still using them are all due (the events' own retention decides). Asked before any
+    deletion, so a dry run counts what the real run deletes."""
+    return unused_rules(leaving_events=due_events(cutoff), leaving_posts=due_posts)

@@ -198,7 +198,7 @@ def due_queries(key: str, cutoff: datetime) -> list:
     queries = {
         # Posts, then events, then the audience rules neither uses any more (agenda.retention).
         "class_content": [select(Post.id).where(Post.published_dt < cutoff), agenda.due_events(cutoff),
-                          agenda.due_rules(cutoff)],
+                          agenda.due_rules(cutoff, select(Post.id).where(Post.published_dt < cutoff))],
         "conversations": [select(Thread.id).where(Thread.last_message_dt < cutoff)],
         "read_receipts": [select(PostRead.id).where(PostRead.read_dt < cutoff),
                           select(ThreadRead.id).where(ThreadRead.last_read_dt < cutoff)],

@@ -89,7 +89,13 @@ def test_the_purge_takes_the_detached_rule_with_its_last_event_at_the_exact_inst
     assert db.session.get(Event, event_id) is not None and db.session.get(AudienceRule, rule_id) is not None
     assert count(AudienceRule) == 2  # the other post's too
 
-    purge_category("class_content", deletion + INSTANT)
+    # The DPO's dry run counts the rules the real run deletes with their last event.
+    planned = purge_category("class_content", deletion + INSTANT, dry_run=True)
+    assert planned.by_table["audience_rule"] == 2 and planned.by_table["agenda_event"] == 1
+    assert db.session.get(AudienceRule, rule_id) is not None
+
+    done = purge_category("class_content", deletion + INSTANT)
+    assert done.by_table["audience_rule"] == planned.by_table["audience_rule"]
     db.session.expire_all()
     assert db.session.get(Event, event_id) is None and count(EventAudience) == 0
     assert count(AudienceRule) == 0 and count(AudienceRulePart) == 0 and count(Post) == 0
