@@ -22,7 +22,7 @@ def test_the_month_shows_each_item_with_time_title_place_and_child(client, world
     assert "Réunion de classe" in page and "Salle 3" in page and "17\u00a0h\u00a030" in page
     assert "Pour Awa" in page
     assert "Classe B" not in page
-    assert f'href="/agenda/evenements/' in page
+    assert 'href="/agenda/evenements/' in page
 
 
 def test_today_is_marked_and_months_link_both_ways(client, world, login_as):
