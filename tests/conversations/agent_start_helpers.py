@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from ent_lite.accounts.models import Role
 from ent_lite.activities.models import Activity
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
+from ent_lite.school.models import Establishment, EstablishmentKind
+from tests import factories
 from tests.activities.factories import ActivityWorld, make_activity, make_brackets
 from tests.activities.privacy_rows import enrol
 
@@ -27,3 +30,14 @@ def judo_with_awa(life, now: datetime | None = None, status: str | None = None, 
     enrol(activity, life.world.child_a, life.world.parent_a, now, status=status)
     db.session.commit()
     return activity
+
+
+def other_service_agent(life):
+    """An agent of another service of the same city ("Service des sports"): no relationship."""
+    service = Establishment(city=life.world.city, kind=EstablishmentKind.SERVICE, name="Service des sports")
+    db.session.add(service)
+    db.session.flush()
+    agent = factories.make_user(life.world.city, Role.CITY_AGENT, "Rémi", "Blanc")
+    factories.add_membership(agent, service)
+    db.session.commit()
+    return agent, service

@@ -8,7 +8,6 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from ent_lite.accounts.models import Role
 from ent_lite.activities.models import RegistrationStatus
 from ent_lite.audience import rules
 from ent_lite.conversations.models import Message, Thread
@@ -18,7 +17,7 @@ from ent_lite.school.models import Establishment, EstablishmentKind
 from tests import factories
 from tests.activities.factories import make_activity
 from tests.activities.privacy_rows import enrol
-from tests.conversations.agent_start_helpers import activity_world, judo_with_awa
+from tests.conversations.agent_start_helpers import activity_world, judo_with_awa, other_service_agent
 
 MESSAGE = {"subject": "Certificat médical", "body": "Bonjour, il manque le certificat de judo."}
 
@@ -115,16 +114,6 @@ def test_outsiders_do_not_read_the_thread(life, judo, login_as, english):
         assert english.get(f"/messages/{thread.public_id}").status_code == 404
 
 
-def refused_agent(life):
-    service = Establishment(city=life.world.city, kind=EstablishmentKind.SERVICE, name="Service des sports")
-    db.session.add(service)
-    db.session.flush()
-    agent = factories.make_user(life.world.city, Role.CITY_AGENT, "Rémi", "Blanc")
-    factories.add_membership(agent, service)
-    db.session.commit()
-    return agent
-
-
 @pytest.mark.parametrize("who, whom", [
     ("other_service", "child_a"),     # an agent of another service of the city
     ("far_agent", "child_a"),         # the second city's agent
@@ -135,7 +124,7 @@ def refused_agent(life):
 ])
 def test_refusals_are_404_and_write_nothing(life, judo, login_as, client, who, whom):
     world = life.world
-    agent = {"other_service": refused_agent(life) if who == "other_service" else None,
+    agent = {"other_service": other_service_agent(life)[0] if who == "other_service" else None,
              "far_agent": world.far.city_agent, "city_agent": world.city_agent}[who]
     child_ref = {"child_a": world.child_a.public_id, "far_child": world.far.child.public_id,
                  "child_b": world.child_b.public_id, "forged": "A" * 22, "too_long": "A" * 400}[whom]

@@ -8,7 +8,6 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from ent_lite.accounts.models import Role
 from ent_lite.activities.models import Registration, RegistrationStatus
 from ent_lite.audience import rules
 from ent_lite.conversations import services
@@ -17,25 +16,14 @@ from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
 from ent_lite.notifications import recipients
 from ent_lite.notifications.models import NotificationEvent
-from ent_lite.school.models import Establishment, EstablishmentKind, GuardianLink
-from tests import factories
+from ent_lite.school.models import GuardianLink
 from tests.activities.factories import make_activity
 from tests.activities.privacy_rows import enrol
-from tests.conversations.agent_start_helpers import activity_world, judo_with_awa
+from tests.conversations.agent_start_helpers import activity_world, judo_with_awa, other_service_agent
 
 
 def may(agent, guardian, child, now=None) -> bool:
     return rules.agent_may_write_to(agent, guardian, child, now or utcnow())
-
-
-def other_service_agent(life):
-    service = Establishment(city=life.world.city, kind=EstablishmentKind.SERVICE, name="Service des sports")
-    db.session.add(service)
-    db.session.flush()
-    agent = factories.make_user(life.world.city, Role.CITY_AGENT, "Rémi", "Blanc")
-    factories.add_membership(agent, service)
-    db.session.commit()
-    return agent, service
 
 
 def test_every_agent_of_the_service_may_write_to_both_guardians_of_a_registered_child(life):
