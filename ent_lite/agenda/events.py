@@ -226,10 +226,22 @@ def event_of_post(post) -> Event | None:
     return db.session.scalar(select(Event).where(Event.post_id == post.id)) if post.id is not None else None
 
 
+def _withdraw_unseen(event: Event, actor, now: datetime) -> bool:
+    """Delete the date of a post still scheduled (True): no calendar has seen it, and a
+    cancellation would show families, at the planned hour, an event they never received."""
+    if event.published_dt is None or event.published_dt <= now:
+        return False
+    record("event.delete", actor=actor, target=event, now=now, details={"post": True})
+    db.session.delete(event)
+    db.session.flush()
+    return True
+
+
 def sync_post_event(post, fields: EventDetails | None, now: datetime, actor=None) -> Event | None:
     """Make the post's event say what the post and its date say: created with the first date,
     changed with the post (sequence + 1 when a calendar would see a difference), cancelled when
-    the date is removed (``fields`` None) or the post deleted. The title is the post's.
+    the date is removed (``fields`` None) or the post deleted (deleted instead while the post is
+    still scheduled). The title is the post's.
 
     ``actor`` is who made the change, named in the audit log: the post's author by default,
     the director or site lead who deletes someone else's post otherwise."""
@@ -238,7 +250,7 @@ def sync_post_event(post, fields: EventDetails | None, now: datetime, actor=None
     # Optional city information reaches only the families who agreed to it, a rule the
     # calendar does not apply: such a post carries no date (the form says so).
     if fields is None or post.is_optional_info:
-        if event is not None:
+        if event is not None and not _withdraw_unseen(event, actor, now):
             cancel_event(event, actor, now)
         return event
     fields = _checked(replace(fields, title=post.title, is_public=False, document=None))

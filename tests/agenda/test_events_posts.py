@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from ent_lite.agenda.models import Event
 from ent_lite.agenda.permissions import can_view_event
+from ent_lite.audit.models import AuditEntry
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
 from ent_lite.posts.models import Post
@@ -63,6 +64,26 @@ def test_a_scheduled_posts_event_waits_for_the_post(world, login_as, client):
     assert not can_view_event(world.parent_a, event, post.published_dt - timedelta(microseconds=1))
     assert can_view_event(world.parent_a, event, post.published_dt)
     assert can_view_event(world.teacher_a, event, utcnow())  # its author sees it meanwhile
+
+
+def test_a_scheduled_post_deleted_or_undated_before_publication_leaves_no_event(world, login_as, client):
+    """No calendar has seen its date yet: a cancellation would appear at the planned hour."""
+    later = DAY - timedelta(days=5)
+    login_as(world.teacher_a)
+    scheduled = post_form(world, publish_date=later.isoformat(), publish_time="08:00")
+    client.post("/news/new", data=scheduled)
+    post = db.session.scalars(select(Post)).one()
+    client.post(f"/news/{post.public_id}/edit", data={**scheduled, "event_date": "", "event_time": "",
+                                                       "event_end_time": "", "event_place": ""})
+    assert db.session.scalars(select(Event)).all() == []
+    client.post(f"/news/{post.public_id}/edit", data=scheduled)
+    assert the_event().cancelled_dt is None
+    assert client.post(f"/news/{post.public_id}/delete").status_code == 302
+    db.session.expire_all()
+    assert db.session.scalars(select(Event)).all() == []
+    audited = db.session.scalars(select(AuditEntry.action).where(AuditEntry.action.like("event.%"))
+                                 .order_by(AuditEntry.id)).all()
+    assert audited == ["event.create", "event.delete", "event.create", "event.delete"]
 
 
 def test_editing_the_post_updates_its_event_and_removing_the_date_cancels_it(world, login_as, client):
