@@ -22,8 +22,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ent_lite.agenda.models import Event, EventAudience, EventCategory
-from ent_lite.agenda.permissions import PUBLIC_KEYS, event_targets, may_mark_public
-from ent_lite.audience.keys import Key
+from ent_lite.agenda.permissions import PUBLIC_KEYS, event_targets, may_mark_public, sender_ids
+from ent_lite.audience.keys import ALL, DISTRICT, LEVEL, Key
 from ent_lite.audience.rules import PostTarget
 from ent_lite.audit.services import record
 from ent_lite.extensions import db
@@ -118,13 +118,28 @@ def edited_keys(event: Event, editor, targets: Sequence[PostTarget | Key]) -> tu
     sent from the event's establishment (an event is sent from one)."""
     kept = keys_beyond(event, event_targets(editor))
     if not kept:
-        return checked_targets(editor, targets)
+        chosen, establishment_id = checked_targets(editor, targets)
+        return chosen, _kept_sender(event, editor, chosen, establishment_id)
     if not targets:
         return kept, event.establishment_id
     chosen, establishment_id = checked_targets(editor, targets)
     if establishment_id != event.establishment_id:
         raise ValueError("all audiences of an event are sent from one establishment")
     return list(dict.fromkeys(kept + chosen)), establishment_id
+
+
+# Audiences that name no establishment: any of an agent's services may send to them.
+CITY_WIDE_KINDS = frozenset({ALL, DISTRICT, LEVEL})
+
+
+def _kept_sender(event: Event, editor, chosen: list[Key], establishment_id: int) -> int:
+    """City-wide audiences are offered to an agent once, from their first service: an agent of
+    several services editing another of their services' events keeps it that service's (its
+    colleagues keep managing it) instead of moving it unseen."""
+    if (establishment_id != event.establishment_id and event.establishment_id in sender_ids(editor)
+            and all(kind in CITY_WIDE_KINDS for kind, _value in chosen)):
+        return event.establishment_id
+    return establishment_id
 
 
 def _check_public(actor, fields: EventDetails, keys: list[Key]) -> None:
@@ -227,11 +242,16 @@ def event_of_post(post) -> Event | None:
 
 
 def _withdraw_unseen(event: Event, actor, now: datetime) -> bool:
-    """Delete the date of a post still scheduled (True): no calendar has seen it, and a
-    cancellation would show families, at the planned hour, an event they never received."""
+    """Delete the date of a post still scheduled (True): no family's calendar has seen it, and
+    a cancellation would show families, at the planned hour, an event they never received.
+    (Its sender's staff saw it early in their own calendars; a copy they downloaded stays.)"""
     if event.published_dt is None or event.published_dt <= now:
         return False
     record("event.delete", actor=actor, target=event, now=now, details={"post": True})
+    # Its audience rows by the ORM, not by ON DELETE CASCADE: SQLite does not enforce foreign
+    # keys here, and a later event given the same id would inherit them.
+    event.audience.clear()
+    db.session.flush()
     db.session.delete(event)
     db.session.flush()
     return True

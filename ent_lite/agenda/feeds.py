@@ -52,6 +52,12 @@ def create_feed(user, now: datetime) -> str:
     return token
 
 
+def replaces_marker(feed: CalendarFeed) -> str:
+    """What the renewal form names as the address it replaces (a prefix of its hash, which
+    opens nothing): a form sent again after a renewal names a gone address and renews nothing."""
+    return feed.token_hash[:16]
+
+
 def revoke_feed(user) -> None:
     db.session.execute(delete(CalendarFeed).where(CalendarFeed.user_id == user.id))
     db.session.flush()

@@ -3,7 +3,8 @@
 - ``feed`` shows when the address was made and last read, never the address itself: only
   its hash exists. Families and news-reading staff only (404 for the others).
 - Making or renewing answers with the page holding the new address, once, in the POST's own
-  response (``no-store``). The token never goes into the session or a flash message: the
+  response (``no-store``). Renewing names the address it replaces, so the form sent again
+  (a reload) renews nothing and the address just subscribed keeps working. The token never goes into the session or a flash message: the
   session cookie is signed, not encrypted, so anyone holding the cookie could read it.
 - ``private_feed`` needs no login: the token is the credential. Unknown, revoked or disabled:
   404. Each token has its own request budget, kept under the token's hash (the limiter's
@@ -13,7 +14,7 @@
 """
 from __future__ import annotations
 
-from flask import abort, make_response, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -41,7 +42,7 @@ def _page(token: str | None = None):
     address = url_for("agenda.private_feed", token=token, _external=True) if token else None
     webcal = "webcal://" + address.split("://", 1)[1] if address else None
     return render_template("agenda/feed_page.html", feed=feeds.feed_of(current_user), address=address,
-                           webcal=webcal, now=utcnow())
+                           webcal=webcal, now=utcnow(), replaces_marker=feeds.replaces_marker)
 
 
 @bp.get("/agenda/abonnement", endpoint="feed")
@@ -71,6 +72,13 @@ def feed_create():
 @bp.post("/agenda/abonnement/renouveler", endpoint="feed_renew")
 def feed_renew():
     _allowed()
+    current = feeds.feed_of(current_user)
+    if current is None or request.form.get("replaces") != feeds.replaces_marker(current):
+        # The form sent again (a reload, "back"): renewing now would kill the address just
+        # added to a calendar app, without a word.
+        flash(_("This address was already replaced by a new one. Make a new address only if you "
+                "did not add the last one to your calendar."), "info")
+        return redirect(url_for("agenda.feed"))
     return _made(feeds.create_feed(current_user, utcnow()))
 
 

@@ -8,10 +8,11 @@ from sqlalchemy import select
 from ent_lite.accounts.models import Role
 from ent_lite.agenda.events import update_event
 from ent_lite.agenda.models import Event, EventAudience
+from ent_lite.agenda.permissions import can_manage_event
 from ent_lite.audience import keys
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
-from ent_lite.school.models import Group
+from ent_lite.school.models import Establishment, EstablishmentKind, Group
 from tests.agenda.calendar_rows import make_event
 from tests.agenda.event_factories import DAY, details
 from tests.factories import add_membership, make_user
@@ -104,3 +105,21 @@ def test_an_editor_of_two_schools_cannot_move_the_event_away_from_what_stays(wor
                      [keys.group_key(world.other_class.id)], utcnow(), actor=colleague)
     db.session.rollback()
     assert audience(event) == before and db.session.get(Event, event.id).establishment_id == world.school.id
+
+
+def test_an_agent_of_two_services_editing_the_second_ones_event_keeps_it_there(life):
+    """City-wide audiences are offered from the agent's first service: saving a typo fix must
+    not move the event to it, or the second service's colleagues could no longer manage it."""
+    world = life.world
+    sports = Establishment(city=world.city, kind=EstablishmentKind.SERVICE, name="Service des sports")
+    db.session.add(sports)
+    db.session.flush()
+    colleague = make_user(world.city, Role.CITY_AGENT, "Rémi", "Blanc")
+    add_membership(colleague, sports)
+    add_membership(world.city_agent, sports)  # and in their first service, life.service
+    event = make_event(sports, colleague, keys.ALL_KEY, title="Tournoi de foot", day=DAY)
+    db.session.commit()
+    update_event(event, details(title="Tournoi de football"), [keys.ALL_KEY], utcnow(), actor=world.city_agent)
+    db.session.commit()
+    assert (event.title, event.establishment_id) == ("Tournoi de football", sports.id)
+    assert can_manage_event(colleague, event)

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from ent_lite.agenda.models import Event
+from ent_lite.agenda.models import Event, EventAudience
 from ent_lite.agenda.permissions import can_view_event
 from ent_lite.audit.models import AuditEntry
 from ent_lite.core.db_types import utcnow
@@ -81,6 +81,7 @@ def test_a_scheduled_post_deleted_or_undated_before_publication_leaves_no_event(
     assert client.post(f"/news/{post.public_id}/delete").status_code == 302
     db.session.expire_all()
     assert db.session.scalars(select(Event)).all() == []
+    assert db.session.scalars(select(EventAudience)).all() == []  # none left for a later event's id
     audited = db.session.scalars(select(AuditEntry.action).where(AuditEntry.action.like("event.%"))
                                  .order_by(AuditEntry.id)).all()
     assert audited == ["event.create", "event.delete", "event.create", "event.delete"]

@@ -75,9 +75,16 @@ def test_the_feed_names_no_child_and_carries_no_description(client, world, login
     assert "DESCRIPTION" not in body and "ATTENDEE" not in body and "ORGANIZER" not in body
 
 
+def renew(client):
+    """Renew as the page's form does: it names the address it replaces."""
+    page = client.get("/agenda/abonnement").get_data(as_text=True)
+    replaces = page.split('name="replaces" value="', 1)[1].split('"', 1)[0]
+    return client.post("/agenda/abonnement/renouveler", data={"replaces": replaces})
+
+
 def test_renewing_kills_the_old_address_and_revoking_kills_the_new(client, world, login_as):
     old = make_address(client, login_as, world.parent_a)
-    renewed = client.post("/agenda/abonnement/renouveler")
+    renewed = renew(client)
     assert renewed.status_code == 200
     new = _path(_address(renewed.get_data(as_text=True)))
     assert new != old
@@ -85,6 +92,20 @@ def test_renewing_kills_the_old_address_and_revoking_kills_the_new(client, world
     assert client.post("/agenda/abonnement/supprimer").status_code == 302
     assert client.get(new).status_code == 404
     assert db.session.scalars(select(CalendarFeed)).all() == []
+
+
+def test_a_renewal_sent_again_keeps_the_address_just_subscribed(client, world, login_as, english):
+    """A reload of the renewed page resends its form: the new address must keep working."""
+    make_address(client, login_as, world.parent_a)
+    page = client.get("/agenda/abonnement").get_data(as_text=True)
+    form = {"replaces": page.split('name="replaces" value="', 1)[1].split('"', 1)[0]}
+    subscribed = _path(_address(client.post("/agenda/abonnement/renouveler", data=form).get_data(as_text=True)))
+    again = english.post("/agenda/abonnement/renouveler", data=form)
+    assert again.status_code == 302 and again.headers["Location"] == "/agenda/abonnement"
+    assert "already replaced by a new one" in english.get("/agenda/abonnement").get_data(as_text=True)
+    assert client.get(subscribed).status_code == 200
+    assert english.post("/agenda/abonnement/renouveler").status_code == 302  # no marker: nothing renewed
+    assert client.get(subscribed).status_code == 200
 
 
 def test_making_it_twice_does_not_show_or_replace_it(client, world, login_as):
