@@ -101,6 +101,11 @@ def class_levels(seat_count: int, levels: tuple[str, ...]) -> list[tuple[str, tu
     return named
 
 
+def district_name(districts: list[str], n: int) -> str:
+    """The n-th district: the list's names, then numbered again ("Nord 2") for a big city."""
+    return districts[n % len(districts)] + (f" {n // len(districts) + 1}" if n >= len(districts) else "")
+
+
 def plan_schools(children: int, rng: random.Random, school_names: list[str], districts: list[str]) -> list[SchoolPlan]:
     sizes = school_sizes(children, rng)
     district_count = max(1, math.ceil(len(sizes) / SCHOOLS_PER_DISTRICT))
@@ -113,7 +118,7 @@ def plan_schools(children: int, rng: random.Random, school_names: list[str], dis
         name = f"École {kind} {namesake}" + (f" {n // len(school_names) + 1}" if n >= len(school_names) else "")
         shapes = class_levels(size, levels)
         seats = [size // len(shapes) + (1 if k < size % len(shapes) else 0) for k in range(len(shapes))]
-        schools.append(SchoolPlan(name, districts[n % district_count], nursery,
+        schools.append(SchoolPlan(name, district_name(districts, n % district_count), nursery,
                                   [ClassPlan(cname, clevels, s) for (cname, clevels), s in zip(shapes, seats)]))
     return schools
 
