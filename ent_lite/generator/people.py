@@ -118,7 +118,9 @@ def build_people(plan: CityPlan, city_name: str, domain: str, password_hash: str
     city_id = db.session.execute(insert(City.__table__).values(public_id=new_public_id(), name=city_name)
                                  .returning(City.__table__.c.id)).scalar_one()
     people = People(city_id, domain, password_hash, notice, now)
-    rand_name = lambda: (rng.choice(names.ADULT_WOMEN + names.ADULT_MEN), rng.choice(names.LAST_NAMES))  # noqa: E731
+
+    def rand_name() -> tuple[str, str]:
+        return rng.choice(names.ADULT_WOMEN + names.ADULT_MEN), rng.choice(names.LAST_NAMES)
 
     # Places: the service, the schools, a periscolaire site next to each school.
     places = [{"kind": EstablishmentKind.SERVICE, "name": SERVICE_NAME, "district": None}]
