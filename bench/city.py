@@ -1,5 +1,7 @@
 """What the benches of a large city share: an app on an empty database, bulk inserts, and the
 city's bones: the city and one service, schools in districts, one or two guardians a child.
+The bulk writing itself is the city generator's (``ent_lite.generator.bulk``); a bench that
+wants a whole realistic city calls ``ent_lite.generator.city.generate_city``.
 
 The benches import it as ``city`` (a script's folder comes first on sys.path); it is named so
 as not to hide a standard-library module (a bench/calendar.py would hide ``calendar``).
@@ -11,12 +13,13 @@ import socket
 import tempfile
 from pathlib import Path
 
-from sqlalchemy import insert, text
+from sqlalchemy import insert
 
 from ent_lite import create_app
 from ent_lite.accounts.models import Role, User
 from ent_lite.core.db_types import new_public_id
 from ent_lite.extensions import db
+from ent_lite.generator.bulk import analyze, bulk  # noqa: F401 (the benches import them from here)
 from ent_lite.school.models import City, Establishment, EstablishmentKind, GuardianLink
 
 DISTRICTS = 6
@@ -38,15 +41,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def bulk(model, rows: list[dict]) -> list[int]:
-    """Insert rows and return their ids, in order."""
-    ids = []
-    for start in range(0, len(rows), 2000):
-        chunk = rows[start:start + 2000]
-        ids += db.session.execute(insert(model).returning(model.id, sort_by_parameter_order=True), chunk).scalars().all()
-    return ids
 
 
 def city_and_service(service_name: str) -> tuple[int, int]:
@@ -81,11 +75,3 @@ def guardians(city_id: int, children: list[int], rng: random.Random, **columns) 
     db.session.execute(insert(GuardianLink), [{"child_id": child, "user_id": user, "rank": rank, "relation": "mère",
                                                "legal_authority": True} for user, (child, rank) in zip(ids, owners)])
     return ids
-
-
-def analyze() -> None:
-    """The planner's statistics, as autovacuum gathers them after a bulk load (without them
-    PostgreSQL plans for empty tables: nested loops over 7,000 children). SQLite: nothing."""
-    if db.engine.dialect.name == "postgresql":
-        db.session.execute(text("ANALYZE"))
-        db.session.commit()

@@ -94,3 +94,4 @@ from ent_lite.admin import commands as _admin_commands  # noqa: E402,F401
 from ent_lite.accounts import two_factor_commands as _two_factor_commands  # noqa: E402,F401
 from ent_lite.notifications import commands as _notification_commands  # noqa: E402,F401
 from ent_lite.activities import commands as _activities_commands  # noqa: E402,F401
+from ent_lite.generator import commands as _generator_commands  # noqa: E402,F401
