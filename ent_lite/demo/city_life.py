@@ -64,8 +64,7 @@ def seed_city_life(s, schools, children_by_class: dict[Group, list[Child]], even
     rng = random.Random(data.CITY_LIFE_SEED)
     now = s.now
     start_year = int(s.year[:4])
-    holidays = [(title, _in_year(start_year, *first), _in_year(start_year, *last))
-                for title, first, last in data.SCHOOL_HOLIDAYS]
+    holidays = school_holidays(start_year)
     site = evening.establishment
     lead = s.user(Role.ANIMATOR, *data.SITE_LEAD)
     s.member(lead, site)  # no group: the whole site
@@ -82,6 +81,12 @@ def seed_city_life(s, schools, children_by_class: dict[Group, list[Child]], even
     _service_thread(family, agent, now)
     _absences(family, schools, now)
     db.session.flush()
+
+
+def school_holidays(start_year: int) -> list[tuple[str, date, date]]:
+    """The demo's school holidays (title, first day, last day) in the year starting in ``start_year``."""
+    return [(title, _in_year(start_year, *first), _in_year(start_year, *last))
+            for title, first, last in data.SCHOOL_HOLIDAYS]
 
 
 def _in_year(start_year: int, month: int, day: int) -> date:

@@ -10,7 +10,7 @@ from ent_lite.cli import ent_lite_cli
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
 from ent_lite.generator.bulk import analyze
-from ent_lite.generator.city import PASSWORD, email_domain, generate_city
+from ent_lite.generator.city import PASSWORD, CannotGenerate, email_domain, generate_city
 
 
 @ent_lite_cli.command("generate-city")
@@ -24,7 +24,10 @@ def generate_city_command(children: int, seed: int) -> None:
         # Every generated account shares a printed password: never in a real city's database.
         raise click.ClickException("generate-city refuses to run with ENT_LITE_ENV=production.")
     started = time.monotonic()
-    generated = generate_city(children, seed, utcnow())
+    try:
+        generated = generate_city(children, seed, utcnow())
+    except CannotGenerate as refusal:
+        raise click.ClickException(f"Nothing was generated: {refusal}") from refusal
     if not generated.created:
         click.echo(f"The city “{generated.city.name}” (seed {seed}) is already there: nothing was added.")
         return

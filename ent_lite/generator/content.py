@@ -4,7 +4,7 @@ with its audience row, as ``posts.services.create_post`` writes them; reads by a
 the families reached (the second guardian now and then too), signatures of the posts that ask
 for one, polls and authorisations with the families' answers.
 
-Posts are published over the ``WEEKS`` weeks before ``now``, never later. No notification
+Posts are published in the school weeks from the year's first day to ``now`` (``year.SchoolYear``). No notification
 is written: these posts are history, which families were told about when they appeared.
 """
 from __future__ import annotations
@@ -20,11 +20,11 @@ from ent_lite.forms.models import respondent_key
 from ent_lite.generator import names
 from ent_lite.generator.bulk import Writer, bulk
 from ent_lite.generator.people import Built, Family
+from ent_lite.generator.year import SchoolYear
 from ent_lite.posts.body import render_body
 from ent_lite.posts.models import Post, PostAudience, PostRead, PostSignature
 from ent_lite.school.models import PeriscolaireKind
 
-WEEKS = 36
 CLASS_POSTS_PER_WEEK = 2
 READ_SHARE = 0.7            # families who open a post
 SECOND_READER_SHARE = 0.3   # of those, the second guardian opens it too
@@ -35,9 +35,9 @@ ANSWERED_SHARE = 0.75
 
 
 class Content:
-    def __init__(self, built: Built, now: datetime, rng: random.Random):
-        self.built, self.now, self.rng = built, now, rng
-        self.start = now - timedelta(weeks=WEEKS)
+    def __init__(self, built: Built, year: SchoolYear, rng: random.Random):
+        self.built, self.year, self.now, self.rng = built, year, year.now, rng
+        self.weeks = len(year.weeks)
         self.bodies = [(text, render_body(text)) for text in names.CLASS_POST_BODIES]
         self.school_body = (names.SCHOOL_POST_BODY, render_body(names.SCHOOL_POST_BODY))
         self.audience, self.reads = Writer(PostAudience), Writer(PostRead)
@@ -45,9 +45,7 @@ class Content:
         self.posts = self.forms = self.responses = 0
 
     def moment(self, week: int) -> datetime:
-        """A weekday moment of school hours in ``week`` (0 = the first of the year)."""
-        return self.start + timedelta(days=7 * week + self.rng.randrange(5), hours=self.rng.randrange(10),
-                                      minutes=self.rng.randrange(60))
+        return self.year.moment(week, self.rng)
 
     def families_of(self, children) -> list[Family]:
         indexes = dict.fromkeys(self.built.family_of_child[c] for c in children)
@@ -60,11 +58,11 @@ class Content:
             if group.kind == PeriscolaireKind.EVENING:
                 title, body = names.PERISCOLAIRE_POST
                 self.publish(group.animator_id, group.site_id, group_key(group.id), self.families_of(group.children),
-                             [(self.moment(w), title, (body, render_body(body))) for w in range(0, WEEKS, 4)])
+                             [(self.moment(w), title, (body, render_body(body))) for w in range(0, self.weeks, 4)])
         title, body = names.CITY_POST
         agents = self.built.agents
         self.publish(agents[0], self.built.service_id, ALL_KEY, self.built.families,
-                     [(self.moment(w), title, (body, render_body(body))) for w in range(1, WEEKS, 4)])
+                     [(self.moment(w), title, (body, render_body(body))) for w in range(1, self.weeks, 4)])
         for writer in (self.audience, self.reads, self.signatures, self.answers):
             writer.flush()
         return {"posts": self.posts, "post reads": self.reads.count, "signatures": self.signatures.count,
@@ -75,13 +73,13 @@ class Content:
         for klass in school.classes:
             families = self.families_of(klass.children)
             specs = []
-            for week in range(WEEKS):
+            for week in range(self.weeks):
                 for _ in range(CLASS_POSTS_PER_WEEK):
                     specs.append((self.moment(week), rng.choice(names.CLASS_POST_TITLES), rng.choice(self.bodies)))
             post_ids = self.publish(klass.teacher_id, school.id, group_key(klass.id), families, specs, klass)
             self.forms_for(klass, post_ids)
         specs = [(self.moment(w), names.SCHOOL_POST_TITLES[w // 2 % len(names.SCHOOL_POST_TITLES)], self.school_body)
-                 for w in range(0, WEEKS, 2)]
+                 for w in range(0, self.weeks, 2)]
         children = [c for k in school.classes for c in k.children]
         self.publish(school.director_id, school.id, establishment_key(school.id), self.families_of(children), specs)
 

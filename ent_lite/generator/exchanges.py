@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 
 from ent_lite.agenda.models import Event, EventAudience, EventCategory
 from ent_lite.audience.keys import ALL_KEY, establishment_key, group_key
@@ -20,6 +20,7 @@ from ent_lite.core.db_types import new_public_id
 from ent_lite.generator import names
 from ent_lite.generator.bulk import Writer, bulk
 from ent_lite.generator.people import Built
+from ent_lite.generator.year import SchoolYear
 
 THREADS_PER_CHILD = 0.5
 SERVICE_THREADS_PER_FAMILY = 0.02
@@ -27,8 +28,8 @@ MAX_MESSAGES = 4
 
 
 class Exchanges:
-    def __init__(self, built: Built, now: datetime, start: datetime, rng: random.Random):
-        self.built, self.now, self.start, self.rng = built, now, start, rng
+    def __init__(self, built: Built, year: SchoolYear, rng: random.Random):
+        self.built, self.year, self.now, self.start, self.rng = built, year, year.now, year.start, rng
         self.messages, self.members, self.reads = Writer(Message), Writer(ThreadMember), Writer(ThreadRead)
         self.threads = 0
 
@@ -81,11 +82,7 @@ class Exchanges:
 
     def events(self) -> dict[str, int]:
         built, rng = self.built, self.rng
-        first_year = int(built.year[:4])
         rows, keys = [], []
-
-        def on(month: int, day: int) -> date:
-            return date(first_year if month >= 9 else first_year + 1, month, day)
 
         def add(establishment_id, author_id, key, title, category, day, length=0, at=None, public=False):
             shown = datetime.combine(day - timedelta(days=21), time(8), tzinfo=timezone.utc)
@@ -97,9 +94,10 @@ class Exchanges:
                          "sequence": 0})
             keys.append(key)
 
-        for title, month, day, length in names.HOLIDAYS:
-            add(built.service_id, built.agents[0], ALL_KEY, title, EventCategory.HOLIDAY, on(month, day), length, public=True)
-        school_days = [on(9, 1) + timedelta(days=d) for d in range(300) if (on(9, 1) + timedelta(days=d)).weekday() < 5]
+        for title, first, last in self.year.holidays:
+            add(built.service_id, built.agents[0], ALL_KEY, title, EventCategory.HOLIDAY, first, (last - first).days,
+                public=True)
+        school_days = self.year.school_days()
         for school in built.schools:
             for title, category in names.SCHOOL_EVENTS:
                 add(school.id, school.director_id, establishment_key(school.id), title, category, rng.choice(school_days),

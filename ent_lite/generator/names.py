@@ -47,5 +47,3 @@ POLL = ("Qui peut accompagner la sortie\u00a0?", ["Mardi", "Jeudi", "Je ne peux 
 AUTHORISATION_TITLE = "Autorisation de sortie"
 SCHOOL_EVENTS = [("Réunion parents-enseignants", "meeting"), ("Conseil d’école", "meeting"),
                  ("Photo de classe", "other"), ("Fête de l’école", "other"), ("Sortie au théâtre", "outing")]
-HOLIDAYS = [("Vacances de la Toussaint", 10, 18, 14), ("Vacances de Noël", 12, 20, 15),
-            ("Vacances d’hiver", 2, 14, 15), ("Vacances de printemps", 4, 11, 15)]

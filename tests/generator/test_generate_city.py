@@ -3,6 +3,7 @@ same for the same seed, never written twice."""
 from __future__ import annotations
 
 from collections import Counter
+from datetime import timezone
 
 import pytest
 from sqlalchemy import distinct, func, select
@@ -12,7 +13,12 @@ from ent_lite.agenda.models import Event
 from ent_lite.conversations.models import Message, Thread
 from ent_lite.extensions import db as _db
 from ent_lite.forms.models import PostForm, Response
+from ent_lite.core.db_types import utcnow
 from ent_lite.generator.city import PASSWORD, city_name
+from ent_lite.generator.year import SchoolYear
+from ent_lite.forms.models import Response as FormResponse
+from ent_lite.conversations.models import ThreadRead
+from tests import factories
 from ent_lite.posts.models import Post, PostAudience, PostRead, PostSignature
 from ent_lite.school.models import (
     Child,
@@ -49,7 +55,12 @@ def city_of(seed: int) -> City:
 
 
 @pytest.fixture
-def city(runner):
+def year():
+    return SchoolYear(utcnow())
+
+
+@pytest.fixture
+def city(runner, year):
     output = generate(runner)
     assert PASSWORD in output and "children" in output
     return city_of(5)
@@ -59,7 +70,7 @@ def class_children(group_id: int) -> list[int]:
     return list(_db.session.scalars(select(Enrolment.child_id).where(Enrolment.group_id == group_id)))
 
 
-def test_the_city_has_the_stated_shape(city):
+def test_the_city_has_the_stated_shape(city, year):
     schools = _db.session.scalars(select(Establishment).where(
         Establishment.city_id == city.id, Establishment.kind == EstablishmentKind.SCHOOL)).all()
     assert schools and {s.district for s in schools} != {None}
@@ -74,8 +85,9 @@ def test_the_city_has_the_stated_shape(city):
         assert 15 <= len(class_children(group.id)) <= 30
         assert count(Membership, Membership.group_id == group.id) == 1  # its teacher
         assert group.school_year == classes[0].school_year
-        # Two posts a week over the school year, to the class.
-        assert 60 <= count(PostAudience, PostAudience.kind == "group", PostAudience.value == str(group.id)) <= 72
+        # Two posts a school week since the year began, to the class (a Monday may pass meanwhile).
+        posts = count(PostAudience, PostAudience.kind == "group", PostAudience.value == str(group.id))
+        assert posts in {2 * len(year.weeks), 2 * len(year.weeks) + 2}
 
     links = count(GuardianLink, GuardianLink.child_id.in_(select(Child.id).where(Child.city_id == city.id)))
     assert 1.5 <= links / CHILDREN <= 1.7
@@ -101,12 +113,45 @@ def test_the_city_has_the_stated_shape(city):
     assert count(Event) > 0
 
 
-def test_every_guardian_logs_in_with_the_printed_password(city, client, login_as):
-    guardians = _db.session.scalars(select(User).where(User.city_id == city.id, User.role == Role.GUARDIAN)).all()
-    assert len(guardians) > CHILDREN
-    for guardian in guardians:
+def test_everything_is_dated_in_this_school_year_before_now(city, year):
+    """Nothing for the first purge to delete as last year's, nothing from the future."""
+    now = utcnow()
+    for column in (Post.published_dt, Post.created_dt, PostRead.read_dt, PostSignature.signed_dt,
+                   FormResponse.created_dt, Thread.created_dt, Message.created_dt, ThreadRead.last_read_dt):
+        first, last = _db.session.execute(select(func.min(column), func.max(column))).one()
+        assert year.start <= aware(first) and aware(last) <= now, column
+    # Posts are written on school days, in school hours (UTC 7 h to 17 h), never in the holidays.
+    for (published,) in _db.session.execute(select(Post.published_dt)):
+        published = aware(published)
+        assert published.weekday() < 5 and 7 <= published.hour < 17, published
+        assert not year.in_holidays(published.date()), published
+
+
+def aware(moment):
+    """SQLite gives back UTC moments without their time zone."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def test_guardians_of_every_kind_log_in_and_read_class_school_and_city_news(city, client, login_as):
+    step_parent = _db.session.scalar(select(User).join(GuardianLink).join(Child).where(
+        Child.city_id == city.id, GuardianLink.legal_authority.is_(False)).limit(1))
+    siblings_parent = _db.session.scalar(select(User).join(GuardianLink).join(Child).where(
+        Child.city_id == city.id).group_by(User.id).having(func.count(GuardianLink.child_id) > 1).limit(1))
+    assert step_parent is not None and siblings_parent is not None
+    city_post = _db.session.scalar(select(Post).join(PostAudience).where(PostAudience.kind == "all")
+                                   .order_by(Post.published_dt.desc()).limit(1))
+    for guardian in (step_parent, siblings_parent):
+        child = _db.session.scalar(select(Child).join(GuardianLink).where(GuardianLink.user_id == guardian.id)
+                                   .order_by(Child.id).limit(1))
+        klass = _db.session.scalar(select(Group).join(Enrolment).where(
+            Enrolment.child_id == child.id, Group.kind == GroupKind.CLASS))
+        school_post = _db.session.scalar(select(Post).join(PostAudience).where(
+            PostAudience.kind == "establishment", PostAudience.value == str(klass.establishment_id))
+            .order_by(Post.published_dt.desc()).limit(1))
         login_as(guardian, PASSWORD)
-        assert client.get("/news").status_code == 200
+        assert f"/news/{latest_class_post(klass.id).public_id}" in client.get("/news").get_data(as_text=True)
+        for post in (school_post, city_post):
+            assert client.get(f"/news/{post.public_id}").status_code == 200, post.title
 
 
 def latest_class_post(group_id: int) -> Post:
@@ -165,6 +210,29 @@ def test_the_same_seed_twice_adds_nothing_and_gives_the_same_city(city, runner):
     generate(runner)
     assert table_counts() == before
     assert roster() == children
+
+
+def test_the_same_seed_with_another_size_is_refused(city, runner):
+    before = table_counts()
+    result = runner.invoke(args=["ent-lite", "generate-city", "--children", str(CHILDREN + 50), "--seed", "5"])
+    assert result.exit_code != 0
+    assert f"already there with {CHILDREN} children, not {CHILDREN + 50}" in result.output
+    assert table_counts() == before
+
+
+def test_never_into_a_real_citys_database_nor_in_production(app, runner, db, monkeypatch):
+    factories.make_city("Testville")
+    _db.session.commit()
+    result = runner.invoke(args=["ent-lite", "generate-city", "--children", "120", "--seed", "5"])
+    assert result.exit_code != 0 and "holds a real city (Testville)" in result.output
+    assert count(City) == 1 and count(User) == 0
+
+    monkeypatch.setitem(app.config, "ENT_LITE_ENV", "production")
+    _db.session.execute(City.__table__.delete())
+    _db.session.commit()
+    result = runner.invoke(args=["ent-lite", "generate-city", "--children", "120", "--seed", "5"])
+    assert result.exit_code != 0 and "refuses to run with ENT_LITE_ENV=production" in result.output
+    assert count(City) == 0
 
 
 def test_another_seed_makes_another_city_beside_it(city, runner):
