@@ -3,11 +3,15 @@
 Two gunicorn servers share their counters in Redis. Failed logins for one account sent in
 turn to each server are refused at the same count as on one server (the first limit of
 ``LOGIN_PER_ACCOUNT``). With counters per process, each server would see only its share of
-the attempts and the attacker would get twice the guesses: these tests then fail.
+the attempts and the attacker would get twice the guesses: these tests then fail. When
+Redis does not answer, the login form refuses (an error page) rather than check passwords
+that nothing counts.
 """
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from http.cookiejar import CookieJar
 from urllib.error import HTTPError
 from urllib.parse import urlencode
@@ -16,8 +20,11 @@ from urllib.request import HTTPCookieProcessor, HTTPRedirectHandler, Request, bu
 import pytest
 from limits import parse_many
 
+from ent_lite import PROJECT_ROOT
 from ent_lite.accounts.throttling import LOGIN_PER_ACCOUNT
 from tests import factories
+from tests.conftest import _free_port
+from tests.scale.conftest import process_env
 
 WRONG_PASSWORD = "not the password at all"
 # The first (tightest) per-account limit: 5 failures a minute.
@@ -66,3 +73,26 @@ def test_a_login_that_succeeds_on_one_server_takes_no_place_on_the_other(two_app
     assert attempt_login(second, email, factories.PASSWORD) == 302
     assert attempt_login(first, email, WRONG_PASSWORD) == 200
     assert attempt_login(second, email, WRONG_PASSWORD) == 429
+
+
+# A login tried by an app whose Redis does not answer (in a process of its own: the limiter is
+# one object per Python process, and this app would take it from the test's app).
+LOGIN_WITH_REDIS_DOWN = """
+import sys
+from ent_lite import create_app
+app = create_app()
+app.config["WTF_CSRF_ENABLED"] = False
+client = app.test_client()
+page = client.get("/login").status_code
+answer = client.post("/login", data={"email": sys.argv[1], "password": sys.argv[2]}).status_code
+print(page, answer)
+"""
+
+
+def test_with_redis_down_the_login_form_refuses_rather_than_checks_uncounted_passwords(app, world, tmp_path):
+    env = process_env(app, tmp_path, RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{_free_port()}/0")
+    done = subprocess.run([sys.executable, "-c", LOGIN_WITH_REDIS_DOWN, world.parent_a.email, factories.PASSWORD],
+                          cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    # The page shows; the attempt, even with the right password, is refused with an error page.
+    assert done.stdout.split() == ["200", "500"]
