@@ -29,7 +29,8 @@ STARTUP_SECONDS = 60
 
 def _answers(url: str) -> bool:
     try:
-        return redis.Redis.from_url(url, socket_timeout=1).ping()
+        with redis.Redis.from_url(url, socket_timeout=1) as client:
+            return client.ping()
     except redis.RedisError:
         return False
 
