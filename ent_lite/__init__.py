@@ -22,6 +22,7 @@ def create_app(config: dict | None = None) -> Flask:
     settings = config_module.from_environment(app.instance_path, (config or {}).get("ENT_LITE_ENV"))
     settings.update(config or {})
     config_module.ensure_secret_key(settings, app.instance_path)
+    config_module.check_shared_counters(settings)
     app.config.update(settings)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS_DIR))
     app.config["REMEMBER_COOKIE_DURATION"] = _days(app.config["REMEMBER_COOKIE_DURATION_DAYS"])

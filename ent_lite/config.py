@@ -1,7 +1,8 @@
 """Settings read from the environment, with safe defaults.
 
 Every variable is prefixed ``ENT_LITE_``. The default environment is
-``production``: it refuses to start without a real secret key. The demo
+``production``: it refuses to start without a real secret key, or with login attempts
+counted per process while several processes may serve the app. The demo
 (``ENT_LITE_ENV=demo``) generates a key once and keeps it in the instance folder.
 """
 from __future__ import annotations
@@ -75,7 +76,12 @@ def from_environment(instance_path: str, env: str | None = None) -> dict:
         # Number of reverse proxies in front of the app whose X-Forwarded-* headers are
         # trusted; without it every user would share the proxy's address for rate limits.
         "PROXY_COUNT": _env_int("PROXY_COUNT", 0),
+        # Where the rate-limit counters live. memory:// counts per process: with several app
+        # processes each would allow the whole budget, so production refuses it (check_shared_counters).
         "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI", "memory://"),
+        # The operator's word that ONE process serves the app (one gunicorn worker, threads
+        # allowed): then per-process counters are the whole count.
+        "SINGLE_PROCESS": _env_bool("SINGLE_PROCESS", False),
         "RATELIMIT_HEADERS_ENABLED": False,
         # Room for a post with a class outing's photos (ten phone photos of 3-5 MB): a refused
         # request body cannot be shown again with what the author typed.
@@ -111,6 +117,23 @@ def from_environment(instance_path: str, env: str | None = None) -> dict:
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "WTF_CSRF_TIME_LIMIT": None,
     }
+
+
+def check_shared_counters(config: dict) -> None:
+    """Production counts every login attempt once, whichever app process receives it.
+
+    Counters in process memory (``memory://``) let each process allow the whole budget: two
+    servers of two gunicorn workers give an attacker four times the attempts. Production
+    therefore needs a shared storage (Redis) unless the operator declares a single process.
+    """
+    if config["ENT_LITE_ENV"] != "production" or config.get("SINGLE_PROCESS"):
+        return
+    if config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+        raise RuntimeError(
+            "ENT_LITE_RATELIMIT_STORAGE_URI must name a storage every app process shares in production "
+            "(e.g. redis://redis-host:6379/0): memory:// counts login attempts per process. "
+            "Serving the app with one single process? Set ENT_LITE_SINGLE_PROCESS=true."
+        )
 
 
 def ensure_secret_key(config: dict, instance_path: str) -> None:

@@ -58,3 +58,42 @@ compile_translations() {
     log "No translation catalogue (translations/*/LC_MESSAGES/*.po) yet: the interface stays in English"
   fi
 }
+
+# A free TCP port on the loopback interface (for the throwaway servers of scripts/test).
+free_port() {
+  "$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# A throwaway Redis (Debian's redis-server) on a free loopback port, writing nothing to disk
+# (--save '' --appendonly no): the shared rate-limit counters of several app processes.
+# Sets REDIS_URL; stop_redis stops it and removes its folder (safe to call when none runs).
+start_redis() {
+  local port tries=0
+  port=$(free_port)
+  REDIS_DIR=$(mktemp -d /tmp/redistest.XXXXXX)
+  redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no \
+    --dir "$REDIS_DIR" --logfile "$REDIS_DIR/log" &
+  REDIS_PID=$!
+  REDIS_URL="redis://127.0.0.1:$port/0"
+  until [ "$(redis-cli -h 127.0.0.1 -p "$port" ping 2>/dev/null)" = PONG ]; do
+    tries=$((tries + 1))
+    if ! kill -0 "$REDIS_PID" 2>/dev/null || [ "$tries" -gt 200 ]; then
+      cat "$REDIS_DIR/log" >&2
+      stop_redis
+      return 1
+    fi
+    sleep 0.05
+  done
+}
+
+stop_redis() {
+  if [ -n "${REDIS_PID:-}" ]; then
+    kill "$REDIS_PID" 2>/dev/null || true
+    wait "$REDIS_PID" 2>/dev/null || true
+    REDIS_PID=
+  fi
+  if [ -n "${REDIS_DIR:-}" ]; then
+    rm -rf "$REDIS_DIR"
+    REDIS_DIR=
+  fi
+}

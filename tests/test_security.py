@@ -369,7 +369,8 @@ def test_hsts_is_sent_in_production_only(client):
     assert "Strict-Transport-Security" not in client.get("/login").headers
 
     production = create_app(
-        {"ENT_LITE_ENV": "production", "SECRET_KEY": SECRET_KEY, "SQLALCHEMY_DATABASE_URI": "sqlite://"}
+        {"ENT_LITE_ENV": "production", "SECRET_KEY": SECRET_KEY, "SQLALCHEMY_DATABASE_URI": "sqlite://",
+         "SINGLE_PROCESS": True}
     )
     hsts = production.test_client().get("/health").headers.get("Strict-Transport-Security", "")
     assert hsts.startswith("max-age=") and int(hsts.split(";")[0].split("=")[1]) >= 180 * 24 * 3600
@@ -524,6 +525,8 @@ def clean_environment(monkeypatch, tmp_path):
     for name in [n for n in os.environ if n.startswith("ENT_LITE_")]:
         monkeypatch.delenv(name)
     monkeypatch.setenv("ENT_LITE_INSTANCE_PATH", str(tmp_path))
+    # One process: these apps are tried in-process, so per-process rate-limit counters are allowed.
+    monkeypatch.setenv("ENT_LITE_SINGLE_PROCESS", "true")
     return tmp_path
 
 

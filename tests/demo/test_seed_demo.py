@@ -204,7 +204,7 @@ def test_printed_activation_code_activates_the_family_account(runner, db, client
 def test_seed_demo_refuses_to_run_in_production(tmp_path):
     from ent_lite import create_app
 
-    app = create_app({"ENT_LITE_ENV": "production", "SECRET_KEY": "p" * 40,
+    app = create_app({"ENT_LITE_ENV": "production", "SECRET_KEY": "p" * 40, "SINGLE_PROCESS": True,
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/prod.sqlite3"})
     with app.app_context():
         from ent_lite.extensions import db as database
