@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from flask import render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from limits.errors import StorageError
+from redis.exceptions import RedisError
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -22,7 +24,11 @@ ERROR_TEXTS = {
     415: (_l("File type refused"), _l("This type of file is not accepted.")),
     429: (_l("Too many attempts"), _l("Too many attempts. Please wait a few minutes before trying again.")),
     500: (_l("Something went wrong"), _l("An unexpected error occurred. What you sent may not have been saved; please try again later.")),
+    503: (_l("Briefly unavailable"), _l("This service is briefly unavailable. Nothing was saved; please try again in a few minutes.")),
 }
+# The shared attempt counters (Redis) cannot be reached: refuse rather than check passwords and
+# send messages nobody counts, and say it is temporary.
+COUNTERS_UNREACHABLE = (RedisError, StorageError)
 
 # Typed text shown back on a "too many" page, so that a refused message is not lost.
 KEPT_FIELDS = {"subject": _l("Subject"), "title": _l("Title"), "body": _l("Message")}
@@ -66,6 +72,8 @@ def handle_unexpected(error: Exception):
     from ent_lite.extensions import db
 
     db.session.rollback()
+    if isinstance(error, COUNTERS_UNREACHABLE):
+        return render_error(503)
     return render_error(InternalServerError.code)
 
 
