@@ -174,9 +174,12 @@ def audit_search():
             "since": form.since.data.isoformat() if form.since.data else None,
             "until": form.until.data.isoformat() if form.until.data else None,
             "page": page, "found": len(result.entries) if result else 0})
-        db.session.commit()
-    return render_template("dpo/audit.html", form=form, result=result, actor_missing=actor_missing,
-                           page=page, details_of=audit.details_of, query=_query_without_page())
+    shown = render_template("dpo/audit.html", form=form, result=result, actor_missing=actor_missing,
+                            page=page, details_of=audit.details_of, query=_query_without_page())
+    # Committed once the page is rendered: a commit expires the entries found, and the page
+    # would then reload them one by one.
+    db.session.commit()
+    return shown
 
 
 def _query_without_page() -> dict:
