@@ -1,10 +1,10 @@
 """Growing the every-page world from one item per list to fifty, for the constant-queries test.
 
-``grow(app, world, seeded, now)`` adds 49 more of each thing a page lists, through the services
+``one_of_each`` fills the lists the seed leaves empty; ``grow(app, world, seeded, now)`` adds 49 more of each thing a page lists, through the services
 where they exist, to the objects the every-page seed made: posts in the class's feed (with
 their reads and answers), children in class A (each with a guardian), threads and messages,
 files of a post, events, activities and their registrations, absences, notifications, rights
-requests, periscolaire enrolments. Each helper returns the table it grew, so the test can check
+requests, periscolaire enrolments, staff and roster rows to review. Each helper returns the table it grew, so the test can check
 that the world really holds fifty.
 """
 from __future__ import annotations
@@ -29,7 +29,7 @@ from ent_lite.files import services as files
 from ent_lite.forms import services as forms
 from ent_lite.posts import services as posts
 from ent_lite.posts.models import Post
-from ent_lite.school.models import Establishment, Group
+from ent_lite.school.models import Establishment, Group, RosterReview
 from tests import factories
 from tests.activities.factories import ActivityWorld, make_activity
 from tests.activities.privacy_rows import enrol as register
@@ -137,6 +137,24 @@ def more_periscolaire(world, families) -> None:
         enrol(child, evening)
 
 
+def more_staff_and_reviews(world, families) -> None:
+    """49 more teachers of the school (a class each), and 49 more roster rows to review."""
+    for n in range(MORE):
+        teacher = factories.make_user(world.city, Role.TEACHER, "Professeur", f"Numéro {n}")
+        factories.add_membership(teacher, world.school, factories.make_class(world.school, f"Classe {n}", "CE2"))
+    db.session.add_all([RosterReview(city_id=world.city.id, child_id=child.id, rank=2, last_name="Famille",
+                                     first_name=f"Second {n}", candidate_id=guardian.id, school_year="2026-2027")
+                        for n, (guardian, child) in enumerate(families)])
+
+
+def one_of_each(world, seeded, now: datetime) -> None:
+    """What the every-page seed leaves empty, so that every list holds one item before it grows:
+    parent_a's answer to the seeded form and a notification."""
+    post = _by_public_id(Post, seeded.args["posts.detail"]["public_id"])
+    more_reads_and_answers(post, [(world.parent_a, world.child_a)], now)
+    told_of(world.parent_a, post, now)
+
+
 def grow(app, world, seeded, now: datetime) -> None:
     post = _by_public_id(Post, seeded.args["posts.detail"]["public_id"])
     thread = _by_public_id(Thread, seeded.args["conversations.thread"]["public_id"])
@@ -151,4 +169,5 @@ def grow(app, world, seeded, now: datetime) -> None:
     more_absences(world, families, now)
     more_requests(families, now)
     more_periscolaire(world, families)
+    more_staff_and_reviews(world, families)
     db.session.commit()
