@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import re
+import textwrap
 
 from sqlalchemy import event, func, select, text
 
@@ -93,6 +94,13 @@ def explain(statement: str, parameters, analyze: bool) -> dict:
     return (json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]
 
 
+def text_plan(statement: str, parameters) -> str:
+    with db.engine.connect() as connection:
+        lines = connection.exec_driver_sql(f"EXPLAIN {statement}", parameters).scalars().all()
+        connection.rollback()
+    return "\n".join(lines)
+
+
 def describe(node: dict) -> str:
     where = node.get("Relation Name") or node.get("Index Name") or ""
     return f"{node['Node Type']}{' on ' + where if where else ''}"
@@ -112,8 +120,9 @@ def label(statement: str) -> str:
     return f"FROM {table.group(1) if table else '?'}: {words[:70]}…"
 
 
-def print_plans(selects, analyze: bool, rows: dict[str, int], big: int) -> None:
-    """One line per SELECT: top node, total cost (and time), Seq Scans on big tables."""
+def print_plans(selects, analyze: bool, rows: dict[str, int], big: int, show: float | None = None) -> None:
+    """One line per SELECT: top node, total cost (and time), Seq Scans on big tables; the
+    statement and its whole plan too when it costs more than ``show``."""
     for statement, parameters in selects:
         plan = explain(statement, parameters, analyze)
         scans = sorted({n["Relation Name"] for n in nodes(plan)
@@ -121,6 +130,9 @@ def print_plans(selects, analyze: bool, rows: dict[str, int], big: int) -> None:
         timing = f" {plan['Actual Total Time']:8.1f} ms" if analyze else ""
         seq = f"  SEQ SCAN {', '.join(f'{t} (~{rows[t]:,})' for t in scans)}" if scans else ""
         print(f"  {plan['Total Cost']:>11,.0f}{timing}  {describe(plan):<32} {label(statement)}{seq}")
+        if show is not None and plan["Total Cost"] > show:
+            print(textwrap.indent(statement, "      | "))
+            print(textwrap.indent(text_plan(statement, parameters), "      > "))
 
 
 def main() -> None:
@@ -128,6 +140,7 @@ def main() -> None:
     parser.add_argument("--database-url", default=os.environ.get("ENT_LITE_DATABASE_URL"))
     parser.add_argument("--seed", type=int, default=1, help="the seed the city was generated with")
     parser.add_argument("--analyze", action="store_true", help="run the statements too (EXPLAIN ANALYZE)")
+    parser.add_argument("--show", type=float, help="print the statement and plan of those costing more than this")
     parser.add_argument("--big", type=int, default=10_000, help="a table of more rows than this is big")
     args = parser.parse_args()
     if not (args.database_url or "").startswith("postgresql"):
@@ -153,12 +166,12 @@ def main() -> None:
             shared = [select_ for select_ in pages[0] if all(select_[0] in page for page in texts)]
             shared_texts = {statement for statement, _ in shared}
             print(f"\nevery page of the {who} (layout and menu counts): {len(shared)} SELECTs")
-            print_plans(shared, args.analyze, rows, args.big)
+            print_plans(shared, args.analyze, rows, args.big, args.show)
             for (name, person), selects in recorded.items():
                 if person == who:
                     own = [select_ for select_ in selects if select_[0] not in shared_texts]
                     print(f"\n{name}: {len(own)} more SELECTs")
-                    print_plans(own, args.analyze, rows, args.big)
+                    print_plans(own, args.analyze, rows, args.big, args.show)
 
 if __name__ == "__main__":
     main()
