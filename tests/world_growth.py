@@ -4,7 +4,7 @@
 where they exist, to the objects the every-page seed made: posts in the class's feed (with
 their reads and answers), children in class A (each with a guardian), threads and messages,
 files of a post, events, activities and their registrations, absences, notifications, rights
-requests, periscolaire enrolments, staff and roster rows to review. Each helper returns the table it grew, so the test can check
+requests (open and answered), bounced addresses, periscolaire enrolments, staff and roster rows to review. Each helper returns the table it grew, so the test can check
 that the world really holds fifty.
 """
 from __future__ import annotations
@@ -23,10 +23,11 @@ from ent_lite.audience import keys
 from ent_lite.conversations import services as conversations
 from ent_lite.conversations.models import Thread
 from ent_lite.core.localtime import to_local
-from ent_lite.dpo.services import create_request
+from ent_lite.dpo.services import close_request, create_request
 from ent_lite.extensions import db
 from ent_lite.files import services as files
 from ent_lite.forms import services as forms
+from ent_lite.notifications.models import EmailProblem
 from ent_lite.posts import services as posts
 from ent_lite.posts.models import Post
 from ent_lite.school.models import Establishment, Group, RosterReview
@@ -125,9 +126,22 @@ def more_absences(world, families, now: datetime) -> None:
         absences.declare(world.parent_a, world.child_a, absences.AbsenceFields(day, day, True, False), now)
 
 
-def more_requests(families, now: datetime) -> None:
-    for guardian, _ in families:
+def closed_request(guardian, dpo, now: datetime) -> None:
+    close_request(create_request(guardian, "other", "Merci.", now), "done", "C’est fait.", dpo, now)
+
+
+def more_requests(world, families, now: datetime) -> None:
+    """49 more open rights requests and 49 more answered ones, by other guardians (a guardian
+    loaded for one list would be found in the session by the other)."""
+    for n, (guardian, _) in enumerate(families):
         create_request(guardian, "other", "Merci.", now)
+        closed_request(factories.make_user(world.city, Role.GUARDIAN, "Ancien", f"Demandeur {n}"), world.dpo, now)
+
+
+def more_email_problems(families, now: datetime) -> None:
+    db.session.add_all([EmailProblem(user_id=guardian.id, address=guardian.email, smtp_code=550,
+                                     detail="5.1.1 mailbox unavailable", recorded_dt=now)
+                        for guardian, _ in families])
 
 
 def more_periscolaire(world, families) -> None:
@@ -149,10 +163,14 @@ def more_staff_and_reviews(world, families) -> None:
 
 def one_of_each(world, seeded, now: datetime) -> None:
     """What the every-page seed leaves empty, so that every list holds one item before it grows:
-    parent_a's answer to the seeded form and a notification."""
+    parent_a's answer to the seeded form, a notification, an answered rights request, an
+    address that bounced."""
     post = _by_public_id(Post, seeded.args["posts.detail"]["public_id"])
     more_reads_and_answers(post, [(world.parent_a, world.child_a)], now)
     told_of(world.parent_a, post, now)
+    closed_request(world.parent_b, world.dpo, now)
+    more_email_problems([(world.parent_b, world.child_b)], now)
+    db.session.commit()
 
 
 def grow(app, world, seeded, now: datetime) -> None:
@@ -167,7 +185,8 @@ def grow(app, world, seeded, now: datetime) -> None:
     more_events(world, now)
     more_activities(world, families, now)
     more_absences(world, families, now)
-    more_requests(families, now)
+    more_requests(world, families, now)
+    more_email_problems(families, now)
     more_periscolaire(world, families)
     more_staff_and_reviews(world, families)
     db.session.commit()
