@@ -11,7 +11,7 @@ cannot hide a lazy load.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ent_lite.extensions import db
 from tests import factories
@@ -31,22 +31,16 @@ class Visit:
         return f"{times}× {' '.join(statement.split())[:300]}"
 
 
-@dataclass
-class Signed:
-    """One client per role, signed in (the anonymous one is not)."""
-
-    clients: dict[str, object] = field(default_factory=dict)
-
-
-def sign_in_everyone(app, world, seeded: Seeded) -> Signed:
-    """A client per role, signed in through the login form (and second factor)."""
+def sign_in_everyone(app, world, seeded: Seeded) -> dict[str, object]:
+    """A client per role, signed in through the login form (and second factor); the anonymous
+    one is not."""
     second_factor = SecondFactor()
     second_factor.recovery_codes[world.dpo.public_id] = list(seeded.dpo_recovery_codes)
     users = role_users(world)
-    signed = Signed()
+    clients = {}
     for role in ROLES:
         client = app.test_client()
-        signed.clients[role] = client
+        clients[role] = client
         if role == "anonymous":
             continue
         user = users[role]
@@ -55,11 +49,11 @@ def sign_in_everyone(app, world, seeded: Seeded) -> Signed:
             assert response.status_code == 302, response.get_data(as_text=True)
             second_factor.pass_(client, user, response)
     db.session.commit()
-    return signed
+    return clients
 
 
 def visit_all(app, engine, client, urls: dict[str, str]) -> dict[str, Visit]:
-    """Each page once, its status and how many statements it ran."""
+    """Each page once: its status and the statements it ran."""
     visits = {}
     for endpoint, url in urls.items():
         with app.app_context(), recorded_statements(engine) as statements:

@@ -43,11 +43,11 @@ def walks(app):
         seeded = seed(app, world)
         one_of_each(world, seeded, utcnow())
         urls = page_urls(app, seeded)
-        signed = sign_in_everyone(app, world, seeded)
+        clients = sign_in_everyone(app, world, seeded)
         engine = db.engine
-        small = {role: visit_all(app, engine, client, urls) for role, client in signed.clients.items()}
+        small = {role: visit_all(app, engine, client, urls) for role, client in clients.items()}
         grow(app, world, seeded, utcnow())
-        large = {role: visit_all(app, engine, client, urls) for role, client in signed.clients.items()}
+        large = {role: visit_all(app, engine, client, urls) for role, client in clients.items()}
         yield small, large, urls, row_counts()
         db.session.rollback()
         db.session.remove()

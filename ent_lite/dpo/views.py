@@ -11,7 +11,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 
 from ent_lite.accounts.models import Role
 from ent_lite.audit import services as audit
