@@ -10,6 +10,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from ent_lite.accounts.models import Role
 from ent_lite.activities import brackets, manage, manage_photo, manage_publish, permissions
@@ -46,7 +47,9 @@ def _may_manage_or_404() -> None:
 @bp.get("/activites/gerer")
 def manage_list():
     _may_manage_or_404()
-    activities = db.session.scalars(permissions.managed_activities(current_user)).all()
+    # Each row shows its dates, from the activity's sessions: loaded in one query for the list.
+    activities = db.session.scalars(permissions.managed_activities(current_user)
+                                    .options(selectinload(Activity.sessions))).all()
     return render_template("activities/manage_list.html", activities=activities, status=manage.status,
                            category_labels=CATEGORY_LABELS)
 

@@ -161,7 +161,8 @@ def my_registrations():
         select(Registration).join(Activity, Activity.id == Registration.activity_id)
         .where(Registration.child_id.in_(list(authority)), Activity.city_id == current_user.city_id)
         .options(joinedload(Registration.activity).joinedload(Activity.establishment),
-                 joinedload(Registration.child))
+                 joinedload(Registration.activity).selectinload(Activity.sessions),
+                 joinedload(Registration.child), joinedload(Registration.note))
         .order_by(Activity.first_day, Activity.id, Registration.id)).unique().all()
     active = [r for r in found if r.status in S.ACTIVE]
     past = [r for r in found if r.status not in S.ACTIVE]

@@ -11,6 +11,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
 
 from ent_lite.accounts.emails import external_url, user_language
 from ent_lite.accounts.models import Role, User
@@ -120,14 +121,14 @@ def open_requests(dpo: User) -> list[RightsRequest]:
     """Open requests, earliest due first, so overdue ones come first."""
     return list(db.session.scalars(
         city_requests(dpo).where(RightsRequest.status == RequestStatus.OPEN)
-        .order_by(RightsRequest.due_dt, RightsRequest.id)))
+        .order_by(RightsRequest.due_dt, RightsRequest.id).options(selectinload(RightsRequest.requester))))
 
 
 def closed_requests(dpo: User, page: int, per_page: int = HISTORY_PAGE_SIZE) -> tuple[list[RightsRequest], bool]:
     rows = db.session.scalars(
         city_requests(dpo).where(RightsRequest.status.in_(RequestStatus.CLOSED))
         .order_by(RightsRequest.handled_dt.desc(), RightsRequest.id.desc())
-        .offset((page - 1) * per_page).limit(per_page + 1)).all()
+        .offset((page - 1) * per_page).limit(per_page + 1).options(selectinload(RightsRequest.requester))).all()
     return list(rows[:per_page]), len(rows) > per_page
 
 

@@ -11,7 +11,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 
 from ent_lite.accounts.models import Role
 from ent_lite.audit import services as audit
@@ -174,9 +173,12 @@ def audit_search():
             "since": form.since.data.isoformat() if form.since.data else None,
             "until": form.until.data.isoformat() if form.until.data else None,
             "page": page, "found": len(result.entries) if result else 0})
-        db.session.commit()
-    return render_template("dpo/audit.html", form=form, result=result, actor_missing=actor_missing,
-                           page=page, details_of=audit.details_of, query=_query_without_page())
+    shown = render_template("dpo/audit.html", form=form, result=result, actor_missing=actor_missing,
+                            page=page, details_of=audit.details_of, query=_query_without_page())
+    # Committed once the page is rendered: a commit expires the entries found, and the page
+    # would then reload them one by one.
+    db.session.commit()
+    return shown
 
 
 def _query_without_page() -> dict:

@@ -46,19 +46,30 @@ def _class_names(child: Child) -> list[str]:
     return [f"{e.group.name} ({e.group.establishment.name})" for e in child.enrolments]
 
 
+def _children_of(user_ids: set[int]) -> dict[int, list[Child]]:
+    """The children of each of these accounts, with their classes, in two queries for them all."""
+    children: dict[int, list[Child]] = {user_id: [] for user_id in user_ids}
+    if user_ids:
+        rows = db.session.execute(
+            select(GuardianLink.user_id, Child).join(Child, Child.id == GuardianLink.child_id)
+            .where(GuardianLink.user_id.in_(user_ids)).order_by(Child.id)
+            .options(selectinload(Child.enrolments).selectinload(Enrolment.group)))
+        for user_id, child in rows:
+            children[user_id].append(child)
+    return children
+
+
 def pending_reviews(admin: User) -> list[ReviewItem]:
     reviews = db.session.scalars(
         select(RosterReview).where(RosterReview.city_id == admin.city_id)
-        .options(selectinload(RosterReview.child).selectinload(Child.enrolments).selectinload(Enrolment.group))
-        .order_by(RosterReview.last_name, RosterReview.first_name, RosterReview.line, RosterReview.id))
-    items = []
-    for review in reviews:
-        others = []
-        if review.candidate is not None:
-            others = [f"{c.first_name} {c.last_name}, {', '.join(_class_names(c))}" for c in db.session.scalars(
-                select(Child).join(GuardianLink).where(GuardianLink.user_id == review.candidate_id))]
-        items.append(ReviewItem(review, _class_names(review.child), others))
-    return items
+        .options(selectinload(RosterReview.child).selectinload(Child.enrolments).selectinload(Enrolment.group),
+                 selectinload(RosterReview.candidate))
+        .order_by(RosterReview.last_name, RosterReview.first_name, RosterReview.line, RosterReview.id)).all()
+    children_of = _children_of({review.candidate_id for review in reviews if review.candidate is not None})
+    return [ReviewItem(review, _class_names(review.child),
+                       [f"{c.first_name} {c.last_name}, {', '.join(_class_names(c))}"
+                        for c in children_of.get(review.candidate_id, [])])
+            for review in reviews]
 
 
 def find_review(admin: User, public_id: str) -> RosterReview | None:
