@@ -77,7 +77,7 @@ def start():
         return _start_family(form, mode="family")
     if current_user.role == Role.CITY_AGENT and request.args.get("child") is not None:
         return _start_to_family(request.args["child"])
-    if current_user.role in rules.CHILD_STAFF and request.args.get("with") != "colleagues":
+    if rules.may_write_about_pupils(current_user) and request.args.get("with") != "colleagues":
         return _start_about_child()
     return _start_with_colleagues()
 
@@ -149,12 +149,6 @@ def _start_to_family(child_ref: str):
         flash(_("Message sent."), "success")
         return redirect(url_for("conversations.thread", public_id=thread.public_id))
     return _render_start(form, "agent", child=child, addressees=addressees)
-
-
-@bp.app_template_global("writes_to_families")
-def writes_to_families(activity) -> bool:
-    """Whether the follow-up of ``activity`` offers "Write to the family" (a city agent, in time)."""
-    return getattr(current_user, "role", None) == Role.CITY_AGENT and rules.activity_links_families(activity, utcnow())
 
 
 def _start_with_colleagues():
