@@ -54,6 +54,20 @@ class Post(db.Model):
     # so a page without tags costs no consent query. None when not loaded.
     has_photo_tags: Mapped[bool | None] = query_expression()
 
+    # What readers see, for one loaded post; ``rules.post_is_live`` says the same in SQL (a test
+    # holds the two together at both instants: the publication time and the expiry).
+    def is_scheduled(self, now: datetime) -> bool:
+        """Its publication time is still to come: readers do not see it yet."""
+        return self.published_dt > now
+
+    def is_expired(self, now: datetime) -> bool:
+        """Hidden from readers from its expiry on (that instant included)."""
+        return self.expires_dt is not None and self.expires_dt <= now
+
+    def is_live(self, now: datetime) -> bool:
+        """Readers see it: published and not yet expired."""
+        return not self.is_scheduled(now) and not self.is_expired(now)
+
 
 class PostAudience(db.Model):
     """One audience key of a post: (group, id), (establishment, id), (level, CP), (all, *)..."""

@@ -190,7 +190,7 @@ def taggable_children(author, targets: Sequence[PostTarget]) -> list[Taggable]:
 
 
 def is_published(post: Post, now: datetime) -> bool:
-    return post.published_dt <= now
+    return not post.is_scheduled(now)
 
 
 def update_post(post: Post, title: str, body: str, options: PostOptions, now: datetime,
