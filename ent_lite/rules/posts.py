@@ -51,11 +51,9 @@ class PostTarget:
         return f"{self.kind}:{self.ref or self.value}"
 
 
-
 def may_send_optional_info(user) -> bool:
     """City agents alone mark a post as optional city information."""
     return may_post(user) and user.role == Role.CITY_AGENT
-
 
 
 def post_is_live(now: datetime) -> ColumnElement[bool]:

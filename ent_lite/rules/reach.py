@@ -28,7 +28,6 @@ READING_STAFF = POSTING_ROLES
 CHILD_STAFF = (Role.TEACHER, Role.DIRECTOR, Role.ANIMATOR)
 
 
-
 @dataclass(frozen=True)
 class Reach:
     """What one user reaches, computed once per request by `reach_of`."""
@@ -109,7 +108,6 @@ def reader_matches(children: ReaderKeys, owner=Post, row=PostAudience) -> Column
                     any_key(keys, owner, row))
                for city_id, keys in sorted(children.city_keys.items())]
     return or_(any_key(children.scoped_keys, owner, row), *in_city)
-
 
 
 def role_of(user) -> str | None:
