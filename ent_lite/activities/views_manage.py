@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from ent_lite import rules
 from ent_lite.accounts.models import Role
 from ent_lite.activities import brackets, manage, manage_photo, manage_publish, permissions
 from ent_lite.activities.blueprint import bp
@@ -22,7 +23,6 @@ from ent_lite.activities.forms_manage import (
     PublishForm,
 )
 from ent_lite.activities.models import Activity
-from ent_lite.audience import rules
 from ent_lite.core.auth import roles_required
 from ent_lite.core.db_types import utcnow
 from ent_lite.core.form_errors import error_items

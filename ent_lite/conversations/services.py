@@ -17,9 +17,9 @@ from datetime import datetime
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
+from ent_lite import rules
 from ent_lite.accounts.models import Role, User
 from ent_lite.audience import keys as audience_keys
-from ent_lite.audience import rules
 from ent_lite.conversations.models import Message, Thread, ThreadMember, ThreadRead
 from ent_lite.core import upsert
 from ent_lite.extensions import db

@@ -1,6 +1,6 @@
 """Conversations: the inbox, starting a thread, a thread page, reply, withdraw, close.
 
-Every handler loads the thread, asks audience.rules, and answers 404 to anyone who may not
+Every handler loads the thread, asks ent_lite.rules, and answers 404 to anyone who may not
 read it, so nobody learns that a thread exists.
 """
 from __future__ import annotations
@@ -11,9 +11,9 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from ent_lite import rules
 from ent_lite.accounts import throttling
 from ent_lite.accounts.models import Role
-from ent_lite.audience import rules
 from ent_lite.audit.services import record
 from ent_lite.conversations import services
 from ent_lite.conversations.forms import AgentThreadForm, ChildThreadForm, FamilyThreadForm, ReplyForm, StaffThreadForm

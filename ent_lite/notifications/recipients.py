@@ -15,7 +15,6 @@ from sqlalchemy import Select, String, and_, cast, false, or_, select
 from ent_lite.accounts.models import Membership, Role, User
 from ent_lite.activities.models import Registration
 from ent_lite.audience import keys as audience_keys
-from ent_lite.audience.rules import READING_STAFF, message_recipients
 from ent_lite.consents import services as consents
 from ent_lite.conversations.models import Message
 from ent_lite.extensions import db
@@ -23,6 +22,7 @@ from ent_lite.notifications.models import EventKind, NotificationEvent
 from ent_lite.posts.models import Post, PostAudience
 from ent_lite.posts.stats import reached_child_ids
 from ent_lite.posts.tracking import reminder_recipients
+from ent_lite.rules import READING_STAFF, message_recipients
 from ent_lite.school.models import GuardianLink
 
 NOBODY = select(User.id).where(false())

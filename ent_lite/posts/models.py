@@ -42,7 +42,7 @@ class Post(db.Model):
     ack_due_dt: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reminded_dt: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Optional city information (a city agent's choice): only guardians who agreed to receive
-    # it read it (consent purpose "city_information", ent_lite.audience.rules.visible_posts).
+    # it read it (consent purpose "city_information", ent_lite.rules.visible_posts).
     is_optional_info: Mapped[bool] = mapped_column(Boolean, default=False)
     # The one-time token of the form that published it (null for posts written otherwise).
     submission_token: Mapped[str | None] = mapped_column(String(64))
