@@ -51,6 +51,7 @@ def _init_extensions(app: Flask) -> None:
     from ent_lite.accounts import sessions
     from ent_lite.core import auth, branding, database, dates, errors, form_errors, i18n, security
     from ent_lite import navigation
+    from ent_lite.rules import template_globals
 
     db.init_app(app)
     with app.app_context():
@@ -67,6 +68,7 @@ def _init_extensions(app: Flask) -> None:
     branding.init_app(app)
     form_errors.init_app(app)
     navigation.init_app(app)
+    template_globals.init_app(app)
     errors.register(app)
     app.before_request(security.refuse_nul_bytes)
     app.before_request(auth.login_wall)

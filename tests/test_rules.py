@@ -1,10 +1,11 @@
-"""One short test per rule of ent_lite.audience.rules, on the factories' world."""
+"""One short test per rule of ent_lite.rules, on the factories' world."""
 from __future__ import annotations
 
 import pytest
 from flask_login import AnonymousUserMixin
 
-from ent_lite.audience import keys, rules
+from ent_lite import rules
+from ent_lite.audience import keys
 from ent_lite.extensions import db
 from ent_lite.posts import services
 from ent_lite.core.db_types import utcnow

@@ -33,9 +33,9 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, false, or_, select
 
+from ent_lite import rules as audience_rules
 from ent_lite.absences.models import AbsenceNotice
 from ent_lite.accounts.models import Membership, Role, User
-from ent_lite.audience import rules as audience_rules
 from ent_lite.core.localtime import day_end_utc, local_to_utc, to_local
 from ent_lite.extensions import db
 from ent_lite.periscolaire import services as periscolaire_services
@@ -155,7 +155,7 @@ def period_too_long(first_day: date, last_day: date) -> bool:
 def _staff_groups(user, days):
     """SELECT of the ids of the groups where this member of staff looks after children on one
     of ``days``: their own groups, and every group of the school or site they run
-    (``audience.rules.runs_membership``); classes on any day, periscolaire groups on the days
+    (``ent_lite.rules.runs_membership``); classes on any day, periscolaire groups on the days
     of their kind (``periscolaire.kinds.kinds_on``, with the city's holidays)."""
     side = side_of(user)
     if side is None or not days:

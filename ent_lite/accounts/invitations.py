@@ -1,6 +1,6 @@
 """Staff accounts are created by an admin or a director and activated from an emailed link.
 
-Who may invite whom (decided in ent_lite/audience/rules.py, "school staff"):
+Who may invite whom (decided in ent_lite/rules/staff.py):
 - an admin: any staff role, any establishment of their city (or none for city-wide roles);
 - a director: teachers, directors and animators of their own school(s) and its classes.
 """
@@ -13,10 +13,10 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ent_lite import rules
 from ent_lite.accounts import emails, services
 from ent_lite.accounts.models import AccountToken, Membership, Role, User
 from ent_lite.accounts.tokens import issue_token, use_token
-from ent_lite.audience import rules
 from ent_lite.core.text import normalise_email
 from ent_lite.extensions import db
 from ent_lite.school.models import Establishment, Group

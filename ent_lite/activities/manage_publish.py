@@ -25,9 +25,9 @@ from ent_lite.activities import allocation, manage
 from ent_lite.activities.models import Activity
 from ent_lite.audience import keys as audience_keys
 from ent_lite.extensions import db
-from ent_lite.audience.rules import PostTarget
 from ent_lite.posts import services as post_services
 from ent_lite.posts.models import Post
+from ent_lite.rules import PostTarget
 
 EXCERPT_LENGTH = 400
 # Characters Markdown would read as formatting in a plain-text description.

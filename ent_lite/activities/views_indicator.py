@@ -12,11 +12,11 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
+from ent_lite import rules
 from ent_lite.activities import indicator
 from ent_lite.activities.blueprint import bp
 from ent_lite.activities.permissions import may_see_indicator
 from ent_lite.audience import keys as audience_keys
-from ent_lite.audience import rules
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
 from ent_lite.forms.csv_export import spreadsheet_csv

@@ -12,6 +12,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
+from ent_lite import rules
 from ent_lite.accounts.models import Role
 from ent_lite.activities import brackets, manage, manage_photo, manage_publish, permissions
 from ent_lite.activities.blueprint import bp
@@ -23,7 +24,6 @@ from ent_lite.activities.forms_manage import (
     PublishForm,
 )
 from ent_lite.activities.models import Activity
-from ent_lite.audience import rules
 from ent_lite.core.auth import roles_required
 from ent_lite.core.db_types import utcnow
 from ent_lite.core.form_errors import error_items

@@ -22,9 +22,9 @@ from ent_lite.activities.models import Activity, ActivitySession, Registration, 
 from ent_lite.agenda.ical import sequence_since
 from ent_lite.agenda.models import Event, EventAudience
 from ent_lite.agenda.visibility import visible_events
-from ent_lite.audience.rules import Reach, reach_of
 from ent_lite.core.localtime import day_end_utc, local_to_utc, to_local
 from ent_lite.extensions import db
+from ent_lite.rules import Reach, reach_of
 from ent_lite.school.models import Child
 
 EVENT, ACTIVITY = "event", "activity"

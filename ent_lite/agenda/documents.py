@@ -6,7 +6,7 @@ between two submits of the event form as a draft, readable exactly by who may se
 - Between submits: stored as an unlinked Attachment (``files.drafts``) whose id the form sends
   back in ``document_draft``; a new upload replaces it; ticking "remove" drops it. Once the
   event holds it, ``files.drafts.held_by`` (registered here) says it is no draft.
-- Reading: ``audience.rules.can_read_attachment`` asks ``event_document_readable`` for a file
+- Reading: ``ent_lite.rules.can_read_attachment`` asks ``event_document_readable`` for a file
   an event holds: its readers and managers (``permissions.can_view_event``), nobody else, the
   uploader included once the event is not theirs to see.
 """
@@ -17,9 +17,9 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ent_lite import rules
 from ent_lite.agenda.models import Event
 from ent_lite.agenda.permissions import can_view_event
-from ent_lite.audience import rules
 from ent_lite.extensions import db
 from ent_lite.files import drafts as file_drafts
 from ent_lite.files.processing import Processed, UploadRefused

@@ -24,10 +24,10 @@ from sqlalchemy import select
 from ent_lite.agenda.models import Event, EventAudience, EventCategory
 from ent_lite.agenda.permissions import PUBLIC_KEYS, event_targets, may_mark_public, sender_ids
 from ent_lite.audience.keys import ALL, DISTRICT, LEVEL, Key
-from ent_lite.audience.rules import PostTarget
 from ent_lite.audit.services import record
 from ent_lite.extensions import db
 from ent_lite.files.services import delete_attachment
+from ent_lite.rules import PostTarget
 from ent_lite.school.models import Establishment
 
 MAX_TITLE = 200

@@ -19,11 +19,11 @@ from datetime import datetime
 
 from sqlalchemy import and_, false, or_, select
 
+from ent_lite import rules
 from ent_lite.accounts.models import Role
 from ent_lite.agenda.models import Event
 from ent_lite.agenda.visibility import can_see_event, services_of
 from ent_lite.audience import keys as audience_keys
-from ent_lite.audience import rules
 from ent_lite.extensions import db
 
 # The audience an event must have to be in the city's open calendar.
@@ -55,7 +55,7 @@ def may_mark_public(user) -> bool:
 
 def event_targets(user) -> list[rules.PostTarget]:
     """The audiences of a standalone event: the author's post audiences (a site lead's are
-    their sites and each of their groups, ``audience.rules.postable_targets``)."""
+    their sites and each of their groups, ``ent_lite.rules.postable_targets``)."""
     return list(rules.postable_targets(user)) if may_publish_events(user) else []
 
 

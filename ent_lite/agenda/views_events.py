@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from ent_lite import rules
 from ent_lite.accounts import throttling
 from ent_lite.agenda import documents
 from ent_lite.agenda.blueprint import bp
@@ -24,7 +25,6 @@ from ent_lite.agenda.permissions import (
     may_mark_public,
     may_publish_events,
 )
-from ent_lite.audience import rules
 from ent_lite.core import form_errors
 from ent_lite.core.db_types import PUBLIC_ID_LENGTH, utcnow
 from ent_lite.core.localtime import to_local

@@ -21,12 +21,12 @@ from flask_login import current_user
 from ent_lite.agenda import feeds, ical
 from ent_lite.agenda.blueprint import bp
 from ent_lite.agenda.views_calendar import ics_response
-from ent_lite.audience.rules import may_read_news
 from ent_lite.core.auth import public
 from ent_lite.core.branding import product_name
 from ent_lite.core.db_types import utcnow
 from ent_lite.core.security import sets_own_cache_control
 from ent_lite.extensions import db, limiter
+from ent_lite.rules import may_read_news
 
 REQUESTS_PER_TOKEN = "60/hour"
 

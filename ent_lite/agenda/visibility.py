@@ -1,4 +1,4 @@
-"""Who sees which calendar event: the rule of posts, applied to events (``audience.rules``).
+"""Who sees which calendar event: the rule of posts, applied to events (``ent_lite.rules``).
 
 - guardian: the published, matching events of their current children (group, school,
   periscolaire site keys; district, level and "all" keys sent from the child's city), as for
@@ -24,9 +24,9 @@ from sqlalchemy import and_, false, or_, select
 from ent_lite.accounts.models import Membership, Role
 from ent_lite.agenda.models import Event, EventAudience
 from ent_lite.audience import keys as audience_keys
-from ent_lite.audience.rules import READING_STAFF, Reach, any_key, reach_of, reader_matches
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
+from ent_lite.rules import READING_STAFF, Reach, any_key, reach_of, reader_matches
 from ent_lite.school.models import Establishment, EstablishmentKind, Group, GroupKind
 
 

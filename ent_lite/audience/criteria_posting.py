@@ -21,8 +21,8 @@ from ent_lite.audience import keys as audience_keys
 from ent_lite.audience.criteria import Criteria, store_rule
 from ent_lite.audience.keys import Key
 from ent_lite.audience.models import AudienceRule
-from ent_lite.audience.rules import PostTarget, postable_targets
 from ent_lite.extensions import db
+from ent_lite.rules import PostTarget, postable_targets
 
 
 def criteria_sender(user) -> int | None:

@@ -9,9 +9,9 @@ from wtforms import RadioField, SelectField, SelectMultipleField, StringField, T
 from wtforms.validators import DataRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ent_lite.audience.rules import ServiceContact
 from ent_lite.conversations.services import MAX_MESSAGE_LENGTH, MAX_SUBJECT_LENGTH
 from ent_lite.files.forms import FilesField
+from ent_lite.rules import ServiceContact
 
 
 def _strip(value):

@@ -1,6 +1,6 @@
 """Conversations: threads about one child (staff and that child's guardians) or between staff.
 
-Who reads a thread is decided by ``ent_lite.audience.rules`` from the roster as it is now,
+Who reads a thread is decided by ``ent_lite.rules`` from the roster as it is now,
 never stored as a recipient list: a teacher who leaves the class stops reading its threads.
 """
 from __future__ import annotations

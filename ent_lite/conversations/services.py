@@ -17,9 +17,9 @@ from datetime import datetime
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
+from ent_lite import rules
 from ent_lite.accounts.models import Role, User
 from ent_lite.audience import keys as audience_keys
-from ent_lite.audience import rules
 from ent_lite.conversations.models import Message, Thread, ThreadMember, ThreadRead
 from ent_lite.core import upsert
 from ent_lite.extensions import db
@@ -95,7 +95,7 @@ def start_agent_thread(agent, child: Child, establishment_id: int, subject: str,
     """A city agent writes to a child's family from their service's shared inbox: a service
     thread about the child (every agent of the service and the child's guardians read it).
     ``PermissionError`` unless the child has a relationship with that service and a guardian
-    may be written to (``rules.agent_may_write_to``): a forged form writes nothing."""
+    may be written to (``rules.family_addressees``): a forged form writes nothing."""
     if establishment_id not in rules.agent_services_for(agent, child, now):
         raise PermissionError("the child has no relationship with this service")
     if not rules.family_addressees(agent, child, now):

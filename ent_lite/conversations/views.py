@@ -1,6 +1,6 @@
 """Conversations: the inbox, starting a thread, a thread page, reply, withdraw, close.
 
-Every handler loads the thread, asks audience.rules, and answers 404 to anyone who may not
+Every handler loads the thread, asks ent_lite.rules, and answers 404 to anyone who may not
 read it, so nobody learns that a thread exists.
 """
 from __future__ import annotations
@@ -11,9 +11,9 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from ent_lite import rules
 from ent_lite.accounts import throttling
 from ent_lite.accounts.models import Role
-from ent_lite.audience import rules
 from ent_lite.audit.services import record
 from ent_lite.conversations import services
 from ent_lite.conversations.forms import AgentThreadForm, ChildThreadForm, FamilyThreadForm, ReplyForm, StaffThreadForm
@@ -77,7 +77,7 @@ def start():
         return _start_family(form, mode="family")
     if current_user.role == Role.CITY_AGENT and request.args.get("child") is not None:
         return _start_to_family(request.args["child"])
-    if current_user.role in rules.CHILD_STAFF and request.args.get("with") != "colleagues":
+    if rules.may_write_about_pupils(current_user) and request.args.get("with") != "colleagues":
         return _start_about_child()
     return _start_with_colleagues()
 
@@ -149,12 +149,6 @@ def _start_to_family(child_ref: str):
         flash(_("Message sent."), "success")
         return redirect(url_for("conversations.thread", public_id=thread.public_id))
     return _render_start(form, "agent", child=child, addressees=addressees)
-
-
-@bp.app_template_global("writes_to_families")
-def writes_to_families(activity) -> bool:
-    """Whether the follow-up of ``activity`` offers "Write to the family" (a city agent, in time)."""
-    return getattr(current_user, "role", None) == Role.CITY_AGENT and rules.activity_links_families(activity, utcnow())
 
 
 def _start_with_colleagues():

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from ent_lite.audience import rules
+from ent_lite import rules
 from ent_lite.core.db_types import PUBLIC_ID_LENGTH
 from ent_lite.extensions import db
 from ent_lite.files.models import Attachment

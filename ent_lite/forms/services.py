@@ -1,6 +1,6 @@
 """Polls and authorisations: attaching one to a post, and the guardians' answers.
 
-Services flush; the view commits. Who may answer for whom is decided in audience.rules.
+Services flush; the view commits. Who may answer for whom is decided in ent_lite.rules.
 """
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from ent_lite import rules
 from ent_lite.accounts.models import Role
-from ent_lite.audience import rules
 from ent_lite.core import upsert
 from ent_lite.core.db_types import new_public_id
 from ent_lite.extensions import db

@@ -1,4 +1,4 @@
-"""Answering a post's poll or authorisation, and its results. Access through audience.rules."""
+"""Answering a post's poll or authorisation, and its results. Access through ent_lite.rules."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.utils import secure_filename
 
-from ent_lite.audience import rules
+from ent_lite import rules
 from ent_lite.audit.services import record
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db

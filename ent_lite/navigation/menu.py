@@ -10,11 +10,11 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l, ngettext
 
+from ent_lite import rules
 from ent_lite.absences import rules as absences
 from ent_lite.accounts.models import Role
 from ent_lite.activities import permissions as activities
 from ent_lite.agenda import permissions as agenda
-from ent_lite.audience import rules
 from ent_lite.periscolaire import services as periscolaire
 
 PRIMARY_LIMIT = 3

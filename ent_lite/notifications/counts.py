@@ -20,8 +20,8 @@ from functools import cached_property
 
 from sqlalchemy import func, select
 
+from ent_lite import rules
 from ent_lite.accounts.models import Role
-from ent_lite.audience import rules
 from ent_lite.conversations.services import unread_thread_count
 from ent_lite.extensions import db
 from ent_lite.notifications import todo

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from ent_lite import rules
 from ent_lite.accounts.models import Role
-from ent_lite.audience import rules
 from ent_lite.core import upsert
 from ent_lite.extensions import db
 from ent_lite.notifications.models import Category, Channel, Mode, NotificationPreferences

@@ -15,7 +15,6 @@ from sqlalchemy import Select, String, and_, cast, false, or_, select
 from ent_lite.accounts.models import Membership, Role, User
 from ent_lite.activities.models import Registration
 from ent_lite.audience import keys as audience_keys
-from ent_lite.audience.rules import READING_STAFF, message_recipients
 from ent_lite.consents import services as consents
 from ent_lite.conversations.models import Message
 from ent_lite.extensions import db
@@ -23,6 +22,7 @@ from ent_lite.notifications.models import EventKind, NotificationEvent
 from ent_lite.posts.models import Post, PostAudience
 from ent_lite.posts.stats import reached_child_ids
 from ent_lite.posts.tracking import reminder_recipients
+from ent_lite.rules import READING_STAFF, message_recipients
 from ent_lite.school.models import GuardianLink
 
 NOBODY = select(User.id).where(false())
@@ -58,7 +58,7 @@ def activity_guardians(registration: Registration) -> Select:
 def _base(event: NotificationEvent, now: datetime) -> Select:
     if event.kind in (EventKind.POST, EventKind.REMINDER):
         post = db.session.get(Post, event.post_id) if event.post_id else None
-        if post is None or (post.expires_dt is not None and post.expires_dt <= now):
+        if post is None or post.is_expired(now):
             return NOBODY
         if event.kind == EventKind.POST:
             return post_readers(post)
@@ -79,7 +79,7 @@ def published_later(event: NotificationEvent, now: datetime) -> datetime | None:
     if event.kind != EventKind.POST or event.post_id is None:
         return None
     post = db.session.get(Post, event.post_id)
-    return post.published_dt if post is not None and post.published_dt > now else None
+    return post.published_dt if post is not None and post.is_scheduled(now) else None
 
 
 def recipients(event: NotificationEvent, now: datetime) -> Select:

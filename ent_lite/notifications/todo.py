@@ -18,8 +18,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import defer, selectinload
 
+from ent_lite import rules
 from ent_lite.accounts.models import Role
-from ent_lite.audience import rules
 from ent_lite.audience.keys import ChildPlace
 from ent_lite.extensions import db
 from ent_lite.forms.models import AnsweredPer, FormKind, PostForm, Response, family_key, respondent_key

@@ -1,7 +1,7 @@
 """Who keeps the periscolaire sites and groups, and the changes they make.
 
 - an admin keeps every periscolaire site of their city;
-- a site lead (``audience.rules.led_site_ids``) keeps their own sites;
+- a site lead (``ent_lite.rules.led_site_ids``) keeps their own sites;
 - the animators of a group see its list of children, and change nothing;
 - everyone else sees nothing (the views answer 404). Nothing crosses cities: a child is
   enrolled only in a group of a site of the child's own city.
@@ -22,8 +22,8 @@ from datetime import datetime, time
 
 from sqlalchemy import false, func, select
 
+from ent_lite import rules
 from ent_lite.accounts.models import Membership, Role, User
-from ent_lite.audience import rules
 from ent_lite.audience.keys import this_school_year
 from ent_lite.audit.services import record
 from ent_lite.extensions import db

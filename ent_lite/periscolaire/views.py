@@ -10,7 +10,7 @@ from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
-from ent_lite.audience import rules
+from ent_lite import rules
 from ent_lite.core.db_types import utcnow
 from ent_lite.core.localtime import BAD_TIME
 from ent_lite.extensions import db

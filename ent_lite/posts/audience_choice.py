@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 
 from ent_lite.audience import keys as audience_keys
-from ent_lite.audience.rules import PostTarget
+from ent_lite.rules import PostTarget
 
 PICK = "pick:"
 # Broadest first: a single target of these kinds is one choice of its own.

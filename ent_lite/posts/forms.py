@@ -23,7 +23,6 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ent_lite.agenda.forms_events import EventFields, event_prefill
 from ent_lite.audience.criteria_form import AudienceCriteriaForm
-from ent_lite.audience.rules import PostTarget
 from ent_lite.core.db_types import utcnow
 from ent_lite.core.localtime import BAD_TIME, end_of_day_utc, local_to_utc, optional_date, to_local
 from ent_lite.files.forms import FilesField
@@ -32,6 +31,7 @@ from ent_lite.posts import audience_choice, photo_tags
 from ent_lite.posts.body import MAX_BODY_LENGTH, MAX_TITLE_LENGTH
 from ent_lite.posts.services import PostOptions, Taggable
 from ent_lite.posts.signatures import names_list
+from ent_lite.rules import PostTarget
 
 DEFAULT_PUBLISH_TIME = time(8, 0)
 SUBMISSION_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")

@@ -12,7 +12,7 @@ import html
 import re
 from dataclasses import dataclass, replace
 
-from ent_lite.audience import rules
+from ent_lite import rules
 from ent_lite.audience.keys import ChildPlace
 from ent_lite.notifications.todo import Item
 

@@ -42,7 +42,7 @@ class Post(db.Model):
     ack_due_dt: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reminded_dt: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Optional city information (a city agent's choice): only guardians who agreed to receive
-    # it read it (consent purpose "city_information", ent_lite.audience.rules.visible_posts).
+    # it read it (consent purpose "city_information", ent_lite.rules.visible_posts).
     is_optional_info: Mapped[bool] = mapped_column(Boolean, default=False)
     # The one-time token of the form that published it (null for posts written otherwise).
     submission_token: Mapped[str | None] = mapped_column(String(64))
@@ -53,6 +53,20 @@ class Post(db.Model):
     # Loaded with the feed (posts.services.feed_page): whether children are tagged on its photos,
     # so a page without tags costs no consent query. None when not loaded.
     has_photo_tags: Mapped[bool | None] = query_expression()
+
+    # What readers see, for one loaded post; ``rules.post_is_live`` says the same in SQL (a test
+    # holds the two together at both instants: the publication time and the expiry).
+    def is_scheduled(self, now: datetime) -> bool:
+        """Its publication time is still to come: readers do not see it yet."""
+        return self.published_dt > now
+
+    def is_expired(self, now: datetime) -> bool:
+        """Hidden from readers from its expiry on (that instant included)."""
+        return self.expires_dt is not None and self.expires_dt <= now
+
+    def is_live(self, now: datetime) -> bool:
+        """Readers see it: published and not yet expired."""
+        return not self.is_scheduled(now) and not self.is_expired(now)
 
 
 class PostAudience(db.Model):

@@ -11,7 +11,7 @@ an active ``photo_publication`` consent for the breadth of the post's audience:
 
 A consent for one breadth is never read as a consent for another: guardians decide each.
 Publishing is refused while a consent is missing, and once one is withdrawn the photos are
-no longer served to readers (ent_lite.audience.rules.photos_withheld_from). Everything here
+no longer served to readers (ent_lite.rules.photos_withheld_from). Everything here
 runs a fixed number of queries, whatever the number of posts or children.
 """
 from __future__ import annotations

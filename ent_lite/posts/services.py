@@ -18,14 +18,6 @@ from ent_lite.audience import criteria_posting
 from ent_lite.audience import keys as audience_keys
 from ent_lite.audience.keys import Key
 from ent_lite.audience.models import AudienceRule
-from ent_lite.audience.rules import (
-    PostTarget,
-    Reach,
-    may_send_optional_info,
-    postable_targets,
-    visible_children,
-    visible_posts,
-)
 from ent_lite.core import upsert
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
@@ -33,6 +25,14 @@ from ent_lite.files.services import delete_attachments_of
 from ent_lite.notifications import events
 from ent_lite.posts.body import ALLOWED_TAGS, MAX_BODY_LENGTH, MAX_TITLE_LENGTH, render_body  # noqa: F401
 from ent_lite.posts.models import Post, PostAudience, PostPhotoChild, PostRead
+from ent_lite.rules import (
+    PostTarget,
+    Reach,
+    may_send_optional_info,
+    postable_targets,
+    visible_children,
+    visible_posts,
+)
 from ent_lite.school.models import Child, Enrolment, Group
 # Read statistics and audience counts are part of the posts API callers know from here.
 from ent_lite.posts.stats import (  # noqa: F401
@@ -107,7 +107,7 @@ def create_post(author, title: str, body: str, targets: Sequence[PostTarget | Ke
     """Write one post and its audience keys; the caller commits.
 
     ``targets``: a non-empty list of ``PostTarget`` (kind, value, label, establishment_id) as
-    returned by ``ent_lite.audience.rules.postable_targets(author)``, or plain (kind, value)
+    returned by ``ent_lite.rules.postable_targets(author)``, or plain (kind, value)
     tuples such as ("group", str(group.id)) or ("all", "*"). Each must be one the author may
     post to (``PermissionError`` otherwise), and all must be sent from one establishment
     (``ValueError``). Publishing to the whole city is one post plus one key row.
@@ -163,7 +163,7 @@ class Taggable:
 def taggable_children(author, targets: Sequence[PostTarget]) -> list[Taggable]:
     """The children of the author's class, group or school audiences they may see (one query).
 
-    City agents see no child (ent_lite.audience.rules), so they tag none.
+    City agents see no child (ent_lite.rules), so they tag none.
     """
     group_ids = {int(t.value) for t in targets if t.kind == audience_keys.GROUP}
     school_ids = {int(t.value) for t in targets if t.kind == audience_keys.ESTABLISHMENT}
@@ -190,7 +190,7 @@ def taggable_children(author, targets: Sequence[PostTarget]) -> list[Taggable]:
 
 
 def is_published(post: Post, now: datetime) -> bool:
-    return post.published_dt <= now
+    return not post.is_scheduled(now)
 
 
 def update_post(post: Post, title: str, body: str, options: PostOptions, now: datetime,

@@ -16,11 +16,11 @@ from ent_lite.accounts.models import User
 from ent_lite.audience import describe
 from ent_lite.audience import keys as audience_keys
 from ent_lite.audience.keys import Key
-from ent_lite.audience.rules import PostTarget
 from ent_lite.consents import services as consents
 from ent_lite.extensions import db
 from ent_lite.notifications.models import PushSubscription
 from ent_lite.posts.models import Post, PostAudience, PostRead
+from ent_lite.rules import PostTarget
 from ent_lite.school import households
 from ent_lite.school.models import Establishment, Group, GuardianLink
 

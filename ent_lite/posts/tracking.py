@@ -212,8 +212,7 @@ def request_reminder(post: Post, actor, now: datetime) -> int:
     still expected to sign when it runs, outside quiet hours, with a generic message
     (PRIVACY.md 18), so no mail is sent while the author waits. Raises ``ReminderRefused``.
     """
-    live = post.published_dt <= now and (post.expires_dt is None or post.expires_dt > now)
-    if not post.requires_ack or not live:
+    if not post.requires_ack or not post.is_live(now):
         raise ReminderRefused("closed")
     families = reminder_families(post)
     if not families:

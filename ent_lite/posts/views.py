@@ -1,4 +1,4 @@
-"""Class news: the feed, one post and deleting it. Every access goes through audience.rules.
+"""Class news: the feed, one post and deleting it. Every access goes through ent_lite.rules.
 
 Writing and editing are in views_compose.py; signatures, the tracking page and reminders in
 views_tracking.py (same blueprint).
@@ -9,9 +9,9 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ent_lite import rules
 from ent_lite.accounts.forms import ROLE_LABELS
 from ent_lite.accounts.models import Role
-from ent_lite.audience import rules
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
 from ent_lite.files.services import attachments_by_owner

@@ -8,9 +8,10 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from wtforms.validators import ValidationError
 
+from ent_lite import rules
 from ent_lite.accounts import throttling
 from ent_lite.agenda.events import sync_post_event
-from ent_lite.audience import criteria_posting, rules
+from ent_lite.audience import criteria_posting
 from ent_lite.core.dates import format_when
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db

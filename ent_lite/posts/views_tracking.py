@@ -6,8 +6,8 @@ from flask_babel import ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ent_lite import rules
 from ent_lite.accounts.models import Role
-from ent_lite.audience import rules
 from ent_lite.audit.services import record
 from ent_lite.core.dates import format_when
 from ent_lite.core.db_types import utcnow

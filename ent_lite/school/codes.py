@@ -3,7 +3,7 @@
 A code's text exists only in the response that prints it (accounts/activation.py): printing a
 class's letters, or one family's, gives those guardians new codes and voids their earlier letters.
 
-Who may see which school, class and pupils is decided in ent_lite/audience/rules.py.
+Who may see which school, class and pupils is decided in ent_lite/rules/staff.py.
 """
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from datetime import datetime
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
+from ent_lite import rules
 from ent_lite.accounts.activation import IssuedCode, current_codes, issue_activation_codes
 from ent_lite.accounts.models import ActivationCode, User
-from ent_lite.audience import rules
 from ent_lite.audit.services import record
 from ent_lite.extensions import db
 from ent_lite.school.models import Child, Enrolment, Establishment, Group, GroupKind, GuardianLink

@@ -8,11 +8,11 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ent_lite.accounts.activation import format_code
-from ent_lite.audience.rules import can_see_codes
 from ent_lite.audit.services import record
 from ent_lite.core.auth import roles_required
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
+from ent_lite.rules import can_see_codes
 from ent_lite.school import codes
 from ent_lite.school.models import Group
 

@@ -5,9 +5,9 @@ import re
 
 from sqlalchemy import select
 
+from ent_lite import rules
 from ent_lite.activities import manage_publish
 from ent_lite.activities.models import Activity, QuotientBracket
-from ent_lite.audience import rules
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
 from ent_lite.notifications.models import NotificationEvent

@@ -6,8 +6,8 @@ import io
 
 from sqlalchemy import select
 
+from ent_lite import rules
 from ent_lite.agenda.models import Event
-from ent_lite.audience import rules
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
 from ent_lite.files import drafts

@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from ent_lite.audience import keys, rules
+from ent_lite import rules
+from ent_lite.audience import keys
 from ent_lite.audience.criteria import Criteria, reached_rule_ids, store_rule
 from ent_lite.audience.criteria_posting import post_to_criteria
 from ent_lite.core.db_types import utcnow

@@ -9,8 +9,9 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
+from ent_lite import rules
 from ent_lite.accounts.models import Role
-from ent_lite.audience import keys, rules
+from ent_lite.audience import keys
 from ent_lite.consents import services as consents
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db

@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from ent_lite import rules
 from ent_lite.activities.models import RegistrationStatus
-from ent_lite.audience import rules
 from ent_lite.conversations.models import Message, Thread
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db

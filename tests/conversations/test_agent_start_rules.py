@@ -1,6 +1,7 @@
-"""The rule a city agent's first message to a family keeps (audience.rules.agent_may_write_to):
-only about a child registered to an activity of the agent's service, to the guardians linked to
-that child, within AGENT_CONTACT_WINDOW of the activity's last session."""
+"""The rule a city agent's first message to a family keeps (rules.family_addressees, what the
+page shows and the service checks): only about a child registered to an activity of the agent's
+service, to the guardians linked to that child, within AGENT_CONTACT_WINDOW of the activity's
+last session."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -8,8 +9,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from ent_lite import rules
 from ent_lite.activities.models import Registration, RegistrationStatus
-from ent_lite.audience import rules
 from ent_lite.conversations import services
 from ent_lite.conversations.models import Message, Thread
 from ent_lite.core.db_types import utcnow
@@ -23,7 +24,9 @@ from tests.conversations.agent_start_helpers import activity_world, judo_with_aw
 
 
 def may(agent, guardian, child, now=None) -> bool:
-    return rules.agent_may_write_to(agent, guardian, child, now or utcnow())
+    """Whether ``agent`` may write to ``guardian`` about ``child``: the guardian is among the
+    addressees the start page names and ``services.start_agent_thread`` requires."""
+    return guardian.id in {g.id for g in rules.family_addressees(agent, child, now or utcnow())}
 
 
 def test_every_agent_of_the_service_may_write_to_both_guardians_of_a_registered_child(life):

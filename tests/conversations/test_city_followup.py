@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from ent_lite.audience import rules
+from ent_lite import rules
 from ent_lite.conversations import services
 from ent_lite.conversations.models import Message, Thread
 from ent_lite.core.db_types import utcnow

@@ -1,12 +1,12 @@
 """Issue 12 §5: a city service's shared inbox, one rule for reading, writing, closing and
-notifying (audience.rules conversations section), on the ``life`` world."""
+notifying (``ent_lite.rules.city_services``), on the ``life`` world."""
 from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
 
+from ent_lite import rules
 from ent_lite.accounts.models import Role
-from ent_lite.audience import rules
 from ent_lite.conversations import services
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
@@ -141,7 +141,6 @@ def test_a_reply_to_a_city_post_records_the_post(life):
 def test_a_guardian_unlinked_from_the_child_no_longer_reads_its_service_thread(life):
     from sqlalchemy import delete
 
-    from ent_lite.audience import rules
     from ent_lite.conversations import services
     from ent_lite.core.db_types import utcnow
     from ent_lite.extensions import db

@@ -1,4 +1,4 @@
-"""One short test per conversations rule of ent_lite.audience.rules, on the factories' world."""
+"""One short test per conversations rule of ent_lite.rules, on the factories' world."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import delete
 
+from ent_lite import rules
 from ent_lite.accounts.models import Membership
-from ent_lite.audience import rules
 from ent_lite.conversations import services
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db

@@ -190,3 +190,15 @@ def test_the_thread_names_its_post_only_to_those_who_may_still_read_it(world, lo
     db.session.commit()
     page = english.get(f"/messages/{thread.public_id}").get_data(as_text=True)
     assert "Sortie au musée" not in page and "Started from the post" not in page
+
+
+@pytest.mark.parametrize("role, chooses", [("teacher_a", True), ("director", True), ("animator", True),
+                                           ("city_agent", False), ("parent_a", False)])
+def test_only_staff_of_pupils_choose_between_a_family_and_colleagues(world, login_as, english, role, chooses):
+    """A city agent writes to colleagues here (to a family only from an activity's follow-up),
+    a guardian to the staff of their child: neither is offered the choice."""
+    login_as(getattr(world, role))
+    for url in ("/messages/new", "/messages/new?with=colleagues"):
+        page = english.get(url).get_data(as_text=True)
+        assert ("Kind of conversation" in page) is chooses
+        assert ("With a family" in page and "With colleagues" in page) is chooses

@@ -8,7 +8,8 @@ from urllib.parse import urlsplit
 import pytest
 from PIL import Image
 
-from ent_lite.audience import keys, rules
+from ent_lite import rules
+from ent_lite.audience import keys
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
 from ent_lite.posts import services as post_services

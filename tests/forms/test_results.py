@@ -89,7 +89,7 @@ def test_the_author_sees_a_summary_and_a_link_on_the_post(app, world, school_out
 
 
 def test_a_city_service_sees_counts_but_no_family(world, make_form, login_as, english):
-    """City agents see no child (audience.rules): their school-wide poll shows totals only."""
+    """City agents see no child (ent_lite.rules): their school-wide poll shows totals only."""
     from tests.posts.helpers import add_city_service
 
     add_city_service(world)

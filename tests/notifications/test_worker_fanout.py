@@ -7,7 +7,6 @@ from sqlalchemy import func, select
 
 from ent_lite.accounts.models import User
 from ent_lite.audience import keys as audience_keys
-from ent_lite.audience.rules import message_recipients
 from ent_lite.consents import services as consents
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
@@ -22,6 +21,7 @@ from ent_lite.notifications.models import (
     PushSubscription,
 )
 from ent_lite.posts.models import PostSignature
+from ent_lite.rules import message_recipients
 from tests.conversations.helpers import start_child
 from tests.posts.helpers import add_city_service
 from tests.notifications.worker_helpers import TUESDAY_10H, add_families, class_key, later, make_post

@@ -6,8 +6,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from ent_lite import rules
 from ent_lite.accounts.models import Role
-from ent_lite.audience import keys, rules
+from ent_lite.audience import keys
 from ent_lite.conversations import services as conversations
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db

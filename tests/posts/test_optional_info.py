@@ -10,8 +10,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from ent_lite import rules
 from ent_lite.accounts.models import User
-from ent_lite.audience import keys, rules
+from ent_lite.audience import keys
 from ent_lite.consents import services as consents
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db

@@ -7,7 +7,8 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from ent_lite.audience import keys, rules
+from ent_lite import rules
+from ent_lite.audience import keys
 from ent_lite.core.db_types import utcnow
 from ent_lite.core.localtime import to_local
 from ent_lite.extensions import db

@@ -7,11 +7,11 @@ import pytest
 from sqlalchemy import func, insert, select
 
 from ent_lite.audience import keys
-from ent_lite.audience.rules import postable_targets
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
 from ent_lite.posts import services
 from ent_lite.posts.models import Post, PostAudience, PostRead
+from ent_lite.rules import postable_targets
 from ent_lite.school.models import Child
 from tests import factories
 from tests.posts.helpers import add_city_service, add_periscolaire

@@ -1,10 +1,10 @@
-"""The "school staff" rules of ent_lite/audience/rules.py: codes and staff invitations."""
+"""The school staff rules (ent_lite/rules/staff.py): codes and staff invitations."""
 from __future__ import annotations
 
 import pytest
 
+from ent_lite import rules
 from ent_lite.accounts.models import Role
-from ent_lite.audience import rules
 from ent_lite.extensions import db
 
 from tests import factories
