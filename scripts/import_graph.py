@@ -8,8 +8,9 @@ function-level import is not marked as deliberately lazy.
 What it keeps true: every import counts, wherever it sits (module top, class body, function,
 method), because an import hidden in a function still makes the two modules depend on each other;
 hiding it only moves the failure from import time to the first call. A package's ``__init__``
-importing its own submodules is an edge like any other. ``from pkg import name`` points at ``pkg.name`` when
-that is a module and at ``pkg`` in every case, since it reads what ``pkg``'s ``__init__`` defines.
+importing its own submodules is an edge like any other. ``from pkg import name`` points at
+``pkg.name`` when that is a module, and at ``pkg`` in every case, since it reads what ``pkg``'s
+``__init__`` defines.
 ``import a.b.c`` and ``from a.b.c import x`` point at ``a.b.c`` only: Python also runs the parents'
 ``__init__`` first, but counting that would make every package that exposes its submodules a
 cycle. Imports under ``if TYPE_CHECKING:`` never run and are left out.
