@@ -1,6 +1,10 @@
 """Command line: ``flask --app ent_lite ent-lite ...`` and ``flask --app ent_lite translate ...``.
 
 The ``ent-lite`` console script is a shortcut for ``flask --app ent_lite ent-lite``.
+
+Each feature's ``commands`` module attaches its commands to ``ent_lite_cli``; the app factory
+imports those modules. This module imports none of them, nor the app factory, so the features
+can import it without making a cycle.
 """
 from __future__ import annotations
 
@@ -8,9 +12,10 @@ import subprocess
 import sys
 
 import click
+from babel.messages.pofile import read_po, write_po
 from flask.cli import AppGroup, FlaskGroup
 
-from ent_lite import PROJECT_ROOT, TRANSLATIONS_DIR
+from ent_lite.config import PROJECT_ROOT, TRANSLATIONS_DIR
 
 ent_lite_cli = AppGroup("ent-lite", help="ent_lite administration commands.")
 translate_cli = AppGroup("translate", help="Extract, update and compile the translation catalogues.")
@@ -45,8 +50,6 @@ def translate_update():
 
 
 def _fill_source_catalogue(path) -> None:
-    from babel.messages.pofile import read_po, write_po
-
     with path.open("rb") as handle:
         catalog = read_po(handle, locale=SOURCE_LANGUAGE)
     for message in catalog:
@@ -77,21 +80,6 @@ def translate_init(language: str):
 
 def main() -> None:
     """Console entry point: ``ent-lite import-roster FILE`` == ``flask --app ent_lite ent-lite ...``."""
-    from ent_lite import create_app
-
-    cli = FlaskGroup(create_app=create_app)
-    sys.argv = [sys.argv[0], "ent-lite", *sys.argv[1:]]
-    cli.main()
-
-
-# Feature commands attach themselves to ``ent_lite_cli``.
-from ent_lite.school import commands as _school_commands  # noqa: E402,F401
-from ent_lite.demo import commands as _demo_commands  # noqa: E402,F401
-from ent_lite.audit import commands as _audit_commands  # noqa: E402,F401
-from ent_lite.privacy import commands as _privacy_commands  # noqa: E402,F401
-from ent_lite.erasure import commands as _erasure_commands  # noqa: E402,F401
-from ent_lite.admin import commands as _admin_commands  # noqa: E402,F401
-from ent_lite.accounts import two_factor_commands as _two_factor_commands  # noqa: E402,F401
-from ent_lite.notifications import commands as _notification_commands  # noqa: E402,F401
-from ent_lite.activities import commands as _activities_commands  # noqa: E402,F401
-from ent_lite.generator import commands as _generator_commands  # noqa: E402,F401
+    # Flask finds ``create_app`` in the package named by --app, as for ``flask --app ent_lite``.
+    sys.argv = [sys.argv[0], "--app", "ent_lite", "ent-lite", *sys.argv[1:]]
+    FlaskGroup().main()

@@ -4,12 +4,17 @@ Every variable is prefixed ``ENT_LITE_``. The default environment is
 ``production``: it refuses to start without a real secret key, or with login attempts
 counted per process while several processes may serve the app. The demo
 (``ENT_LITE_ENV=demo``) generates a key once and keeps it in the instance folder.
+Also where the project's own folders are (translations, migrations).
 """
 from __future__ import annotations
 
 import os
 import secrets
 from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+TRANSLATIONS_DIR = PROJECT_ROOT / "translations"
+MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
 
 ENVIRONMENTS = ("production", "demo", "development", "test")
 MIN_SECRET_LENGTH = 32

@@ -2,19 +2,20 @@
 
 The account page's language choice posts to ``i18n.switch_language``, like the header's.
 
-The activation, reset/invitation and staff invitation pages live in the views_*
-modules, on the same blueprint.
+The activation, reset/invitation, address change, second factor and staff invitation pages
+live in the views_* modules, on the same blueprint (``accounts.blueprint``); importing this
+module loads them all.
 """
 from __future__ import annotations
 
-from datetime import datetime
-
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user
-from markupsafe import Markup
 
+from ent_lite.accounts import (  # noqa: F401  (the blueprint's other pages)
+    views_activation, views_email, views_staff, views_tokens, views_two_factor)
 from ent_lite.accounts import services, throttling, two_factor
+from ent_lite.accounts.blueprint import bp, tell_at_login
 from ent_lite.accounts.models import Role
 from ent_lite.accounts.forms import ROLE_LABELS, ChangePasswordForm, ConfirmForm, LanguageForm, LoginForm
 from ent_lite.accounts.passwords import verify_password
@@ -23,18 +24,6 @@ from ent_lite.core.auth import public, safe_next
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
 from ent_lite.notifications import problems
-
-bp = Blueprint("accounts", __name__, template_folder="templates")
-
-
-def tell_at_login(user, now: datetime) -> None:
-    """What the person must hear once, right after logging in: mail to their address refused."""
-    problem = problems.login_notice(user, now)
-    if problem is not None:
-        flash(Markup('{} <a href="{}">{}</a>').format(
-            _("Emails sent to %(email)s could not be delivered: you may be missing messages from the "
-              "school. Check your address.", email=problem.address),
-            url_for("accounts.account", _anchor="email-problem"), _("Go to My account")), "error")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -119,8 +108,3 @@ def change_password():
                   "success")
             return redirect(url_for("accounts.account"))
     return render_template("accounts/change_password.html", form=form)
-
-
-# The other pages of the blueprint.
-from ent_lite.accounts import (  # noqa: E402,F401
-    views_activation, views_email, views_staff, views_tokens, views_two_factor)

@@ -17,7 +17,7 @@ from ent_lite.accounts.forms import ActivationAccountForm, ActivationCodeForm, A
 from ent_lite.accounts.models import ActivationCode
 from ent_lite.accounts.sessions import start_session
 from ent_lite.accounts.tokens import TokenAlreadyUsed
-from ent_lite.accounts.views import bp, tell_at_login
+from ent_lite.accounts.blueprint import bp, tell_at_login
 from ent_lite.core.auth import public
 from ent_lite.core.branding import product_name
 from ent_lite.core.db_types import utcnow

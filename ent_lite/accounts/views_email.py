@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from ent_lite.accounts import email_change, emails, throttling
 from ent_lite.accounts.forms import ConfirmForm
 from ent_lite.accounts.tokens import TokenAlreadyUsed, TokenState, find_token
-from ent_lite.accounts.views import bp
+from ent_lite.accounts.blueprint import bp
 from ent_lite.accounts.views_tokens import invalid_link, no_store
 from ent_lite.core.auth import public
 from ent_lite.core.branding import product_name

@@ -11,7 +11,7 @@ from ent_lite.accounts import invitations
 from ent_lite.accounts.forms import ROLE_LABELS, ConfirmForm, StaffInviteForm
 from ent_lite.accounts.invitations import InviteScope
 from ent_lite.accounts.models import Role, User
-from ent_lite.accounts.views import bp
+from ent_lite.accounts.blueprint import bp
 from ent_lite.audit.services import record
 from ent_lite.core.auth import roles_required
 from ent_lite.core.db_types import utcnow

@@ -13,7 +13,7 @@ from ent_lite.accounts import emails, services, throttling, two_factor
 from ent_lite.accounts.forms import NewRecoveryCodesForm, RecoveryCodeForm, TwoFactorCodeForm
 from ent_lite.accounts.passwords import verify_password
 from ent_lite.accounts.sessions import pass_second_factor, second_factor_passed
-from ent_lite.accounts.views import bp, tell_at_login
+from ent_lite.accounts.blueprint import bp, tell_at_login
 from ent_lite.core.auth import safe_next
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db

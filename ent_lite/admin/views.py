@@ -5,6 +5,8 @@ from flask import current_app, flash, redirect, render_template, session, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ent_lite.admin import (  # noqa: F401  (the other administration pages, on the same blueprint)
+    views_email_problems, views_establishments, views_review, views_staff)
 from ent_lite.admin.blueprint import bp
 from ent_lite.admin.forms import RosterForm
 from ent_lite.admin.services import overview
@@ -61,7 +63,3 @@ def roster():
     summary = session.pop(SUMMARY_SESSION_KEY, None)
     return render_template("admin/roster.html", form=form, errors=errors, summary=summary,
                            labels=SUMMARY_LABELS, max_errors=MAX_ERRORS_SHOWN)
-
-
-# The other administration pages, on the same blueprint.
-from ent_lite.admin import views_email_problems, views_establishments, views_review, views_staff  # noqa: E402,F401

@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
-from flask import render_template, request
+from flask import current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from limits.errors import StorageError
@@ -13,7 +13,7 @@ from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ent_lite.core.dates import format_when
-from ent_lite.extensions import limiter
+from ent_lite.extensions import db, limiter
 
 ERROR_TEXTS = {
     400: (_l("Bad request"), _l("The form could not be accepted. Please go back, reload the page and try again.")),
@@ -66,11 +66,7 @@ def handle_csrf_error(error: CSRFError):
 def handle_unexpected(error: Exception):
     if isinstance(error, HTTPException):
         return handle_http_exception(error)
-    from flask import current_app
-
     current_app.logger.exception("unhandled error")
-    from ent_lite.extensions import db
-
     db.session.rollback()
     if isinstance(error, COUNTERS_UNREACHABLE):
         return render_error(503)

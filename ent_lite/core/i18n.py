@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, has_request_context, redirect, request, session, url_for
+from flask_babel import get_locale
 from flask_login import current_user
 
 from ent_lite.core.auth import public, safe_next
@@ -44,7 +45,5 @@ def init_app(app) -> None:
 
     @app.context_processor
     def language_context():
-        from flask_babel import get_locale
-
         current = str(get_locale() or DEFAULT_LANGUAGE)
         return {"current_language": current, "other_languages": other_languages(current)}

@@ -21,6 +21,7 @@ from ent_lite.consents import services as consents
 from ent_lite.core.localtime import city_zone
 from ent_lite.core.mail import send_many
 from ent_lite.dpo.models import RequestKind, RequestStatus, RightsRequest
+from ent_lite.erasure.services import erase_guardian
 from ent_lite.extensions import db
 from ent_lite.privacy import register
 from ent_lite.school.models import Child, Enrolment, Establishment, Group, GuardianLink
@@ -164,8 +165,6 @@ def may_erase(request: RightsRequest) -> bool:
 def carry_out_erasure(request: RightsRequest, dpo: User, now: datetime, answer: str = ""):
     """Close the request as done with the DPO's answer, then erase the requester's account and
     data (which closes their other open requests). One transaction: the caller commits."""
-    from ent_lite.erasure.services import erase_guardian
-
     if not may_erase(request):
         raise AlreadyClosed(request.public_id)
     guardian = request.requester

@@ -18,6 +18,7 @@ from ent_lite.files.services import attachments_by_owner
 from ent_lite.forms.services import form_panel
 from ent_lite.notifications.views_counts import request_counts
 from ent_lite.posts import home, photo_tags, services, signatures
+from ent_lite.posts import views_compose, views_tracking  # noqa: F401  (their pages, on the same blueprint)
 from ent_lite.posts.blueprint import attachments_of, bp, load_post, page_number
 from ent_lite.posts.models import Post
 
@@ -150,6 +151,3 @@ def delete(public_id: str):
         flash(_("The post is deleted."), "success")
         return redirect(url_for("posts.feed"))
     return render_template("posts/delete.html", post=post)
-
-
-from ent_lite.posts import views_compose, views_tracking  # noqa: E402,F401  (register their routes on bp)

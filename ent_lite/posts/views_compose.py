@@ -10,16 +10,15 @@ from wtforms.validators import ValidationError
 
 from ent_lite import rules
 from ent_lite.accounts import throttling
-from ent_lite.agenda.events import sync_post_event
 from ent_lite.audience import criteria_posting
 from ent_lite.core.dates import format_when
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
-from ent_lite.files.services import UploadRefused, delete_attachment, prepare_uploads
+from ent_lite.files.processing import Processed
+from ent_lite.files.services import UploadRefused, prepare_uploads
 from ent_lite.files import drafts as file_drafts
 from ent_lite.forms.builder import ADD_QUESTION
-from ent_lite.forms.services import attach_form
-from ent_lite.posts import audience_choice, drafting, photo_tags, services
+from ent_lite.posts import audience_choice, drafting, services, writing
 from ent_lite.posts.forms import PostForm, prefill
 from ent_lite.posts.models import Post
 from ent_lite.posts.blueprint import attachments_of, bp, load_post
@@ -72,6 +71,15 @@ def _keep_files(form: PostForm, processed, now) -> list:
     """The form's files kept for its next submit (ent_lite.files.drafts)."""
     return drafting.keep_files(form, current_user, request.form.getlist(file_drafts.DRAFT_FIELD),
                                request.form.getlist(file_drafts.REMOVE_FIELD), processed, now)
+
+
+def _written(form: PostForm, uploads: list[Processed], targets) -> writing.Written:
+    """What the request says the author wrote, for ent_lite.posts.writing."""
+    files = writing.Files(drafts=request.form.getlist(file_drafts.DRAFT_FIELD),
+                          removed_drafts=request.form.getlist(file_drafts.REMOVE_FIELD), uploads=uploads,
+                          removed=frozenset(request.form.getlist("remove_file")))
+    return writing.Written(form.title.data, form.body.data, form.options(), targets, form.tagged(), files,
+                           form.event_details())
 
 
 def _send_back(form: PostForm, post: Post | None = None, refused: bool = False, **context):
@@ -128,13 +136,8 @@ def compose():
         return _send_back(form, refused=True, has_targets=True)
     chosen = criteria_posting.chosen_audience(form, current_user, now)
     try:
-        kept = _keep_files(form, files, now)
-        post = services.create_post(current_user, form.title.data, form.body.data, chosen, now,
-                                    form.options(), submission_token=form.submission_token())
-        photo_tags.set_tags(post, form.tagged())
-        file_drafts.attach_drafts(kept, post_id=post.id)
-        attach_form(post, form.poll.data, now)
-        sync_post_event(post, form.event_details(), now)
+        post = writing.publish(current_user, _written(form, files, chosen), now, poll=form.poll.data,
+                               submission_token=form.submission_token())
         db.session.commit()
     except IntegrityError:
         db.session.rollback()  # the files stored for this submit go with it
@@ -178,6 +181,28 @@ def _flash_channels(reach: services.ChannelReach) -> None:
                        reach.nothing), "warning")
 
 
+def _edit_form(post: Post, scope: writing.EditScope) -> PostForm:
+    """The compose form for an edit: only what the author may still change is offered."""
+    form = PostForm(data={**prefill(post, {t.key: t.token for t in scope.targets}),
+                          "children": [c.public_id for c in scope.shown_tags]})
+    del form.poll, form.submission
+    form.offer_children(scope.taggable)
+    form.already_tagged = frozenset(c.id for c in scope.tagged)
+    form.tagged_for_keys = frozenset((a.kind, a.value) for a in post.audience)
+    if not scope.optional_info_open:
+        del form.optional_info
+    if scope.published:
+        del form.targets, form.scope, form.publish_date, form.publish_time
+        form.start_dt = post.published_dt
+        form.fixed_keys = [(a.kind, a.value) for a in post.audience]
+    elif scope.audience_fixed:
+        del form.targets, form.scope
+        form.fixed_keys = [(a.kind, a.value) for a in post.audience]
+    else:
+        form.offer(scope.targets)
+    return form
+
+
 @bp.route("/news/<public_id>/edit", methods=["GET", "POST"])
 @throttling.files_per_account
 def edit(public_id: str):
@@ -185,34 +210,10 @@ def edit(public_id: str):
     post = load_post(public_id)
     if post is None or not rules.can_edit_post(current_user, post):
         abort(404)
-    published = services.is_published(post, now)
-    # Once families have it, the audience and publication time are fixed (see update_post).
-    own_targets = rules.postable_targets(current_user)
-    # A post sent to criteria keeps its rule (written once, for it): its audience is fixed too.
-    audience_fixed = published or criteria_posting.sent_to_criteria(post)
-    targets = [] if audience_fixed else own_targets
-    tagged = photo_tags.tagged_children([post.id]).get(post.id, [])
-    taggable = services.taggable_children(current_user, own_targets)
-    offered = {t.child.id for t in taggable}
-    form = PostForm(data={**prefill(post, {t.key: t.token for t in targets}),
-                          "children": [c.public_id for c in tagged if c.id in offered]})
-    del form.poll, form.submission
-    form.offer_children(taggable)
-    form.already_tagged = frozenset(c.id for c in tagged)
-    form.tagged_for_keys = frozenset((a.kind, a.value) for a in post.audience)
-    if published or not rules.may_send_optional_info(current_user):
-        del form.optional_info  # fixed once families have it, like the audience
-    if published:
-        del form.targets, form.scope, form.publish_date, form.publish_time
-        form.start_dt = post.published_dt
-        form.fixed_keys = [(a.kind, a.value) for a in post.audience]
-    elif audience_fixed:
-        del form.targets, form.scope
-        form.fixed_keys = [(a.kind, a.value) for a in post.audience]
-    else:
-        form.offer(targets)
-    attachments = attachments_of(post)
-    context = {"has_targets": True, "attachments": attachments, "audience": services.audience_names([post])[post.id]}
+    scope = writing.edit_scope(post, current_user, now)
+    form = _edit_form(post, scope)
+    context = {"has_targets": True, "attachments": attachments_of(post),
+               "audience": services.audience_names([post])[post.id]}
     if request.method == "GET":
         return _render_form(form, post, **context)
     if "preview" in request.form or not form.check(now):
@@ -220,16 +221,8 @@ def edit(public_id: str):
     files = _prepared_files(form)
     if files is None:
         return _send_back(form, post, refused=True, **context)
-    removed = set(request.form.getlist("remove_file"))
-    for attachment in attachments:
-        if attachment.public_id in removed:
-            delete_attachment(attachment)
-    services.update_post(post, form.title.data, form.body.data, form.options(), now,
-                         targets=None if audience_fixed else form.chosen_targets())
-    # Tags of children the author no longer sees (another class now) stay on the post.
-    photo_tags.set_tags(post, form.tagged() + [c for c in tagged if c.id not in offered])
-    file_drafts.attach_drafts(_keep_files(form, files, now), post_id=post.id)
-    sync_post_event(post, form.event_details(), now)
+    targets = None if scope.audience_fixed else form.chosen_targets()
+    writing.save_edit(post, scope, _written(form, files, targets), now)
     db.session.commit()
     flash(_("Your changes are saved."), "success")
     return redirect(url_for("posts.detail", public_id=post.public_id))
