@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import Flask
 
 from ent_lite import config as config_module
+from ent_lite import hooks
 from ent_lite.core.request_body import LimitedRequest
 from ent_lite.extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -51,6 +52,7 @@ def _init_extensions(app: Flask) -> None:
     from ent_lite.core import auth, branding, database, dates, errors, form_errors, i18n, security
     from ent_lite import navigation
 
+    hooks.load()
     db.init_app(app)
     with app.app_context():
         for engine in db.engines.values():

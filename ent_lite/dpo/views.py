@@ -21,7 +21,6 @@ from ent_lite.core.dates import format_day
 from ent_lite.core.db_types import utcnow
 from ent_lite.core.localtime import local_to_utc
 from ent_lite.dpo import erasure as _erasure  # noqa: F401  (connects the erasure handlers)
-from ent_lite.dpo import export as _export  # noqa: F401  (registers the export of requests)
 from ent_lite.dpo import services
 from ent_lite.dpo.forms import KIND_LABELS, AnswerForm, AuditSearchForm, EraseForm, RequestForm
 from ent_lite.dpo.models import RequestStatus, RightsRequest

@@ -26,7 +26,7 @@ from ent_lite.forms.services import AnswerTarget, save_answers
 from ent_lite.posts import photo_tags
 from ent_lite.posts import services as posts
 from ent_lite.posts.models import PostSignature
-from ent_lite.privacy import retention
+from ent_lite.privacy import registry
 from ent_lite.rights.registry import EXCLUDED, EXPORTERS
 from ent_lite.school.models import RosterReview
 from tests.activities.factories import build_activity_world
@@ -39,15 +39,15 @@ from tests.notifications.privacy_rows import add_notification_rows
 def personal_tables() -> list[str]:
     found = []
     for table in db.metadata.sorted_tables:
-        categories = retention.COLUMNS.get(table.name)
-        if categories is None or any(key != retention.NOT_PERSONAL for key in categories):
+        categories = registry.COLUMNS.get(table.name)
+        if categories is None or any(key != registry.NOT_PERSONAL for key in categories):
             found.append(table.name)
     return sorted(found)
 
 
 def test_every_personal_table_has_an_exporter_or_a_stated_reason():
     missing = [t for t in personal_tables() if t not in EXPORTERS and t not in EXCLUDED]
-    assert not missing, f"add an @exporter or an EXCLUDED reason in ent_lite/rights/export.py for {missing}"
+    assert not missing, f"add an @exporter (in the feature's exporters.py) or an EXCLUDED reason in ent_lite/rights/registry.py for {missing}"
     assert not set(EXPORTERS) & set(EXCLUDED)
     assert all(reason.strip() for reason in EXCLUDED.values())
     # Every exclusion names a real table, so a renamed table is not silently skipped.
