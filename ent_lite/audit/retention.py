@@ -20,7 +20,7 @@ classify_columns("audit_checkpoint", {
 })
 
 
-@purge_job("audit_log", sweep=True)
+@purge_job("audit_log", sweeps=AuditEntry.__tablename__)
 def purge_audit_log(result: CategoryResult, now: datetime, days: int, dry_run: bool, batch_size: int) -> None:
     if dry_run:
         result.rows = db.session.scalar(select(func.count()).select_from(AuditEntry)

@@ -66,7 +66,7 @@ def due_consent_records(cutoff: datetime):
     return select(ConsentRecord.id).where(_consent_ended(cutoff))
 
 
-@purge_job("consent_records", order=1, sweep=True)
+@purge_job("consent_records", order=1, sweeps=User.__tablename__)
 def purge_tombstones(result: CategoryResult, now: datetime, days: int, dry_run: bool, batch_size: int) -> None:
     """Delete the erased guardians' accounts whose last consent record was just purged; counted
     apart ("tombstones"), the category's rows being the records."""

@@ -15,13 +15,12 @@ from ent_lite.conversations.models import Message, Thread, ThreadMember, ThreadR
 from ent_lite.erasure.helpers import counts, delete_attachments, delete_where, set_null
 from ent_lite.erasure.signals import erasure_handler
 from ent_lite.extensions import db
+from ent_lite.files.models import Attachment
 
 
 @erasure_handler("user", "message.author_id", "thread.started_by_id", "thread.closed_by_id",
                  "thread_read.user_id", "thread_member.user_id")
 def erase_guardian_messages(user, *, now, **_) -> dict[str, int]:
-    from ent_lite.files.models import Attachment
-
     written = select(Message.id).where(Message.author_id == user.id)
     files = delete_attachments(Attachment.message_id.in_(written))
     blanked = db.session.execute(
@@ -54,8 +53,6 @@ def erase_guardian_service_threads(user, **_) -> dict[str, int]:
 
 def _delete_threads(thread_ids: list[int]) -> dict[str, int]:
     """Threads with every message, file, read mark and member in them."""
-    from ent_lite.files.models import Attachment
-
     if not thread_ids:
         return {}
     in_threads = select(Message.id).where(Message.thread_id.in_(thread_ids))

@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from ent_lite.erasure.helpers import counts, delete_attachments, delete_where, set_null
 from ent_lite.erasure.signals import erasure_handler
+from ent_lite.files.models import Attachment
 from ent_lite.posts.models import Post, PostPhotoChild, PostRead, PostSignature
 
 
@@ -20,8 +21,6 @@ def erase_guardian_news(user, **_) -> dict[str, int]:
 
 @erasure_handler("child", "post_signature.child_id", "post_photo_child.child_id")
 def erase_child_news(child, **_) -> dict[str, int]:
-    from ent_lite.files.models import Attachment
-
     # The tag says the child is on the post's photos: without it the photos would no longer
     # wait for the child's consent, so the photos themselves go (the post's text stays).
     tagged = select(PostPhotoChild.post_id).where(PostPhotoChild.child_id == child.id)

@@ -31,7 +31,7 @@ def _query_table(query):
 def run_job(job: PurgeJob, result: CategoryResult, now: datetime, *, days: int | None, dry_run: bool = False,
             batch_size: int = DEFAULT_BATCH_SIZE) -> None:
     """Run one job of ``result``'s category, adding what it deleted (or would) to ``result``."""
-    if job.sweep:
+    if job.sweeps:
         job.function(result, now, days, dry_run, batch_size)
         return
     query = job.function(retention.cutoff(job.category, now, days))

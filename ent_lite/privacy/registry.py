@@ -73,15 +73,15 @@ class PurgeJob:
     ``function`` is either ``due(cutoff) -> Select`` of the ids of the due top rows of one
     table (deleted with every row referencing them, or by ``erase(ids, now, result)`` when the
     feature deletes through its own service, ``keeps`` naming the tables that service keeps),
-    or, for a ``sweep``, ``sweep(result, now, days, dry_run, batch_size)`` doing the whole
-    deletion itself (counting into ``result``, committing each batch, changing nothing on a
-    dry run).
+    or, for a job that ``sweeps`` a table, ``sweep(result, now, days, dry_run, batch_size)``
+    doing the whole deletion itself (counting into ``result``, committing each batch, changing
+    nothing on a dry run).
     """
 
     category: str
     order: int
     function: Callable
-    sweep: bool = False
+    sweeps: str | None = None
     erase: Callable | None = None
     keeps: frozenset[str] = frozenset()
 
@@ -93,14 +93,14 @@ class PurgeJob:
 PURGE_JOBS: list[PurgeJob] = []
 
 
-def purge_job(category: str, *, order: int = 0, sweep: bool = False, erase: Callable | None = None,
+def purge_job(category: str, *, order: int = 0, sweeps: str | None = None, erase: Callable | None = None,
               keeps: frozenset[str] | set[str] = frozenset()) -> Callable:
     """Register a purge job of ``category``; jobs of a category run by ``order``, in one pass."""
     if category not in PURGE_ORDER + EXPIRING:
         raise ValueError(f"{category}: not a purged category (PURGE_ORDER)")
 
     def decorator(function: Callable) -> Callable:
-        PURGE_JOBS.append(PurgeJob(category, order, function, sweep, erase, frozenset(keeps)))
+        PURGE_JOBS.append(PurgeJob(category, order, function, sweeps, erase, frozenset(keeps)))
         return function
 
     return decorator

@@ -16,7 +16,7 @@ classify_columns("data_export", {
 })
 
 
-@purge_job("exports", sweep=True)
+@purge_job("exports", sweeps=DataExport.__tablename__)
 def purge_exports(result: CategoryResult, now: datetime, days: int | None, dry_run: bool, batch_size: int) -> None:
     """Delete exports past their expiry and their files."""
     due = list(db.session.execute(select(DataExport.id, DataExport.storage_key).where(DataExport.expires_dt <= now)))
