@@ -13,6 +13,7 @@ import json
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import BinaryIO
 
 from flask import render_template
 from flask_babel import force_locale
@@ -158,4 +159,18 @@ def find_own_export(guardian: User, public_id: str, now: datetime) -> DataExport
     """The guardian's own export still in force; None for anyone else's or an expired one."""
     return db.session.scalar(select(DataExport).where(
         DataExport.public_id == public_id[:40], DataExport.user_id == guardian.id, DataExport.expires_dt > now))
+
+
+def open_own_export(guardian: User, public_id: str, now: datetime) -> tuple[DataExport, BinaryIO] | None:
+    """The guardian's own export in force and its opened ZIP, the download audited (flushed;
+    the caller commits); None for anyone else's, an expired one, or one whose file is lost."""
+    export = find_own_export(guardian, public_id, now)
+    if export is None:
+        return None
+    try:
+        handle = get_storage().open(export.storage_key)
+    except (FileNotFoundError, ValueError):
+        return None
+    record("export.download", actor=guardian, target=guardian, now=now)
+    return export, handle
 
