@@ -14,6 +14,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ent_lite import config as config_module
+from ent_lite import hooks
 from ent_lite import models  # noqa: F401  (registers every table)
 from ent_lite import navigation
 from ent_lite.absences.views import bp as absences_bp
@@ -82,6 +83,7 @@ def _days(n: int) -> timedelta:
 
 
 def _init_extensions(app: Flask) -> None:
+    hooks.load()
     db.init_app(app)
     with app.app_context():
         for engine in db.engines.values():

@@ -7,10 +7,10 @@ from sqlalchemy import select
 
 from ent_lite.absences.models import AbsenceNotice, AbsenceReason
 from ent_lite.erasure.helpers import counts, delete_where, set_null
-from ent_lite.erasure.signals import on_erasing_child, on_erasing_user
+from ent_lite.erasure.signals import erasure_handler
 
 
-@on_erasing_user("absence_notice.author_id", "absence_notice.school_seen_by_id",
+@erasure_handler("user", "absence_notice.author_id", "absence_notice.school_seen_by_id",
                  "absence_notice.periscolaire_seen_by_id")
 def erase_guardian_absences(user, **_) -> dict[str, int]:
     return counts(absence_notice=set_null(AbsenceNotice.author_id, user.id)
@@ -18,7 +18,7 @@ def erase_guardian_absences(user, **_) -> dict[str, int]:
                   + set_null(AbsenceNotice.periscolaire_seen_by_id, user.id))
 
 
-@on_erasing_child("absence_notice.child_id")
+@erasure_handler("child", "absence_notice.child_id")
 def erase_child_absences(child, **_) -> dict[str, int]:
     notices = select(AbsenceNotice.id).where(AbsenceNotice.child_id == child.id)
     return counts(

@@ -14,16 +14,28 @@ from sqlalchemy import select
 
 from ent_lite.absences.models import AbsenceNotice, AbsenceReason
 from ent_lite.core.localtime import day_end_utc, last_day_ended_before
+from ent_lite.privacy.registry import classify_columns, purge_job
 from ent_lite.privacy.retention import deletion_dt
 
+classify_columns("absence_notice", {
+    "absence_notices": "id public_id child_id author_id first_day last_day to_school to_periscolaire "
+                       "created_dt cancelled_dt school_seen_dt school_seen_by_id periscolaire_seen_dt "
+                       "periscolaire_seen_by_id",
+})
+classify_columns("absence_reason", {
+    "absence_reasons": "id notice_id body created_dt",
+})
 
-def due_queries(key: str, cutoff: datetime) -> list:
-    last_day = last_day_ended_before(cutoff)
-    return {
-        "absence_notices": [select(AbsenceNotice.id).where(AbsenceNotice.last_day <= last_day)],
-        "absence_reasons": [select(AbsenceReason.id).join(AbsenceNotice, AbsenceNotice.id == AbsenceReason.notice_id)
-                            .where(AbsenceNotice.last_day <= last_day)],
-    }.get(key, [])
+
+@purge_job("absence_reasons")
+def due_reasons(cutoff: datetime):
+    return (select(AbsenceReason.id).join(AbsenceNotice, AbsenceNotice.id == AbsenceReason.notice_id)
+            .where(AbsenceNotice.last_day <= last_day_ended_before(cutoff)))
+
+
+@purge_job("absence_notices")
+def due_notices(cutoff: datetime):
+    return select(AbsenceNotice.id).where(AbsenceNotice.last_day <= last_day_ended_before(cutoff))
 
 
 def deletion_date(obj) -> datetime | None:

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from ent_lite.accounts.models import AccountToken, ActivationCode, Membership, RecoveryCode
 from ent_lite.erasure.helpers import counts, delete_where
-from ent_lite.erasure.signals import on_erasing_user
+from ent_lite.erasure.signals import erasure_handler
 
 
-@on_erasing_user("membership.user_id", "activation_code.user_id", "account_token.user_id",
+@erasure_handler("user", "membership.user_id", "activation_code.user_id", "account_token.user_id",
                  "recovery_code.user_id")
 def erase_account_rows(user, **_) -> dict[str, int]:
     return counts(

@@ -23,12 +23,12 @@ from ent_lite.activities.models import (
     RegistrationStatus,
 )
 from ent_lite.erasure.helpers import counts, delete_where, set_null
-from ent_lite.erasure.signals import on_erasing_child, on_erasing_user
+from ent_lite.erasure.signals import erasure_handler
 from ent_lite.extensions import db
 from ent_lite.notifications.models import Notification, NotificationEvent
 
 
-@on_erasing_user("registration.guardian_id", "bracket_declaration.user_id", "activity.author_id",
+@erasure_handler("user", "registration.guardian_id", "bracket_declaration.user_id", "activity.author_id",
                  "activity_attendance.recorded_by_id")
 def erase_guardian_activities(user, **_) -> dict[str, int]:
     return counts(
@@ -39,7 +39,7 @@ def erase_guardian_activities(user, **_) -> dict[str, int]:
     )
 
 
-@on_erasing_child("registration.child_id", "lottery_entry.child_id")
+@erasure_handler("child", "registration.child_id", "lottery_entry.child_id")
 def erase_child_activities(child, *, now, **_) -> dict[str, int]:
     # FOR UPDATE (PostgreSQL; SQLite serialises writes): a cancellation or an offer accepted
     # at this moment waits for the erasure, so the statuses read here are the ones deleted and

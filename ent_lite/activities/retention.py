@@ -1,4 +1,4 @@
-"""How long activities data is kept, and what the purge deletes (ent_lite.privacy.purge).
+"""How long activities data is kept, and what the purge deletes.
 
 - ``activity_registrations`` (school year): an activity goes one school year after the end of
   the school year of its last session (by default), with everything that references it:
@@ -20,8 +20,49 @@ from sqlalchemy import func, select
 
 from ent_lite.activities.models import Activity, BracketDeclaration, Campaign, Registration, RegistrationNote
 from ent_lite.extensions import db
+from ent_lite.privacy.registry import NOT_PERSONAL, classify_columns, purge_job, stored_files
 from ent_lite.privacy.retention import deletion_dt
 from ent_lite.school.services import SCHOOL_YEAR_START_MONTH
+
+classify_columns("quotient_bracket", {
+    NOT_PERSONAL: "id public_id city_id position label min_quotient max_quotient",
+})
+classify_columns("bracket_declaration", {
+    "family_brackets": "id user_id bracket_id school_year declared_dt",
+})
+# The published draw lists pseudonymous tickets (lottery_entry) with their priority tier.
+classify_columns("activity_campaign", {
+    "activity_registrations": "result_json",
+    NOT_PERSONAL: "id public_id city_id establishment_id slug title opens_dt closes_dt max_choices "
+                  "priority_rules seed drawn_dt created_dt",
+})
+classify_columns("activity", {
+    "activity_registrations": "author_id",
+    NOT_PERSONAL: "id public_id city_id establishment_id campaign_id title description category place "
+                  "min_age max_age levels capacity places_taken mode opens_dt closes_dt cancel_until_dt "
+                  "offer_hours documents photo_key photo_thumb_key school_year first_day last_session_dt "
+                  "published_dt withdrawn_dt created_dt updated_dt",
+})
+classify_columns("activity_session", {
+    NOT_PERSONAL: "id public_id activity_id starts_dt ends_dt",
+})
+classify_columns("activity_price", {
+    NOT_PERSONAL: "id activity_id bracket_id amount_cents",
+})
+classify_columns("lottery_entry", {
+    "activity_registrations": "id campaign_id child_id ticket tier draw_position created_dt",
+})
+classify_columns("registration", {
+    "activity_registrations": "id public_id activity_id child_id guardian_id campaign_id choice_rank "
+                              "status queue_rank bracket_id price_cents offer_expires_dt created_dt "
+                              "updated_dt",
+})
+classify_columns("registration_note", {
+    "activity_health_notes": "id registration_id body created_dt",
+})
+classify_columns("activity_attendance", {
+    "activity_registrations": "id session_id registration_id present recorded_dt recorded_by_id",
+})
 
 
 def _anchor():
@@ -33,10 +74,13 @@ def activity_anchor(activity: Activity) -> datetime:
     return activity.last_session_dt or activity.created_dt
 
 
+# Activities before their campaigns.
+@purge_job("activity_registrations", order=0)
 def due_activities(cutoff: datetime):
     return select(Activity.id).where(_anchor() < cutoff)
 
 
+@purge_job("activity_registrations", order=1)
 def due_campaigns(cutoff: datetime):
     """Campaigns closed before the cutoff that no activity or registration points at any more."""
     return select(Campaign.id).where(
@@ -45,24 +89,24 @@ def due_campaigns(cutoff: datetime):
         ~select(Registration.id).where(Registration.campaign_id == Campaign.id).exists())
 
 
+@purge_job("activity_health_notes")
 def due_notes(cutoff: datetime):
     return (select(RegistrationNote.id).join(Registration, Registration.id == RegistrationNote.registration_id)
             .join(Activity, Activity.id == Registration.activity_id).where(_anchor() < cutoff))
 
 
+@purge_job("family_brackets")
 def due_declarations(cutoff: datetime):
     """Declarations of a school year that started before the cutoff's (a school-year start):
     "2025-2026" is due from a cutoff of 1 September 2026 on, i.e. once that year has ended."""
     return select(BracketDeclaration.id).where(BracketDeclaration.school_year < f"{cutoff.year}-")
 
 
-def due_queries(key: str, cutoff: datetime) -> list:
-    """The purge's selects for the activities categories (activities before their campaigns)."""
-    return {
-        "activity_registrations": [due_activities(cutoff), due_campaigns(cutoff)],
-        "activity_health_notes": [due_notes(cutoff)],
-        "family_brackets": [due_declarations(cutoff)],
-    }.get(key, [])
+@stored_files(Activity.__tablename__)
+def activity_photos(ids: set[int]) -> list[str]:
+    """An activity's photo is no attachment: its files go once the deletion is committed."""
+    pairs = db.session.execute(select(Activity.photo_key, Activity.photo_thumb_key).where(Activity.id.in_(ids))).all()
+    return [key for pair in pairs for key in pair if key]
 
 
 def school_year_start(school_year: str) -> datetime:

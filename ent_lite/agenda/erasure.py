@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from ent_lite.agenda.models import CalendarFeed, Event
 from ent_lite.erasure.helpers import counts, delete_where, set_null
-from ent_lite.erasure.signals import on_erasing_user
+from ent_lite.erasure.signals import erasure_handler
 
 
-@on_erasing_user("agenda_event.author_id", "calendar_feed.user_id")
+@erasure_handler("user", "agenda_event.author_id", "calendar_feed.user_id")
 def erase_guardian_calendar(user, **_) -> dict[str, int]:
     return counts(
         calendar_feed=delete_where(CalendarFeed, CalendarFeed.user_id == user.id),

@@ -6,7 +6,7 @@ At the boundary, as everywhere: kept at the deletion instant, due from the insta
 
 A stored audience rule detached from its deleted post (``audience.models``) lives as long as
 an event still carries its ("rule", id) key, then goes: purged in the same run as the last
-such event (``due_rules``, after ``due_events`` in ``privacy.purge``'s "class_content"), or
+such event (``due_rules``, after ``due_events`` in the "class_content" purge), or
 at once when the post had no date (``unused_rules``, from ``posts.services.delete_post``).
 """
 from __future__ import annotations
@@ -19,9 +19,26 @@ from ent_lite.agenda.models import Event, EventAudience
 from ent_lite.audience.keys import RULE
 from ent_lite.audience.models import AudienceRule
 from ent_lite.core.localtime import day_end_utc, last_day_ended_before
+from ent_lite.posts.retention import due_posts
+from ent_lite.privacy.registry import NOT_PERSONAL, classify_columns, purge_job
 from ent_lite.privacy.retention import deletion_dt
 
+# A private calendar address lives as long as its account (or until revoked).
+classify_columns("agenda_event", {
+    "class_content": "id public_id author_id title place published_dt created_dt updated_dt cancelled_dt",
+    NOT_PERSONAL: "city_id establishment_id post_id category start_date start_time end_date end_time "
+                  "weekly_until is_public document_id sequence",
+})
+classify_columns("agenda_event_audience", {
+    NOT_PERSONAL: "id event_id kind value",
+})
+classify_columns("calendar_feed", {
+    "accounts": "id user_id token_hash created_dt last_read_dt",
+})
 
+
+# After the posts (ent_lite.posts.retention), before the rules.
+@purge_job("class_content", order=1)
 def due_events(cutoff: datetime):
     last_day = Event.last_day_expr()
     return select(Event.id).where(last_day <= last_day_ended_before(cutoff))
@@ -46,8 +63,9 @@ def unused_rules(rule_ids=None, leaving_events=None, leaving_posts=None):
     return query if rule_ids is None else query.where(AudienceRule.id.in_(sorted(rule_ids)))
 
 
-def due_rules(cutoff: datetime, due_posts):
-    """The rules the purge deletes: those whose post is gone or due (``due_posts``) once the
-    events still using them are all due (the events' own retention decides). Asked before any
-    deletion, so a dry run counts what the real run deletes."""
-    return unused_rules(leaving_events=due_events(cutoff), leaving_posts=due_posts)
+@purge_job("class_content", order=2)
+def due_rules(cutoff: datetime):
+    """The rules the purge deletes: those whose post is gone or due once the events still
+    using them are all due (the events' own retention decides). The same question before any
+    deletion as after, so a dry run counts what the real run deletes."""
+    return unused_rules(leaving_events=due_events(cutoff), leaving_posts=due_posts(cutoff))

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from ent_lite.consents.models import PURGE_OPTION, ConsentRecord
 from ent_lite.erasure.helpers import counts, delete_where
-from ent_lite.erasure.signals import on_erasing_child
+from ent_lite.erasure.signals import erasure_handler
 
 
-@on_erasing_child("consent_record.child_id")
+@erasure_handler("child", "consent_record.child_id")
 def erase_child_consents(child, **_) -> dict[str, int]:
     return counts(consent_record=delete_where(ConsentRecord, ConsentRecord.child_id == child.id,
                                               **{PURGE_OPTION: True}))

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ent_lite.core.db_types import PublicId, UTCDateTime, new_public_id, utcnow
 from ent_lite.extensions import db
+from ent_lite.privacy.registry import PURGE_OPTION
 
 
 class ConsentRecord(db.Model):
@@ -54,8 +55,7 @@ def _refuse_delete(mapper, connection, target) -> None:
     raise AppendOnlyError("consent records are never deleted one by one: see PURGE_OPTION")
 
 
-# The retention purge and erasure delete records with this execution option, and only they.
-PURGE_OPTION = "consent_purge"
+# The retention purge and erasure delete records with PURGE_OPTION, and only they.
 
 
 @event.listens_for(Session, "do_orm_execute")

@@ -13,12 +13,12 @@ from sqlalchemy import select, update
 
 from ent_lite.conversations.models import Message, Thread, ThreadMember, ThreadRead
 from ent_lite.erasure.helpers import counts, delete_attachments, delete_where, set_null
-from ent_lite.erasure.signals import on_erasing_child, on_erasing_user
+from ent_lite.erasure.signals import erasure_handler
 from ent_lite.extensions import db
 from ent_lite.files.models import Attachment
 
 
-@on_erasing_user("message.author_id", "thread.started_by_id", "thread.closed_by_id",
+@erasure_handler("user", "message.author_id", "thread.started_by_id", "thread.closed_by_id",
                  "thread_read.user_id", "thread_member.user_id")
 def erase_guardian_messages(user, *, now, **_) -> dict[str, int]:
     written = select(Message.id).where(Message.author_id == user.id)
@@ -38,12 +38,12 @@ def erase_guardian_messages(user, *, now, **_) -> dict[str, int]:
     )
 
 
-@on_erasing_child("thread.child_id")
+@erasure_handler("child", "thread.child_id")
 def erase_child_threads(child, **_) -> dict[str, int]:
     return _delete_threads(list(db.session.scalars(select(Thread.id).where(Thread.child_id == child.id))))
 
 
-@on_erasing_user("thread.guardian_id")
+@erasure_handler("user", "thread.guardian_id")
 def erase_guardian_service_threads(user, **_) -> dict[str, int]:
     own = list(db.session.scalars(select(Thread.id).where(Thread.guardian_id == user.id, Thread.child_id.is_(None))))
     deleted = _delete_threads(own)

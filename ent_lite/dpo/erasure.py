@@ -13,11 +13,11 @@ from sqlalchemy import update
 
 from ent_lite.dpo.models import ERASURE_NOTE, RequestStatus, RightsRequest
 from ent_lite.erasure.helpers import counts, set_null
-from ent_lite.erasure.signals import on_erasing_child, on_erasing_user
+from ent_lite.erasure.signals import erasure_handler
 from ent_lite.extensions import db
 
 
-@on_erasing_user("rights_request.requester_id", "rights_request.handled_by_id")
+@erasure_handler("user", "rights_request.requester_id", "rights_request.handled_by_id")
 def erase_requester(user, *, now, actor=None, **_) -> dict[str, int]:
     mine = RightsRequest.requester_id == user.id
     db.session.execute(
@@ -30,6 +30,6 @@ def erase_requester(user, *, now, actor=None, **_) -> dict[str, int]:
     return counts(rights_request=touched)
 
 
-@on_erasing_child("rights_request.child_id")
+@erasure_handler("child", "rights_request.child_id")
 def forget_child(child, **_) -> dict[str, int]:
     return counts(rights_request=set_null(RightsRequest.child_id, child.id))

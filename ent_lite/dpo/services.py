@@ -15,7 +15,6 @@ from sqlalchemy.orm import selectinload
 
 from ent_lite.accounts.emails import external_url, user_language
 from ent_lite.accounts.models import Role, User
-from ent_lite.audit.models import AuditEntry
 from ent_lite.audit.services import record
 from ent_lite.consents import services as consents
 from ent_lite.core.localtime import city_zone
@@ -157,6 +156,12 @@ def close_request(request: RightsRequest, status: str, answer: str, dpo: User, n
            details={"kind": request.kind, "status": status, "overdue": request.due_dt < now, **(details or {})})
 
 
+def record_view(request: RightsRequest, dpo: User, now: datetime) -> None:
+    """The request's page shows a guardian's contact data and maybe a child's name (PRIVACY.md
+    33): each view is audited. Flushes; the caller commits."""
+    record("request.view", actor=dpo, target=request, now=now)
+
+
 def may_erase(request: RightsRequest) -> bool:
     return (request.kind == RequestKind.ERASURE and request.is_open and request.requester is not None
             and request.requester.role == Role.GUARDIAN)
@@ -250,57 +255,3 @@ def consent_statistics(now: datetime, city_id: int) -> ConsentStatistics:
             for row in [*rows.values(), city]:
                 row.agreed[index] = len(row.guardians & agreeing)
     return ConsentStatistics(columns=columns, rows=list(rows.values()), city=city)
-
-
-# --- audit search ---------------------------------------------------------------------------
-
-NO_SUCH_ACCOUNT = object()
-
-
-def actor_reference(text: str | None):
-    """What the DPO typed as actor: an email (looked up), "user:<id>" or a bare public id.
-    None when empty; NO_SUCH_ACCOUNT for an email no account has."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    if "@" in text:
-        public_id = db.session.scalar(select(User.public_id).where(User.email == text.lower()))
-        return f"user:{public_id}" if public_id else NO_SUCH_ACCOUNT
-    return text[:64] if ":" in text else f"user:{text[:40]}"
-
-
-UNRESOLVED = "unresolved"
-
-
-def logged_reference(actor_ref) -> str | None:
-    """What the ``audit.search`` entry keeps of the actor searched for: a reference to an account
-    or one already in the log (an erased account's), else "unresolved". What the DPO typed may
-    be a name ("user:Marie Dupont"), which the log must not hold."""
-    if actor_ref is None:
-        return None
-    if actor_ref is NO_SUCH_ACCOUNT:
-        return UNRESOLVED
-    kind, _sep, public_id = actor_ref.partition(":")
-    if kind == "user" and db.session.scalar(select(select(User.id).where(User.public_id == public_id).exists())):
-        return actor_ref
-    if db.session.scalar(select(select(AuditEntry.id).where(AuditEntry.actor_ref == actor_ref).exists())):
-        return actor_ref
-    return UNRESOLVED
-
-
-def logged_action(action: str | None) -> str | None:
-    """The action filter as the ``audit.search`` entry keeps it: only a name (or family) the log
-    holds, since the field takes any text."""
-    if action is None:
-        return None
-    known = select(AuditEntry.id).where(AuditEntry.action.startswith(action, autoescape=True))
-    return action if db.session.scalar(select(known.exists())) else UNRESOLVED
-
-
-def action_filter(text: str | None) -> str | None:
-    """"consent" or "consent." is the family (consent.grant, consent.withdraw); a dotted name
-    such as "login.failure" is that action only."""
-    text = (text or "").strip()[:64]
-    if not text:
-        return None
-    return text if "." in text else text + "."

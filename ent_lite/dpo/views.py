@@ -5,8 +5,6 @@ The DPO sees requests, counts and pseudonymous audit entries, never posts or mes
 """
 from __future__ import annotations
 
-from datetime import time, timedelta
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -14,14 +12,11 @@ from flask_login import current_user
 
 from ent_lite.accounts.models import Role
 from ent_lite.audit import services as audit
-from ent_lite.audit.services import record
 from ent_lite.core.auth import roles_required
 from ent_lite.core.dates import format_day
 from ent_lite.core.db_types import utcnow
-from ent_lite.core.localtime import local_to_utc
-from ent_lite.dpo import erasure as _erasure  # noqa: F401  (connects the erasure handlers)
-from ent_lite.dpo import export as _export  # noqa: F401  (registers the export of requests)
 from ent_lite.dpo import services
+from ent_lite.dpo.audit_search import AuditQuery, search_audit
 from ent_lite.dpo.forms import KIND_LABELS, AnswerForm, AuditSearchForm, EraseForm, RequestForm
 from ent_lite.dpo.models import RequestStatus, RightsRequest
 from ent_lite.extensions import db
@@ -119,8 +114,7 @@ def request_page(public_id: str):
     if request.method == "POST" and (closed_meanwhile or not rights_request.is_open):
         flash(_("This request was already closed."), "error")
     if request.method == "GET":
-        # The page shows a guardian's contact data and maybe a child's name (PRIVACY.md 33).
-        record("request.view", actor=current_user, target=rights_request, now=utcnow())
+        services.record_view(rights_request, current_user, utcnow())
         db.session.commit()
     return render_template("dpo/request.html", item=rights_request, form=form, now=utcnow(),
                            may_erase=services.may_erase(rights_request))
@@ -159,20 +153,8 @@ def audit_search():
     page = _page()
     result, actor_missing = None, False
     if form.validate():
-        actor_ref = services.actor_reference(form.actor.data)
-        actor_missing = actor_ref is services.NO_SUCH_ACCOUNT
-        action = services.action_filter(form.action.data)
-        since = local_to_utc(form.since.data, time(0, 0)) if form.since.data else None
-        until = local_to_utc(form.until.data + timedelta(days=1), time(0, 0)) if form.until.data else None
-        if not actor_missing:
-            result = audit.search(actor_ref=actor_ref, action=action, since=since, until=until, page=page)
-        now = utcnow()
-        # Who searched the log for whom is itself worth knowing; the reference is pseudonymous.
-        record("audit.search", actor=current_user, now=now, details={
-            "actor": services.logged_reference(actor_ref), "action": services.logged_action(action),
-            "since": form.since.data.isoformat() if form.since.data else None,
-            "until": form.until.data.isoformat() if form.until.data else None,
-            "page": page, "found": len(result.entries) if result else 0})
+        query = AuditQuery(form.actor.data, form.action.data, form.since.data, form.until.data)
+        result, actor_missing = search_audit(query, current_user, page, utcnow())
     shown = render_template("dpo/audit.html", form=form, result=result, actor_missing=actor_missing,
                             page=page, details_of=audit.details_of, query=_query_without_page())
     # Committed once the page is rendered: a commit expires the entries found, and the page

@@ -49,19 +49,3 @@ Per table, when a CHILD is erased:
 
 Only guardians and children are erased here; staff accounts are disabled by an administrator.
 """
-from __future__ import annotations
-
-# Each feature's handlers connect to the signals when imported.
-from ent_lite.absences import erasure as _absences  # noqa: F401
-from ent_lite.accounts import erasure as _accounts  # noqa: F401
-from ent_lite.activities import erasure as _activities  # noqa: F401
-from ent_lite.agenda import erasure as _agenda  # noqa: F401
-from ent_lite.consents import erasure as _consents  # noqa: F401
-from ent_lite.conversations import erasure as _conversations  # noqa: F401
-from ent_lite.dpo import erasure as _dpo  # noqa: F401
-from ent_lite.files import erasure as _files  # noqa: F401
-from ent_lite.forms import erasure as _forms  # noqa: F401
-from ent_lite.notifications import erasure as _notifications  # noqa: F401
-from ent_lite.posts import erasure as _posts  # noqa: F401
-from ent_lite.rights import erasure as _rights  # noqa: F401
-from ent_lite.school import erasure as _school  # noqa: F401

@@ -4,7 +4,11 @@ from __future__ import annotations
 import click
 from sqlalchemy import func, select
 
+from ent_lite.accounts.models import Role, User
 from ent_lite.cli import ent_lite_cli
+from ent_lite.core.db_types import utcnow
+from ent_lite.erasure.services import erase_guardian
+from ent_lite.extensions import db
 
 
 @ent_lite_cli.command("erase-guardian")
@@ -12,11 +16,6 @@ from ent_lite.cli import ent_lite_cli
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def erase_guardian_command(email: str, yes: bool):
     """Erase a guardian's account and data (documented legal holds aside); prints the counts."""
-    from ent_lite.accounts.models import Role, User
-    from ent_lite.core.db_types import utcnow
-    from ent_lite.erasure.services import erase_guardian
-    from ent_lite.extensions import db
-
     user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
     if user is None or user.role != Role.GUARDIAN:
         raise click.ClickException("no guardian account has this email address")

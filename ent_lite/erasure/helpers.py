@@ -5,6 +5,8 @@ from sqlalchemy import delete, select, update
 
 from ent_lite.erasure.signals import FILES
 from ent_lite.extensions import db
+from ent_lite.files.models import Attachment
+from ent_lite.files.services import delete_attachment
 
 
 def delete_where(model, *criteria, **options) -> int:
@@ -23,9 +25,6 @@ def set_null(column, value_id: int) -> int:
 
 def delete_attachments(*criteria) -> dict[str, int]:
     """Delete the attachments matching ``criteria``; their stored files go once the caller commits."""
-    from ent_lite.files.models import Attachment
-    from ent_lite.files.services import delete_attachment
-
     attachments = list(db.session.scalars(select(Attachment).where(*criteria)))
     files = sum(1 for a in attachments for key in (a.storage_key, a.thumbnail_key) if key)
     for attachment in attachments:

@@ -1,8 +1,10 @@
 """The erasure signals, and which foreign keys their handlers answer for.
 
-A feature connects a handler with ``@on_erasing_user("table.column", ...)`` naming every
-reference to ``user_account`` it clears; the test in tests/erasure walks the foreign keys and
-fails on a reference that no handler names and ``LEGAL_HOLDS`` does not keep.
+A feature connects a handler with ``@erasure_handler("user", "table.column", ...)`` (or
+``"child"``) naming every reference to ``user_account`` (or ``child``) it clears; the test in
+tests/erasure walks the foreign keys and fails on a reference that no handler names and
+``LEGAL_HOLDS`` does not keep. Handlers live in each feature's ``erasure.py``, imported with
+the app (ent_lite.hooks).
 
 A handler is called inside the caller's transaction as ``handler(user, now=...,
 shared_child_ids=..., actor=...)`` (the guardian's children who keep another guardian, computed
@@ -66,12 +68,14 @@ def _connector(signal, referenced: str, references: tuple[str, ...]) -> Callable
     return decorator
 
 
-def on_erasing_user(*references: str) -> Callable:
-    return _connector(erasing_user, "user_account", references)
+# Who a handler erases: its signal and the table its references point at.
+_SUBJECTS = {"user": (erasing_user, "user_account"), "child": (erasing_child, "child")}
 
 
-def on_erasing_child(*references: str) -> Callable:
-    return _connector(erasing_child, "child", references)
+def erasure_handler(on: str, *references: str) -> Callable:
+    """Connect a handler erasing a guardian (``on="user"``) or a child (``on="child"``)."""
+    signal, referenced = _SUBJECTS[on]
+    return _connector(signal, referenced, references)
 
 
 def uncovered_references(metadata) -> dict[str, list[str]]:

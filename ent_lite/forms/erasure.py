@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 
 from ent_lite.erasure.helpers import counts, delete_where
-from ent_lite.erasure.signals import on_erasing_child, on_erasing_user
+from ent_lite.erasure.signals import erasure_handler
 from ent_lite.extensions import db
 from ent_lite.forms.models import Answer, Response
 
@@ -24,7 +24,7 @@ def _delete_responses(ids: list[int]) -> dict[str, int]:
     )
 
 
-@on_erasing_user("form_response.respondent_id")
+@erasure_handler("user", "form_response.respondent_id")
 def erase_guardian_answers(user, *, shared_child_ids, **_) -> dict[str, int]:
     kept, deleted = [], []
     for response_id, child_id in db.session.execute(
@@ -39,7 +39,7 @@ def erase_guardian_answers(user, *, shared_child_ids, **_) -> dict[str, int]:
     return result
 
 
-@on_erasing_child("form_response.child_id")
+@erasure_handler("child", "form_response.child_id")
 def erase_child_answers(child, **_) -> dict[str, int]:
     ids = list(db.session.scalars(select(Response.id).where(Response.child_id == child.id)))
     return _delete_responses(ids)

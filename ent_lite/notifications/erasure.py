@@ -15,7 +15,7 @@ from sqlalchemy import exists, or_, select
 
 from ent_lite.conversations.models import Message, Thread
 from ent_lite.erasure.helpers import counts, delete_where, set_null
-from ent_lite.erasure.signals import on_erasing_child, on_erasing_user
+from ent_lite.erasure.signals import erasure_handler
 from ent_lite.extensions import db
 from ent_lite.notifications.models import (
     Delivery,
@@ -27,13 +27,13 @@ from ent_lite.notifications.models import (
 )
 
 
-@on_erasing_user("notification_event.actor_id")
+@erasure_handler("user", "notification_event.actor_id")
 def forget_actor(user, **_) -> dict[str, int]:
     return counts(notification_event=set_null(NotificationEvent.actor_id, user.id))
 
 
-@on_erasing_user("notification.user_id", "notification_delivery.user_id", "notification_preferences.user_id",
-                 "push_subscription.user_id", "email_problem.user_id")
+@erasure_handler("user", "notification.user_id", "notification_delivery.user_id",
+                 "notification_preferences.user_id", "push_subscription.user_id", "email_problem.user_id")
 def erase_notifications(user, **_) -> dict[str, int]:
     return counts(
         notification=delete_where(Notification, Notification.user_id == user.id),
@@ -44,7 +44,7 @@ def erase_notifications(user, **_) -> dict[str, int]:
     )
 
 
-@on_erasing_child()
+@erasure_handler("child")
 def forget_child_threads(child, **_) -> dict[str, int]:
     # Handlers run in no fixed order: the messages may be gone already, leaving their events orphaned.
     about_child = select(Message.id).join(Thread, Thread.id == Message.thread_id).where(Thread.child_id == child.id)

@@ -5,8 +5,8 @@ outcome; never what it said. A row is due once it is older than the cutoff, coun
 it was written: an item from its creation, a delivery from when it was sent or given up, an
 event from its fan-out. Never due, whatever their age: a delivery still to send, an item that
 a delivery still to send will tell about (a weekly digest not gone yet), an event not fully
-fanned out, or one that still has such an item. The purge (ent_lite.privacy.purge) deletes
-them in this order, events taking their items with them.
+fanned out, or one that still has such an item. The purge deletes them in this order
+(events, items, deliveries), events taking their items with them.
 """
 from __future__ import annotations
 
@@ -15,6 +15,37 @@ from datetime import datetime
 from sqlalchemy import Select, exists, func, or_, select
 
 from ent_lite.notifications.models import Delivery, DeliveryStatus, Notification, NotificationEvent
+from ent_lite.privacy.registry import NOT_PERSONAL, classify_columns, purge_job
+
+# Preferences, devices and a refused address live as long as the account they serve; a
+# device's push endpoint and keys go with its subscription. The record of what was sent holds
+# no content, only kinds, dates, channels and outcomes. The instance's own signing key
+# identifies the server to push services, no person.
+classify_columns("notification_preferences", {
+    "accounts": "user_id news_email news_push todo_email todo_push messages_email messages_push "
+                "digest_minute weekly_day quiet_start_minute quiet_end_minute quiet_weekends updated_dt",
+})
+classify_columns("push_subscription", {
+    "accounts": "id public_id user_id endpoint p256dh auth device_label created_dt last_success_dt",
+})
+classify_columns("email_problem", {
+    "accounts": "id user_id address smtp_code detail recorded_dt shown_dt",
+})
+classify_columns("notification_event", {
+    "notifications": "id post_id message_id registration_id actor_id due_dt created_dt not_before_dt "
+                     "fanout_cursor fanned_out_dt lease_until",
+    NOT_PERSONAL: "kind category",
+})
+classify_columns("notification", {
+    "notifications": "id event_id user_id category created_dt email_delivery_id push_delivery_id",
+})
+classify_columns("notification_delivery", {
+    "notifications": "id public_id user_id channel digest_slot_dt is_urgent status due_dt attempts "
+                     "lease_until created_dt done_dt last_error",
+})
+classify_columns("vapid_key", {
+    NOT_PERSONAL: "id private_pem created_dt",
+})
 
 
 def _still_to_tell(item=Notification):
@@ -23,6 +54,7 @@ def _still_to_tell(item=Notification):
                           Delivery.status.notin_(DeliveryStatus.DONE))
 
 
+@purge_job("notifications", order=0)
 def due_events(cutoff: datetime) -> Select:
     """Events fanned out before the cutoff, none of whose items must stay."""
     kept_item = exists().where(Notification.event_id == NotificationEvent.id,
@@ -31,6 +63,7 @@ def due_events(cutoff: datetime) -> Select:
                                               NotificationEvent.fanned_out_dt < cutoff, ~kept_item)
 
 
+@purge_job("notifications", order=1)
 def due_items(cutoff: datetime) -> Select:
     """Items created before the cutoff whose mail and push are done, when their event stays
     (for another item); the others go with their event, so a dry run counts each row once."""
@@ -38,11 +71,9 @@ def due_items(cutoff: datetime) -> Select:
                                          Notification.event_id.notin_(due_events(cutoff)))
 
 
+@purge_job("notifications", order=2)
 def due_deliveries(cutoff: datetime) -> Select:
     """Mails and pushes sent, refused or skipped before the cutoff."""
     return select(Delivery.id).where(Delivery.status.in_(DeliveryStatus.DONE),
                                      func.coalesce(Delivery.done_dt, Delivery.created_dt) < cutoff)
 
-
-def due_queries(cutoff: datetime) -> list[Select]:
-    return [due_events(cutoff), due_items(cutoff), due_deliveries(cutoff)]

@@ -4,12 +4,12 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from ent_lite.erasure.helpers import counts, delete_attachments, delete_where, set_null
-from ent_lite.erasure.signals import on_erasing_child, on_erasing_user
+from ent_lite.erasure.signals import erasure_handler
 from ent_lite.files.models import Attachment
 from ent_lite.posts.models import Post, PostPhotoChild, PostRead, PostSignature
 
 
-@on_erasing_user("post_read.user_id", "post_signature.user_id", "post.author_id")
+@erasure_handler("user", "post_read.user_id", "post_signature.user_id", "post.author_id")
 def erase_guardian_news(user, **_) -> dict[str, int]:
     return counts(
         post_read=delete_where(PostRead, PostRead.user_id == user.id),
@@ -19,7 +19,7 @@ def erase_guardian_news(user, **_) -> dict[str, int]:
     )
 
 
-@on_erasing_child("post_signature.child_id", "post_photo_child.child_id")
+@erasure_handler("child", "post_signature.child_id", "post_photo_child.child_id")
 def erase_child_news(child, **_) -> dict[str, int]:
     # The tag says the child is on the post's photos: without it the photos would no longer
     # wait for the child's consent, so the photos themselves go (the post's text stays).

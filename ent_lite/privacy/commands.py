@@ -7,6 +7,7 @@ import click
 
 from ent_lite.cli import ent_lite_cli
 from ent_lite.core.db_types import utcnow
+from ent_lite.privacy.purge import run_purge
 
 
 @ent_lite_cli.command("purge")
@@ -15,8 +16,6 @@ from ent_lite.core.db_types import utcnow
 @click.option("--batch-size", type=click.IntRange(min=1), default=500, show_default=True)
 def purge_command(dry_run: bool, now_text: str | None, batch_size: int):
     """Delete rows and files past their retention, category by category."""
-    from ent_lite.privacy.purge import run_purge
-
     if now_text:
         try:
             now = datetime.strptime(now_text, "%Y-%m-%d").replace(tzinfo=timezone.utc)
@@ -28,9 +27,6 @@ def purge_command(dry_run: bool, now_text: str | None, batch_size: int):
     verb = "would delete" if dry_run else "deleted"
     click.echo(f"Purge {'dry run ' if dry_run else ''}at {now:%Y-%m-%d %H:%M} UTC")
     for result in results:
-        line = f"{result.category}: {verb} {result.rows} rows, {result.files} files"
-        if result.note:
-            line += f" ({result.note})"
-        click.echo(line)
+        click.echo(f"{result.category}: {verb} {result.rows} rows, {result.files} files")
         for table, count in sorted(result.by_table.items()):
             click.echo(f"    {table}: {count}")

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from flask import has_request_context
+from flask_babel import get_locale
+
 REGISTER_FILE = Path(__file__).parent / "register.toml"
 LANGUAGES = ("fr", "en")
 LEGAL_BASES = ("public_task", "consent", "legal_obligation")
@@ -42,15 +45,11 @@ def texts_in(lang: str):
 
 
 def current_language() -> str:
-    from flask import has_request_context
-
     forced = _FORCED_LANGUAGE.get()
     if forced is not None:
         return forced
 
     if has_request_context():
-        from flask_babel import get_locale
-
         lang = str(get_locale() or "")
         if lang in LANGUAGES:
             return lang

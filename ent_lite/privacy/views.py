@@ -16,6 +16,7 @@ from ent_lite.privacy import retention
 from ent_lite.privacy.forms import RetentionForm
 from ent_lite.privacy.notice import current_notice_version, notice_register
 from ent_lite.privacy.processing import processing_facts, processing_rows
+from ent_lite.privacy.services import save_periods
 from ent_lite.school.services import get_city
 
 bp = Blueprint("privacy", __name__, template_folder="templates")
@@ -71,7 +72,7 @@ def retention_settings():
     form = RetentionForm(data=retention.all_days())
     if form.validate_on_submit():
         try:
-            retention.save_periods({key: form[key].data for key in retention.CATEGORIES}, current_user, utcnow())
+            save_periods({key: form[key].data for key in retention.CATEGORIES}, current_user, utcnow())
         except retention.OutOfBounds as refused:
             form[refused.key].errors.append(refused.message)
         else:

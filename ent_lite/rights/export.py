@@ -1,10 +1,9 @@
 """A guardian's export (PRIVACY.md C.12-C.14): one ZIP of everything held about them and their children.
 
-The rows come from the exporters registered in ``ent_lite.rights.registry`` (the features'
-tables are in ``ent_lite.rights.exporters``). The ZIP holds ``index.html`` (readable,
+The rows come from the exporters each feature registers in ``ent_lite.rights.registry``. The ZIP holds ``index.html`` (readable,
 self-contained, in the guardian's language), one JSON and one CSV file per table under
 ``data/``, and the files the guardian sent under ``files/``. It is stored under a generated
-key and deleted by the purge 48 hours later.
+key and deleted by the purge 48 hours later (ent_lite.rights.retention).
 """
 from __future__ import annotations
 
@@ -14,35 +13,30 @@ import json
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import BinaryIO
 
 from flask import render_template
 from flask_babel import force_locale
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
-from ent_lite.absences import exporters as _absences  # noqa: F401  (registers them)
 from ent_lite.accounts.emails import user_language
 from ent_lite.accounts.models import User
-from ent_lite.activities import exporters as _activities  # noqa: F401  (registers them)
-from ent_lite.agenda import exporters as _agenda  # noqa: F401  (registers them)
 from ent_lite.audit.services import record
 from ent_lite.core import upsert
 from ent_lite.core.db_types import new_public_id
 from ent_lite.core.localtime import local_to_utc, to_local
 from ent_lite.extensions import db
-from ent_lite.files.services import delete_after_commit
 from ent_lite.files.storage import get_storage, new_key
-from ent_lite.notifications import exporters as _notifications  # noqa: F401  (registers them)
 from ent_lite.privacy import retention
-from ent_lite.rights.exporters import file_path, sent_files  # importing it registers the exporters
 from ent_lite.rights.models import DataExport
-from ent_lite.rights.registry import EXPORTERS, TABLE_LABELS, family_child_ids
+from ent_lite.rights.registry import EXPORTERS, TABLE_LABELS, family_child_ids, file_path, sent_files
 
 
 class ExportRefused(Exception):
     """The guardian already made an export today."""
 
 
-# --- building, storing, purging ----------------------------------------------------------
+# --- building and storing ----------------------------------------------------------
 
 @dataclass
 class TableDump:
@@ -167,19 +161,16 @@ def find_own_export(guardian: User, public_id: str, now: datetime) -> DataExport
         DataExport.public_id == public_id[:40], DataExport.user_id == guardian.id, DataExport.expires_dt > now))
 
 
-def purge_exports(now: datetime, *, dry_run: bool = False):
-    """Delete exports past their expiry and their files; returns the purge's result for "exports"."""
-    from ent_lite.privacy.purge import CategoryResult
+def open_own_export(guardian: User, public_id: str, now: datetime) -> tuple[DataExport, BinaryIO] | None:
+    """The guardian's own export in force and its opened ZIP, the download audited (flushed;
+    the caller commits); None for anyone else's, an expired one, or one whose file is lost."""
+    export = find_own_export(guardian, public_id, now)
+    if export is None:
+        return None
+    try:
+        handle = get_storage().open(export.storage_key)
+    except (FileNotFoundError, ValueError):
+        return None
+    record("export.download", actor=guardian, target=guardian, now=now)
+    return export, handle
 
-    result = CategoryResult("exports")
-    due = list(db.session.execute(select(DataExport.id, DataExport.storage_key).where(DataExport.expires_dt <= now)))
-    result.rows = result.files = len(due)
-    if due:
-        result.by_table[DataExport.__tablename__] = len(due)
-    if dry_run or not due:
-        return result
-    db.session.execute(delete(DataExport).where(DataExport.id.in_([i for i, _k in due])))
-    # Files go once the rows are gone, so no row ever points at a missing file.
-    delete_after_commit(key for _id, key in due)
-    db.session.commit()
-    return result

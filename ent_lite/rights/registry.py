@@ -1,22 +1,26 @@
 """The export registry: which function gives each personal-data table's rows about a family.
 
-Each personal-data table has an exporter, registered with ``@exporter("table")``: a function
-``(guardian, child_ids) -> list[dict]`` returning that table's rows about this guardian or
-these children. Rows never name another person: staff appear by their role, other parents as
+Each personal-data table has an exporter, registered with ``@exporter("table")`` in the
+``exporters.py`` of the feature that owns the table (imported with the app, ent_lite.hooks):
+a function ``(guardian, child_ids) -> list[dict]`` returning that table's rows about this
+guardian or these children. Rows never name another person: staff appear by their role, other parents as
 "another guardian" (``PersonLabels``). Tables about no family are listed in ``EXCLUDED`` with
 the reason; a test fails on a personal-data table that is in neither.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, timezone
 
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
+from ent_lite.accounts.forms import ROLE_LABELS
 from ent_lite.accounts.models import Role, User
 from ent_lite.conversations.models import Thread
 from ent_lite.extensions import db
+from ent_lite.files.models import Attachment
 from ent_lite.forms.models import Response
 from ent_lite.posts.models import Post
 from ent_lite.privacy import retention
@@ -75,8 +79,6 @@ class PersonLabels:
     """How a person appears in a guardian's export: "you", a staff role, "another guardian"."""
 
     def __init__(self, guardian: User, user_ids: Iterable[int | None]) -> None:
-        from ent_lite.accounts.forms import ROLE_LABELS
-
         self.guardian_id = guardian.id
         self.role_labels = ROLE_LABELS
         ids = {i for i in user_ids if i is not None and i != guardian.id}
@@ -122,3 +124,15 @@ def family_responses(guardian: User, child_ids: list[int]):
 
 def deletion(key: str, anchor: datetime | None):
     return retention.deletion_dt(key, anchor) if anchor is not None else None
+
+
+def file_path(attachment: Attachment) -> str:
+    """Where a file the guardian sent lies in the archive."""
+    name = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", attachment.display_name or "file")[:100]
+    return f"files/{attachment.public_id}-{name}"
+
+
+def sent_files(guardian: User) -> list[Attachment]:
+    # Only what the guardian sent: photos of their children posted by staff are not theirs to take.
+    return list(db.session.scalars(select(Attachment).where(Attachment.uploader_id == guardian.id)
+                                   .order_by(Attachment.id)))

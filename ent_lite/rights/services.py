@@ -16,6 +16,7 @@ from ent_lite.accounts.email_change import target_address
 from ent_lite.accounts.models import AccountToken, ActivationCode, User
 from ent_lite.accounts.passwords import verify_password
 from ent_lite.audit.services import record
+from ent_lite.consents.models import ConsentRecord
 from ent_lite.conversations.models import Message, Thread, ThreadRead
 from ent_lite.core.text import normalise_email
 from ent_lite.extensions import db
@@ -79,7 +80,7 @@ def guardian_counts(user: User) -> dict[str, int]:
         "messages": select(Message.id).where(Message.author_id == uid),
         "threads": select(Thread.id).where(Thread.started_by_id == uid),
         "files": select(Attachment.id).where(Attachment.uploader_id == uid),
-        "consents": select(_consent_model().id).where(_consent_model().guardian_id == uid),
+        "consents": select(ConsentRecord.id).where(ConsentRecord.guardian_id == uid),
         "tokens": union_all(select(ActivationCode.id).where(ActivationCode.user_id == uid),
                             select(AccountToken.id).where(AccountToken.user_id == uid)),
         "exports": select(DataExport.id).where(DataExport.user_id == uid),
@@ -90,18 +91,10 @@ def guardian_counts(user: User) -> dict[str, int]:
     return dict(row._mapping)
 
 
-def _consent_model():
-    from ent_lite.consents.models import ConsentRecord
-
-    return ConsentRecord
-
-
 def child_counts(child_ids: list[int]) -> dict[tuple[int, str], int]:
     """{(child id, what): count} for every child at once, in one query."""
     if not child_ids:
         return {}
-    consent = _consent_model()
-
     def grouped(what: str, column):
         return select(column.label("child_id"), literal(what).label("what"), func.count().label("n")) \
             .where(column.in_(child_ids)).group_by(column)
@@ -111,7 +104,7 @@ def child_counts(child_ids: list[int]) -> dict[tuple[int, str], int]:
         grouped("answers", Response.child_id),
         grouped("threads", Thread.child_id),
         grouped("photo_tags", PostPhotoChild.child_id),
-        grouped("consents", consent.child_id),
+        grouped("consents", ConsentRecord.child_id),
         select(Thread.child_id.label("child_id"), literal("messages").label("what"), func.count().label("n"))
         .join(Message, Message.thread_id == Thread.id).where(Thread.child_id.in_(child_ids)).group_by(Thread.child_id),
     )

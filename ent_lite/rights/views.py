@@ -10,12 +10,10 @@ from ent_lite.accounts import throttling
 from ent_lite.accounts.email_change import EmailTaken, target_address
 from ent_lite.accounts.models import Role
 from ent_lite.core.branding import product_name
-from ent_lite.audit.services import record
 from ent_lite.core.auth import roles_required
 from ent_lite.core.dates import format_when
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
-from ent_lite.files.storage import get_storage
 from ent_lite.privacy import retention
 from ent_lite.rights import export as exports
 from ent_lite.rights import services
@@ -91,16 +89,11 @@ def create_export():
 @bp.get("/privacy/my-data/export/<public_id>")
 @roles_required(Role.GUARDIAN)
 def download_export(public_id: str):
-    now = utcnow()
-    export = exports.find_own_export(current_user, public_id, now)
-    if export is None:
+    found = exports.open_own_export(current_user, public_id, utcnow())
+    if found is None:
         abort(404)
-    try:
-        handle = get_storage().open(export.storage_key)
-    except (FileNotFoundError, ValueError):
-        abort(404)
-    record("export.download", actor=current_user, target=current_user, now=now)
     db.session.commit()
+    export, handle = found
     response = send_file(handle, mimetype="application/zip", as_attachment=True,
                          download_name=f"ent_lite-my-data-{export.created_dt:%Y-%m-%d}.zip")
     response.headers["Cache-Control"] = "no-store"

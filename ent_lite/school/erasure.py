@@ -2,22 +2,22 @@
 from __future__ import annotations
 
 from ent_lite.erasure.helpers import counts, delete_where, set_null
-from ent_lite.erasure.signals import on_erasing_child, on_erasing_user
+from ent_lite.erasure.signals import erasure_handler
 from ent_lite.school.models import Enrolment, GuardianLink, RosterReview
 
 
-@on_erasing_user("guardian_link.user_id")
+@erasure_handler("user", "guardian_link.user_id")
 def erase_guardian_links(user, **_) -> dict[str, int]:
     return counts(guardian_link=delete_where(GuardianLink, GuardianLink.user_id == user.id))
 
 
-@on_erasing_user("roster_review.candidate_id")
+@erasure_handler("user", "roster_review.candidate_id")
 def forget_review_candidate(user, **_) -> dict[str, int]:
     # The held row stays for the child's other guardians; it just no longer points at this account.
     return counts(roster_review=set_null(RosterReview.candidate_id, user.id))
 
 
-@on_erasing_child("guardian_link.child_id", "enrolment.child_id", "roster_review.child_id")
+@erasure_handler("child", "guardian_link.child_id", "enrolment.child_id", "roster_review.child_id")
 def erase_child_roster(child, **_) -> dict[str, int]:
     return counts(
         guardian_link=delete_where(GuardianLink, GuardianLink.child_id == child.id),

@@ -6,14 +6,11 @@ from datetime import datetime
 
 from sqlalchemy import select, union
 
+from ent_lite.core.school_year import SCHOOL_YEAR_START_MONTH
 from ent_lite.extensions import db
 from ent_lite.school.models import Child, City, Establishment, Group, GuardianLink
 
 SCHOOL_YEAR_RE = re.compile(r"(\d{4})-(\d{4})")
-
-
-# French school years start in September (the exact day of "la rentrée" varies; the 1st counts).
-SCHOOL_YEAR_START_MONTH = 9
 
 
 def current_school_year(now: datetime) -> str:

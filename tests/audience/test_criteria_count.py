@@ -15,7 +15,7 @@ from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
 from ent_lite.posts import services
 from ent_lite.posts.models import Post
-from ent_lite.privacy import purge, retention
+from ent_lite.privacy import deletion, purge, retention
 from tests import factories
 from tests.city_life.factories import enrol
 
@@ -68,7 +68,7 @@ def test_the_purge_deletes_the_rule_with_its_post(life):
     db.session.commit()
     # The post detaches its rule (a dated post's event may still use it); no event does, so
     # the same run of its category deletes the rule and its parts (agenda.retention.due_rules).
-    plan = purge.plan_deletion(Post.__table__, {post.id})
+    plan = deletion.plan_deletion(Post.__table__, {post.id})
     assert "audience_rule" not in plan.rows and any(t.name == "audience_rule" for t, _, _ in plan.nulls)
     due = retention.deletion_dt("class_content", post.published_dt) + timedelta(microseconds=1)
     purge.purge_category("class_content", due)

@@ -10,6 +10,7 @@ import json
 import pytest
 
 from ent_lite.privacy import notice
+from ent_lite.privacy import services as privacy_services
 
 SETTINGS = {"DPO_CONTACT": "dpo@testville.example", "HOSTING_PROVIDER": "Hébergeur Exemple SAS",
             "HOSTING_LOCATION": "France (Roubaix)"}
@@ -48,10 +49,8 @@ def test_without_the_settings_the_notice_sends_people_to_the_town_hall(client, d
 
 
 def test_the_notice_says_the_durations_in_force(world, client, db):
-    from ent_lite.privacy import retention
-
     assert "News and photos are removed 90 days after the end of the school year" in _page(client, "en")
-    retention.save_periods({"class_content": 30, "accounts": 60}, world.admin, world.admin.created_dt)
+    privacy_services.save_periods({"class_content": 30, "accounts": 60}, world.admin, world.admin.created_dt)
     db.session.commit()
     page = _page(client, "en")
     assert "News and photos are removed 30 days after the end of the school year" in page

@@ -7,6 +7,7 @@ import html as html_lib
 import json
 
 from ent_lite.privacy import register, retention
+from ent_lite.privacy import services as privacy_services
 
 
 def _page(client, lang: str, path: str = "/privacy") -> str:
@@ -34,7 +35,7 @@ def test_the_notice_tells_families_what_notifying_them_uses_and_who_receives_it(
 
 
 def test_the_notice_follows_the_duration_the_administrator_chose(world, client, db):
-    retention.save_periods({"notifications": 14}, world.admin, world.admin.created_dt)
+    privacy_services.save_periods({"notifications": 14}, world.admin, world.admin.created_dt)
     db.session.commit()
     page = _page(client, "en")
     assert "The record of notifications sent is deleted 14 days after sending" in page

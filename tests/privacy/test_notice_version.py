@@ -11,6 +11,7 @@ from ent_lite.consents.models import ConsentRecord
 from ent_lite.consents.services import PHOTO_PUBLICATION
 from ent_lite.extensions import db
 from ent_lite.privacy import notice, retention
+from ent_lite.privacy import services as privacy_services
 from tests.privacy.test_pages import _form
 
 
@@ -71,7 +72,7 @@ def test_a_consent_records_the_version_of_the_notice_in_force_in_the_readers_lan
 
     first = grant("class")
     assert first.notice_hash == notice.current_notice_version("en")
-    retention.save_periods({"class_content": 30}, world.admin, first.created_dt)
+    privacy_services.save_periods({"class_content": 30}, world.admin, first.created_dt)
     db.session.commit()
     # No consent is given on a notice that is no longer the one in force: it is read first.
     assert client.post("/consents", data={"purpose": PHOTO_PUBLICATION, "decision": "grant",
@@ -95,7 +96,7 @@ def test_a_text_changed_while_reading_is_not_accepted(world, login_as, english, 
     db.session.commit()
     client = login_as(world.parent_a)
     _, version = _read_notice(client)
-    retention.save_periods({"accounts": 60}, world.admin, world.parent_a.created_dt)
+    privacy_services.save_periods({"accounts": 60}, world.admin, world.parent_a.created_dt)
     db.session.commit()
 
     page = client.post("/welcome/privacy", data={"notice_version": version}).get_data(as_text=True)

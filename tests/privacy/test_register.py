@@ -6,7 +6,7 @@ import tomllib
 import pytest
 
 from ent_lite.extensions import db
-from ent_lite.privacy import register, retention
+from ent_lite.privacy import register, registry, retention
 from ent_lite.privacy.register import RegisterError, parse
 
 
@@ -83,22 +83,22 @@ def test_texts_follow_the_interface_language(app):
 
 def test_every_column_of_every_table_is_classified(app):
     unclassified = [f"{table.name}.{column.name}" for table in db.metadata.sorted_tables
-                    for column in table.columns if retention.classify(table.name, column.name) is None]
+                    for column in table.columns if registry.classify(table.name, column.name) is None]
     assert unclassified == []
 
 
 def test_the_policy_names_only_existing_columns_and_categories(app):
     tables = {table.name: {c.name for c in table.columns} for table in db.metadata.sorted_tables}
-    stale = [f"{table}.{column}" for table, by_category in retention.COLUMNS.items()
+    stale = [f"{table}.{column}" for table, by_category in registry.COLUMNS.items()
              for columns in by_category.values() for column in columns
              if column not in tables.get(table, set())]
     assert stale == []
-    used = {category for by_category in retention.COLUMNS.values() for category in by_category}
-    assert used <= set(retention.CATEGORIES) | {retention.NOT_PERSONAL}
+    used = {category for by_category in registry.COLUMNS.values() for category in by_category}
+    assert used <= set(retention.CATEGORIES) | {registry.NOT_PERSONAL}
 
 
 def test_a_column_is_in_one_category_only():
-    for table, by_category in retention.COLUMNS.items():
+    for table, by_category in registry.COLUMNS.items():
         columns = [c for group in by_category.values() for c in group]
         assert len(columns) == len(set(columns)), table
 

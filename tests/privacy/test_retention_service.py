@@ -10,6 +10,7 @@ from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
 from ent_lite.privacy import retention
 from ent_lite.privacy.models import RetentionOverride
+from ent_lite.privacy import services as privacy_services
 
 OUT_OF_BOUNDS = [(key, days) for key, category in retention.CATEGORIES.items()
                  for days in (category.min_days - 1, category.max_days + 1)]
@@ -22,7 +23,7 @@ def stored() -> list:
 @pytest.mark.parametrize("key, days", OUT_OF_BOUNDS, ids=[f"{k}={d}" for k, d in OUT_OF_BOUNDS])
 def test_the_service_refuses_a_duration_outside_the_legal_bounds(world, key, days):
     with pytest.raises(retention.OutOfBounds) as refused:
-        retention.save_periods({key: days}, world.admin, utcnow())
+        privacy_services.save_periods({key: days}, world.admin, utcnow())
     assert refused.value.key == key
     with pytest.raises(retention.OutOfBounds):
         retention.set_override(key, days, utcnow())
@@ -35,13 +36,13 @@ def test_the_service_refuses_a_duration_outside_the_legal_bounds(world, key, day
 @pytest.mark.parametrize("days", [True, "30", 30.0, None])
 def test_the_service_refuses_what_is_not_a_number_of_days(world, days):
     with pytest.raises(retention.OutOfBounds):
-        retention.save_periods({"class_content": days}, world.admin, utcnow())
+        privacy_services.save_periods({"class_content": days}, world.admin, utcnow())
     assert stored() == []
 
 
 def test_one_duration_out_of_bounds_refuses_them_all(world):
     with pytest.raises(retention.OutOfBounds) as refused:
-        retention.save_periods({"class_content": 30, "audit_log": 30}, world.admin, utcnow())
+        privacy_services.save_periods({"class_content": 30, "audit_log": 30}, world.admin, utcnow())
     assert refused.value.key == "audit_log"
     db.session.commit()
     assert stored() == [] and retention.effective_days("class_content") == 90
@@ -50,12 +51,12 @@ def test_one_duration_out_of_bounds_refuses_them_all(world):
 def test_the_refusal_reads_as_the_forms_message(world, english, app):
     with app.test_request_context(headers={"Accept-Language": "en"}):
         with pytest.raises(retention.OutOfBounds) as refused:
-            retention.save_periods({"audit_log": 30}, world.admin, utcnow())
+            privacy_services.save_periods({"audit_log": 30}, world.admin, utcnow())
         assert refused.value.message == "Choose between 183 and 365 days."
 
 
 def test_durations_in_bounds_are_stored_and_audited_once_each(world):
-    changed = retention.save_periods({"class_content": 30, "conversations": 90, "audit_log": 183},
+    changed = privacy_services.save_periods({"class_content": 30, "conversations": 90, "audit_log": 183},
                                      world.admin, utcnow())
     db.session.commit()
     assert changed == ["class_content", "audit_log"]  # conversations kept its default

@@ -134,3 +134,21 @@ def test_the_index_is_readable_and_self_contained_in_the_guardian_language(world
     with get_storage().open(export.storage_key) as handle:
         french = zipfile.ZipFile(io.BytesIO(handle.read()))
     assert '<html lang="fr">' in french.read("index.html").decode("utf-8")
+
+
+def test_opening_an_export_is_the_owners_alone_and_audited(world, app):
+    now = utcnow()
+    with app.test_request_context():
+        export = exports.create_export(world.parent_a, now)
+    db.session.commit()
+    assert exports.open_own_export(world.parent_b, export.public_id, now) is None
+    assert audit_actions("export.download") == []
+    found, handle = exports.open_own_export(world.parent_a, export.public_id, now)
+    with handle:
+        assert zipfile.is_zipfile(handle)
+    assert found.id == export.id
+    [entry] = audit_actions("export.download")
+    assert entry.actor_ref == f"user:{world.parent_a.public_id}"
+    get_storage().delete(export.storage_key)  # a lost file: nothing to send, nothing audited
+    assert exports.open_own_export(world.parent_a, export.public_id, now) is None
+    assert len(audit_actions("export.download")) == 1
