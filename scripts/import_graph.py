@@ -9,8 +9,8 @@ What it keeps true: every import counts, wherever it sits (module top, class bod
 method), because an import hidden in a function still makes the two modules depend on each other;
 hiding it only moves the failure from import time to the first call. A package's ``__init__``
 importing its own submodules is an edge like any other. ``from pkg import name`` points at
-``pkg.name`` when that is a module, and at ``pkg`` in every case, since it reads what ``pkg``'s
-``__init__`` defines.
+``pkg.name`` when that is a module (as ``import pkg.name`` does), otherwise at ``pkg``, whose
+``__init__`` defines it.
 ``import a.b.c`` and ``from a.b.c import x`` point at ``a.b.c`` only: Python also runs the parents'
 ``__init__`` first, but counting that would make every package that exposes its submodules a
 cycle. Imports under ``if TYPE_CHECKING:`` never run and are left out.
@@ -120,7 +120,7 @@ def collect_imports(package_dir: Path) -> tuple[dict[str, Path], list[Import]]:
 def _resolve(found: Import, modules: dict[str, Path]) -> list[Import]:
     if ":" in found.target:
         base, name = found.target.split(":", 1)
-        targets = [base] + ([f"{base}.{name}"] if f"{base}.{name}" in modules else [])
+        targets = [f"{base}.{name}" if f"{base}.{name}" in modules else base]
     else:
         # ``import a.b.c`` binds ``a`` but runs ``a.b.c``: the deepest known module is the edge.
         target = found.target

@@ -21,6 +21,7 @@ STANDARD = (RFC_9106_LOW_MEMORY.type, RFC_9106_LOW_MEMORY.memory_cost,
 
 def test_every_environment_but_tests_hashes_at_rfc_9106_strength(tmp_path, monkeypatch):
     monkeypatch.setenv("ENT_LITE_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("ENT_LITE_SINGLE_PROCESS", "true")  # production refuses per-process counters otherwise
     for env in ("production", "demo", "development"):
         app = create_app({"ENT_LITE_ENV": env, "SECRET_KEY": "k" * 40,
                           "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/{env}.sqlite3"})
