@@ -45,7 +45,7 @@ from ent_lite.generator.bulk import analyze
 from ent_lite.generator.city import PASSWORD, city_name, generate_city
 from ent_lite.posts.models import Post, PostAudience
 from ent_lite.privacy.notice import current_notice_version
-from ent_lite.school.models import Child, City, Enrolment, Group, GroupKind, GuardianLink
+from ent_lite.school.models import Child, Enrolment, Group, GroupKind, GuardianLink
 
 import bare_flask
 from city import free_port
