@@ -166,7 +166,8 @@ def this_school_year() -> str:
 def reader_keys(user_id: int, school_year: str | None = None) -> ReaderKeys:
     """The audience keys of a guardian's current children, in one query: a row per child and
     group, then a row per child and stored audience rule reaching it (``audience.criteria``)."""
-    rows = db.session.execute(_reader_rows(school_year or this_school_year()), {"reader_id": user_id}).all()
+    school_year = school_year or this_school_year()
+    rows = db.session.execute(_reader_rows(school_year), {"reader_id": user_id}).all()
 
     class_name: dict[int, str] = {}
     for child_id, _, _, group_id, group_name, group_kind, *_ in rows:
