@@ -17,7 +17,8 @@ Prints per page: requests per second, p50 and p95 latency, the ratio to the bare
 requests per second (the bare page is loaded just before each page, for half as long, so a
 machine whose load drifts compares like with like), and the in-process time (Flask test client, median of ``--in-process``),
 which separates the app's cost from HTTP's. ``--profile PAGE`` prints the in-process profile
-of one page instead. Figures only; it asserts nothing about speed.
+of one page instead (``SORT=tottime`` to order it by own time), ``--no-http`` the in-process
+times alone. Figures only; it asserts nothing about speed.
 """
 from __future__ import annotations
 
@@ -173,6 +174,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=8, help="of load, per page")
     parser.add_argument("--in-process", type=int, default=30, help="requests per page timed in process")
     parser.add_argument("--profile", help="print the in-process profile of this page (e.g. 'family feed')")
+    parser.add_argument("--no-http", action="store_true", help="the in-process times only")
     args = parser.parse_args()
     folder = Path(tempfile.gettempdir()) / "ent_lite_bench_pages"
     folder.mkdir(exist_ok=True)
@@ -187,6 +189,10 @@ def main() -> None:
         emails = {"family": family, "teacher": teacher}
     titles, in_ms = in_process(app, emails, pages, args.in_process, args.profile)
     if args.profile:
+        return
+    if args.no_http:
+        for name, ms in in_ms.items():
+            print(f"{name:<20} {ms:7.1f} ms in process")
         return
 
     servers = []
