@@ -179,8 +179,9 @@ def main() -> None:
     folder = Path(tempfile.gettempdir()) / "ent_lite_bench_pages"
     folder.mkdir(exist_ok=True)
     url = args.database_url or f"sqlite:///{folder}/city-seed{args.seed}-{args.children}.sqlite3"
+    # The caller's PYTHONPATH first: the workers serve the tree this process imports.
     env = {**os.environ, **settings(url, folder), "PYTHONPATH": os.pathsep.join(
-        [str(BENCH.parent), str(BENCH), os.environ.get("PYTHONPATH", "")])}
+        [os.environ.get("PYTHONPATH", ""), str(BENCH), str(BENCH.parent)])}
     os.environ.update(settings(url, folder))
     app = create_app()  # the settings gunicorn's workers get
     with app.app_context():
