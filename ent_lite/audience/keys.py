@@ -33,13 +33,14 @@ both agree.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from sqlalchemy import (
     ColumnElement,
     Integer,
-    Select,
     String,
     and_,
+    bindparam,
     cast,
     false,
     literal_column,
@@ -166,37 +167,7 @@ def reader_keys(user_id: int, school_year: str | None = None) -> ReaderKeys:
     """The audience keys of a guardian's current children, in one query: a row per child and
     group, then a row per child and stored audience rule reaching it (``audience.criteria``)."""
     school_year = school_year or this_school_year()
-    mine = (GuardianLink.user_id == user_id, Child.left_dt.is_(None))
-    in_groups = (
-        select(
-            Child.id.label("child_id"), Child.first_name, Child.level,
-            Group.id.label("group_id"), Group.name, Group.kind, Group.school_year.label("school_year"),
-            Establishment.id, Establishment.kind, Establishment.district,
-            Child.city_id, Establishment.city_id, Child.public_id,
-            has_reached(Child.id, Child.city_id, school_year), cast(null(), Integer),
-        )
-        .join(GuardianLink, GuardianLink.child_id == Child.id)
-        .outerjoin(Enrolment, Enrolment.child_id == Child.id)
-        .outerjoin(Group, and_(Group.id == Enrolment.group_id, Group.school_year == school_year))
-        .outerjoin(Establishment, Establishment.id == Group.establishment_id)
-        .where(*mine)
-    )
-    none = lambda column: cast(null(), column.type)  # noqa: E731  (typed for PostgreSQL's UNION)
-    by_rule = (
-        select(
-            Child.id, Child.first_name, Child.level,
-            none(Group.id), none(Group.name), none(Group.kind), none(Group.school_year),
-            none(Establishment.id), none(Establishment.kind), none(Establishment.district),
-            Child.city_id, none(Establishment.city_id), Child.public_id, false(), AudienceRule.id,
-        )
-        .join(GuardianLink, GuardianLink.child_id == Child.id)
-        .join(AudienceRule, AudienceRule.city_id == Child.city_id)
-        .where(*mine, stored_rule_matches(school_year))
-    )
-    both = union_all(in_groups, by_rule).subquery("reader_rows")
-    rows = db.session.execute(
-        select(both).order_by(both.c.child_id, both.c.school_year.desc(), both.c.group_id)
-    ).all()
+    rows = db.session.execute(_reader_rows(school_year), {"reader_id": user_id}).all()
 
     class_name: dict[int, str] = {}
     for child_id, _, _, group_id, group_name, group_kind, *_ in rows:
@@ -242,15 +213,51 @@ def reader_keys(user_id: int, school_year: str | None = None) -> ReaderKeys:
                                           for child, cities in per_child.items()})
 
 
-def child_keys_subquery(school_year: str | None = None, rules=None):
+@lru_cache(maxsize=4)
+def _reader_rows(school_year: str):
+    """``reader_keys``'s SELECT for a school year, the guardian a bound parameter: built once,
+    as every page of a guardian asks it (building it took longer than running it)."""
+    mine = (GuardianLink.user_id == bindparam("reader_id", type_=Integer), Child.left_dt.is_(None))
+    in_groups = (
+        select(
+            Child.id.label("child_id"), Child.first_name, Child.level,
+            Group.id.label("group_id"), Group.name, Group.kind, Group.school_year.label("school_year"),
+            Establishment.id, Establishment.kind, Establishment.district,
+            Child.city_id, Establishment.city_id, Child.public_id,
+            has_reached(Child.id, Child.city_id, school_year), cast(null(), Integer),
+        )
+        .join(GuardianLink, GuardianLink.child_id == Child.id)
+        .outerjoin(Enrolment, Enrolment.child_id == Child.id)
+        .outerjoin(Group, and_(Group.id == Enrolment.group_id, Group.school_year == school_year))
+        .outerjoin(Establishment, Establishment.id == Group.establishment_id)
+        .where(*mine)
+    )
+    none = lambda column: cast(null(), column.type)  # noqa: E731  (typed for PostgreSQL's UNION)
+    by_rule = (
+        select(
+            Child.id, Child.first_name, Child.level,
+            none(Group.id), none(Group.name), none(Group.kind), none(Group.school_year),
+            none(Establishment.id), none(Establishment.kind), none(Establishment.district),
+            Child.city_id, none(Establishment.city_id), Child.public_id, false(), AudienceRule.id,
+        )
+        .join(GuardianLink, GuardianLink.child_id == Child.id)
+        .join(AudienceRule, AudienceRule.city_id == Child.city_id)
+        .where(*mine, stored_rule_matches(school_year))
+    )
+    both = union_all(in_groups, by_rule).subquery("reader_rows")
+    return select(both).order_by(both.c.child_id, both.c.school_year.desc(), both.c.group_id)
+
+
+def child_keys_subquery(school_year: str | None = None, post_ids=None, keys=None):
     """Every current child's keys as rows (child_id, kind, value, city_id): the SQL twin of
     reader_keys. ``city_id`` is the city where a district, level or "all" key holds (null for
     group and establishment keys, which name their place); see ``matches_post_key``.
 
-    ``rules``: the audience rules whose rows are wanted, as rule ids or a SELECT of rule key
-    values (``post_rule_values``); None for every rule. A rule is matched child by child, so
-    a query about some posts asks for their rules only: the others would be matched against
-    every child of the city for nothing (a minute for 200 rules and 7,000 children)."""
+    ``post_ids`` (a list or a SELECT) or ``keys`` ((kind, value) pairs): the posts or keys a
+    query is about; each kind's rows are then those of the children holding one of their keys.
+    The rows of other keys could match nothing, and listing them costs: every child of the
+    city for a class post (a second on a tracking page for 7,000 children), and an audience
+    rule matched child by child (a minute for 200 rules). None: every key."""
     school_year = school_year or this_school_year()
 
     def rows(child_id, kind: str, value, city_id=None):
@@ -262,17 +269,30 @@ def child_keys_subquery(school_year: str | None = None, rules=None):
             (city_id if city_id is not None else cast(null(), Integer)).label("city_id"),
         )
 
+    def wanted(kind: str, value) -> ColumnElement[bool]:
+        """The row's ``value`` is one of the wanted keys of this kind."""
+        if post_ids is not None:
+            return value.in_(select(PostAudience.value).where(PostAudience.post_id.in_(post_ids),
+                                                              PostAudience.kind == kind))
+        return true() if keys is None else value.in_(sorted({v for k, v in keys if k == kind}))
+
+    def wanted_ids(model, kind: str):
+        # The few wanted rows' ids, so the enrolments are found by their index.
+        return select(model.id).where(wanted(kind, cast(model.id, String(100))))
+
     current = Child.left_dt.is_(None)
     this_year = Group.school_year == school_year
     in_group = (
         rows(Enrolment.child_id, GROUP, cast(Enrolment.group_id, String(100)))
         .join(Group, Group.id == Enrolment.group_id)
-        .join(Child, Child.id == Enrolment.child_id).where(current, this_year)
+        .join(Child, Child.id == Enrolment.child_id)
+        .where(current, this_year, Enrolment.group_id.in_(wanted_ids(Group, GROUP)))
     )
     in_establishment = (
         rows(Enrolment.child_id, ESTABLISHMENT, cast(Group.establishment_id, String(100)))
         .join(Group, Group.id == Enrolment.group_id)
-        .join(Child, Child.id == Enrolment.child_id).where(current, this_year)
+        .join(Child, Child.id == Enrolment.child_id)
+        .where(current, this_year, Group.establishment_id.in_(wanted_ids(Establishment, ESTABLISHMENT)))
     )
     in_district = (
         rows(Enrolment.child_id, DISTRICT, Establishment.district, Establishment.city_id)
@@ -280,38 +300,28 @@ def child_keys_subquery(school_year: str | None = None, rules=None):
         .join(Establishment, Establishment.id == Group.establishment_id)
         .join(Child, Child.id == Enrolment.child_id)
         .where(current, this_year, Establishment.kind == EstablishmentKind.SCHOOL,
-               Establishment.district.is_not(None), Establishment.district != "")
+               Establishment.district.is_not(None), Establishment.district != "",
+               wanted(DISTRICT, Establishment.district))
     )
-    of_level = rows(Child.id, LEVEL, Child.level, Child.city_id).where(current, Child.level != "")
-    everyone = rows(Child.id, ALL, literal_column("'*'", String), Child.city_id).where(current)
+    of_level = rows(Child.id, LEVEL, Child.level, Child.city_id).where(current, Child.level != "",
+                                                                       wanted(LEVEL, Child.level))
+    everyone_value = literal_column("'*'", String)
+    everyone = rows(Child.id, ALL, everyone_value, Child.city_id).where(current, wanted(ALL, everyone_value))
     if not is_school_year(school_year):
         raise ValueError(f"not a school year: {school_year!r}")  # inlined below: never free text
+    year_value = literal_column(f"'{school_year}'", String)
     without_activity = (
-        rows(Child.id, NO_ACTIVITY, literal_column(f"'{school_year}'", String), Child.city_id)
-        .where(current, has_class(Child.id, Child.city_id, school_year),
+        rows(Child.id, NO_ACTIVITY, year_value, Child.city_id)
+        .where(current, wanted(NO_ACTIVITY, year_value), has_class(Child.id, Child.city_id, school_year),
                ~has_reached(Child.id, Child.city_id, school_year))
     )
     by_rule = (
         rows(Child.id, RULE, cast(AudienceRule.id, String(100)))
         .join(AudienceRule, AudienceRule.city_id == Child.city_id)
-        .where(_among(rules), stored_rule_matches(school_year))
+        .where(wanted(RULE, cast(AudienceRule.id, String(100))), stored_rule_matches(school_year))
     )
     return union_all(in_group, in_establishment, in_district, of_level, everyone,
                      without_activity, by_rule).subquery("child_keys")
-
-
-def _among(rules) -> ColumnElement[bool]:
-    if rules is None:
-        return true()
-    if isinstance(rules, Select):
-        return cast(AudienceRule.id, String(100)).in_(rules)
-    return AudienceRule.id.in_(sorted({int(r) for r in rules}))
-
-
-def post_rule_values(post_ids):
-    """SELECT of the rule key values among these posts' audience rows (ids: a list or a
-    SELECT), for ``child_keys_subquery(rules=...)``."""
-    return select(PostAudience.value).where(PostAudience.post_id.in_(post_ids), PostAudience.kind == RULE)
 
 
 def matches_post_key(child_keys, kind, value, sender_city_id) -> ColumnElement[bool]:

@@ -80,7 +80,7 @@ def _sections(user, counts) -> tuple[list[Entry], list[Entry]]:
         more.append(Entry("agenda.calendar", _l("Calendar")))
     if agenda.may_publish_events(user):
         more.append(Entry("agenda.manage", _l("Events I manage")))
-    if periscolaire.may_keep_sites(user):
+    if periscolaire.may_keep_sites(user, counts.reach):  # the request's reach, not a second one
         more.append(Entry("periscolaire.sites", _l("Periscolaire")))
     if activities.may_manage_activities(user):
         more.append(Entry("activities.manage_list", _l("Manage activities")))

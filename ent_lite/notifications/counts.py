@@ -29,14 +29,15 @@ from ent_lite.notifications.todo import NEWS_WINDOW
 from ent_lite.posts.models import Post, PostRead
 
 
-def unread_news_count(user, now: datetime, reach: rules.Reach | None = None) -> int:
+def unread_news_count(user, now: datetime, reach: rules.Reach | None = None, visible=None) -> int:
     """Live posts of the last ``NEWS_WINDOW`` the guardian may read and has not opened (one query);
-    0 for anyone else."""
+    0 for anyone else. ``visible``: ``rules.visible_posts`` for this user and moment, if built."""
     if user.role != Role.GUARDIAN:
         return 0
-    reach = reach or rules.reach_of(user)
+    if visible is None:
+        visible = rules.visible_posts(user, now, reach or rules.reach_of(user))
     opened = select(PostRead.id).where(PostRead.post_id == Post.id, PostRead.user_id == user.id).exists()
-    query = (rules.visible_posts(user, now, reach)
+    query = (visible
              .where(Post.published_dt >= now - NEWS_WINDOW, ~opened))
     return db.session.scalar(query.with_only_columns(func.count(Post.id))) or 0
 
@@ -75,8 +76,14 @@ class NavCounts:
         return rules.reach_of(self.user)
 
     @cached_property
+    def visible(self):
+        """The posts the person may read now, as a SELECT built once for the menu's numbers
+        (building it costs more than running the counts)."""
+        return rules.visible_posts(self.user, self.now, self.reach)
+
+    @cached_property
     def news(self) -> int:
-        return unread_news_count(self.user, self.now, self.reach)
+        return unread_news_count(self.user, self.now, self.reach, self.visible)
 
     @cached_property
     def messages(self) -> int:
@@ -85,7 +92,7 @@ class NavCounts:
     @cached_property
     def to_do_items(self) -> list[todo.Item]:
         """The family home lists these; the menu counts them (one computation per request)."""
-        return todo.items(self.user, self.now, self.reach)
+        return todo.items(self.user, self.now, self.reach, self.visible)
 
     @cached_property
     def to_do(self) -> ToDo:

@@ -52,17 +52,20 @@ class Item:
         return any(place.child_id == child_id for place in self.children)
 
 
-def items(user, now: datetime, reach: rules.Reach | None = None) -> list[Item]:
+def items(user, now: datetime, reach: rules.Reach | None = None, visible=None) -> list[Item]:
     """What the guardian still has to sign or answer, soonest deadline first ([] for staff):
     one query when nothing is due, four at most (the posts, their audiences, links and
-    signatures, answers), whatever the number of posts or children."""
+    signatures, answers), whatever the number of posts or children. ``visible``:
+    ``rules.visible_posts`` for this user, moment and reach, if built."""
     if user.role != Role.GUARDIAN:
         return []
     reach = reach or rules.reach_of(user)
+    if visible is None:
+        visible = rules.visible_posts(user, now, reach)
     open_form = and_(PostForm.id.is_not(None), PostForm.deadline_dt > now)
     signature_due = and_(Post.requires_ack, or_(Post.ack_due_dt.is_(None), Post.ack_due_dt > now))
     rows = db.session.execute(
-        rules.visible_posts(user, now, reach)
+        visible
         .outerjoin(PostForm, PostForm.post_id == Post.id)
         # A deadline still ahead keeps an item however old the post; the window only ends
         # signatures that have none.

@@ -46,7 +46,7 @@ def _link_reached(optional_info):
 
 def reached_child_ids(post_id: int):
     """SELECT of the ids of the current children with a guardian that the post reaches."""
-    child_keys = audience_keys.child_keys_subquery(rules=audience_keys.post_rule_values([post_id]))
+    child_keys = audience_keys.child_keys_subquery(post_ids=[post_id])
     return (
         select(child_keys.c.child_id)
         .select_from(PostAudience)
@@ -80,7 +80,7 @@ class ReadStats(NamedTuple):
 
 def _reached_links(post_ids: list[int]):
     """SELECT (scope = post id, guardian_id, child_id): the guardian links each post reaches."""
-    child_keys = audience_keys.child_keys_subquery(rules=audience_keys.post_rule_values(post_ids))
+    child_keys = audience_keys.child_keys_subquery(post_ids=post_ids)
     return (
         select(PostAudience.post_id.label("scope"), GuardianLink.user_id.label("guardian_id"),
                GuardianLink.child_id.label("child_id"))
@@ -133,8 +133,7 @@ def _targets_matching(targets, city_id: int | None):
             city_id = db.session.scalar(select(Establishment.city_id).where(Establishment.id.in_(sorted(senders))))
     if city_id is None and any(kind in audience_keys.CITY_WIDE_KINDS for kind, _ in keys):
         raise ValueError("a city-wide audience needs the sender's city")
-    rules = [int(value) for kind, value in keys if kind == audience_keys.RULE and value.isdigit()]
-    child_keys = audience_keys.child_keys_subquery(rules=rules)
+    child_keys = audience_keys.child_keys_subquery(keys=keys)
     return child_keys, or_(*(audience_keys.matches_post_key(child_keys, kind, value, city_id)
                              for kind, value in sorted(keys)))
 
