@@ -108,6 +108,7 @@ def app(smtp_server, tmp_path_factory):
     application = create_app(
         {
             "ENT_LITE_ENV": "test",
+            "PASSWORD_HASH_PROFILE": "light",
             "SECRET_KEY": SECRET_KEY,
             "SQLALCHEMY_DATABASE_URI": database_url,
             "MAIL_SERVER": controller.hostname,

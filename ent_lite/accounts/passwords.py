@@ -1,10 +1,10 @@
 """Password hashing with argon2id.
 
-Production, the demo and development hash with argon2-cffi's RFC 9106 low-memory profile
-(64 MiB, 3 passes). The test environment alone (``ENT_LITE_ENV=test``, never read from the
-operator's settings) uses a light argon2id: the suite's thousands of logins otherwise spend half
-its time hashing. A light hash is replaced by a standard one at the account's next login
-anywhere else (``needs_rehash``).
+Every app hashes with argon2-cffi's RFC 9106 low-memory profile (64 MiB, 3 passes), except
+the test suite's own, whose ``create_app`` settings ask ``PASSWORD_HASH_PROFILE="light"``: its
+thousands of logins otherwise spend half its time hashing. No environment variable reaches that
+setting, so no server can be started with it. A light hash is replaced by a standard one at the
+account's next login anywhere else (``needs_rehash``).
 """
 from __future__ import annotations
 
@@ -18,15 +18,13 @@ from flask import current_app, has_app_context
 
 _PROFILES = {
     "standard": RFC_9106_LOW_MEMORY,
-    "test": Parameters(type=Type.ID, version=ARGON2_VERSION, salt_len=16, hash_len=32,
+    "light": Parameters(type=Type.ID, version=ARGON2_VERSION, salt_len=16, hash_len=32,
                        time_cost=1, memory_cost=1024, parallelism=1),
 }
 
 
 def _profile() -> str:
-    if has_app_context() and current_app.config.get("ENT_LITE_ENV") == "test":
-        return "test"
-    return "standard"
+    return current_app.config.get("PASSWORD_HASH_PROFILE", "standard") if has_app_context() else "standard"
 
 
 @cache

@@ -79,7 +79,9 @@ class AuditQuery:
 
 def search_audit(query: AuditQuery, dpo: User, page: int, now: datetime):
     """(the page of entries found or None, whether the actor's email matches no account); the
-    search is audited. Flushes; the caller commits."""
+    search is audited. Flushes; the caller commits before rendering (the search's audit entry
+    holds the audit chain's lock until then). The entries found are detached from the session,
+    so that commit does not expire them into one reload each while the page shows them."""
     actor_ref = actor_reference(query.actor)
     actor_missing = actor_ref is NO_SUCH_ACCOUNT
     action = action_filter(query.action)
@@ -93,4 +95,6 @@ def search_audit(query: AuditQuery, dpo: User, page: int, now: datetime):
         "since": query.since.isoformat() if query.since else None,
         "until": query.until.isoformat() if query.until else None,
         "page": page, "found": len(result.entries) if result else 0})
+    for entry in result.entries if result else ():
+        db.session.expunge(entry)
     return result, actor_missing

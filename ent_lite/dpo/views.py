@@ -155,12 +155,9 @@ def audit_search():
     if form.validate():
         query = AuditQuery(form.actor.data, form.action.data, form.since.data, form.until.data)
         result, actor_missing = search_audit(query, current_user, page, utcnow())
-    shown = render_template("dpo/audit.html", form=form, result=result, actor_missing=actor_missing,
-                            page=page, details_of=audit.details_of, query=_query_without_page())
-    # Committed once the page is rendered: a commit expires the entries found, and the page
-    # would then reload them one by one.
-    db.session.commit()
-    return shown
+        db.session.commit()
+    return render_template("dpo/audit.html", form=form, result=result, actor_missing=actor_missing,
+                           page=page, details_of=audit.details_of, query=_query_without_page())
 
 
 def _query_without_page() -> dict:
