@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from ent_lite import rules
-from ent_lite.accounts.models import Role
+from ent_lite.accounts.models import Role, User
 from ent_lite.audience import keys
 from ent_lite.conversations import services as conversations
 from ent_lite.core.db_types import utcnow
@@ -92,7 +92,7 @@ def test_the_lead_is_a_contact_and_a_reader_of_the_sites_threads(life):
     thread, _ = conversations.start_child_thread(world.parent_b, world.child_b, life.site.id, "Mercredi",
                                               "Léo part à 16 h.", utcnow())
     db.session.commit()
-    readers = set(db.session.scalars(rules.message_recipients(thread).with_only_columns(rules.User.id)))
+    readers = set(db.session.scalars(rules.message_recipients(thread).with_only_columns(User.id)))
     assert life.lead.id in readers and world.animator.id not in readers and life.morning_animator.id not in readers
     assert rules.can_read_thread(life.lead, thread) and not rules.can_read_thread(world.animator, thread)
 
@@ -130,8 +130,8 @@ def test_an_admin_invites_a_site_lead_and_a_group_animator(life, login_as, mailb
     assert invited(client, "lead@example.org", establishment=life.site.public_id) == 302
     assert invited(client, "soir@example.org", establishment=life.site.public_id,
                    groups=[life.evening.public_id]) == 302
-    lead = db.session.scalar(select(rules.User).where(rules.User.email == "lead@example.org"))
-    animator = db.session.scalar(select(rules.User).where(rules.User.email == "soir@example.org"))
+    lead = db.session.scalar(select(User).where(User.email == "lead@example.org"))
+    animator = db.session.scalar(select(User).where(User.email == "soir@example.org"))
     for person in (lead, animator):  # as once they accept the invitation
         person.password_hash = factories.password_hash()
     assert rules.led_site_ids(lead) == {life.site.id}
