@@ -88,6 +88,7 @@ def _init_extensions(app: Flask) -> None:
     with app.app_context():
         for engine in db.engines.values():
             database.configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_SECONDS"])
+            database.configure_postgresql(engine)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)

@@ -44,9 +44,10 @@ def _link_reached(optional_info):
     return agreed if optional_info is True else or_(optional_info.is_(False), agreed)
 
 
-def reached_child_ids(post_id: int):
-    """SELECT of the ids of the current children with a guardian that the post reaches."""
-    child_keys = audience_keys.child_keys_subquery(post_ids=[post_id])
+def reached_child_ids(post_id: int, kinds=None):
+    """SELECT of the ids of the current children with a guardian that the post reaches.
+    ``kinds``: the kinds of the post's audience keys, if known (``audience_kinds``)."""
+    child_keys = audience_keys.child_keys_subquery(post_ids=[post_id], kinds=kinds)
     return (
         select(child_keys.c.child_id)
         .select_from(PostAudience)
@@ -56,6 +57,11 @@ def reached_child_ids(post_id: int):
         .where(PostAudience.post_id == post_id, _reached_guardian(child_keys.c.child_id, Post.is_optional_info))
         .distinct()
     )
+
+
+def audience_kinds(post: Post) -> frozenset[str]:
+    """The kinds of the post's audience keys: what its SQL needs of ``child_keys_subquery``."""
+    return frozenset(row.kind for row in post.audience)
 
 
 def read_post_ids(user_id: int, post_ids: Iterable[int]) -> set[int]:
@@ -78,9 +84,9 @@ class ReadStats(NamedTuple):
     children: int = 0
 
 
-def _reached_links(post_ids: list[int]):
+def _reached_links(post_ids: list[int], kinds=None):
     """SELECT (scope = post id, guardian_id, child_id): the guardian links each post reaches."""
-    child_keys = audience_keys.child_keys_subquery(post_ids=post_ids)
+    child_keys = audience_keys.child_keys_subquery(post_ids=post_ids, kinds=kinds)
     return (
         select(PostAudience.post_id.label("scope"), GuardianLink.user_id.label("guardian_id"),
                GuardianLink.child_id.label("child_id"))
@@ -93,12 +99,13 @@ def _reached_links(post_ids: list[int]):
     )
 
 
-def read_stats_many(post_ids: Iterable[int]) -> dict[int, ReadStats]:
-    """{post id: ReadStats} in one aggregate query, whatever the number of posts and families."""
+def read_stats_many(post_ids: Iterable[int], kinds=None) -> dict[int, ReadStats]:
+    """{post id: ReadStats} in one aggregate query, whatever the number of posts and families.
+    ``kinds``: every kind of these posts' audience keys, if known (``audience_kinds``)."""
     ids = sorted(set(post_ids))
     if not ids:
         return {}
-    family = households.family_of_children(_reached_links(ids))
+    family = households.family_of_children(_reached_links(ids, kinds))
     has_read = (
         select(PostRead.id)
         .join(GuardianLink, GuardianLink.user_id == PostRead.user_id)
@@ -117,7 +124,7 @@ def read_stats_many(post_ids: Iterable[int]) -> dict[int, ReadStats]:
 
 def read_stats(post: Post) -> ReadStats:
     """``read_stats_many`` for one post."""
-    return read_stats_many([post.id])[post.id]
+    return read_stats_many([post.id], audience_kinds(post))[post.id]
 
 
 def _targets_matching(targets, city_id: int | None):

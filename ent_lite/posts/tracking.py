@@ -19,7 +19,7 @@ from ent_lite.notifications import events
 from ent_lite.posts.models import Post, PostRead, PostSignature
 from ent_lite.posts.signatures import is_late, relation_label, signature_rows
 from ent_lite.consents import services as consents
-from ent_lite.posts.stats import read_stats, reached_child_ids
+from ent_lite.posts.stats import audience_kinds, read_stats, reached_child_ids
 from ent_lite.school import households
 from ent_lite.school.models import Child, Enrolment, Group, GroupKind, GuardianLink
 
@@ -81,7 +81,7 @@ def tracking_counts(post: Post) -> TrackingCounts:
     stats = read_stats(post)
     signed = 0
     if post.requires_ack:
-        reached = reached_child_ids(post.id).subquery("reached")
+        reached = reached_child_ids(post.id, audience_kinds(post)).subquery("reached")
         signed = db.session.scalar(
             select(func.count(case((_signed(post, reached.c.child_id), 1)))).select_from(reached)) or 0
     return TrackingCounts(stats.families, stats.families_read, stats.children, stats.children_read, signed)
@@ -117,7 +117,7 @@ def tracking_page(post: Post, visible_child_ids, page: int, per_page: int = TRAC
     signed = _signed(post, Child.id) if post.requires_ack else false()
     result = db.session.execute(
         select(Child.id, Child.first_name, Child.last_name, class_name, _read(post, Child.id), signed)
-        .where(Child.id.in_(reached_child_ids(post.id)), Child.id.in_(visible_child_ids))
+        .where(Child.id.in_(reached_child_ids(post.id, audience_kinds(post))), Child.id.in_(visible_child_ids))
         .order_by(class_name, Child.last_name, Child.first_name, Child.id)
         .offset((page - 1) * per_page).limit(per_page + 1)
     ).all()
@@ -149,7 +149,7 @@ def children_without_account(post: Post, visible_child_ids, limit: int = WITHOUT
     (never activated, or disabled): nobody in their family gets the post. Two queries."""
     told = (select(GuardianLink.id).join(User, User.id == GuardianLink.user_id)
             .where(GuardianLink.child_id == Child.id, _can_log_in()).exists())
-    where = (Child.id.in_(reached_child_ids(post.id)), Child.id.in_(visible_child_ids), ~told)
+    where = (Child.id.in_(reached_child_ids(post.id, audience_kinds(post))), Child.id.in_(visible_child_ids), ~told)
     rows = db.session.execute(
         select(Child.last_name, Child.first_name, _class_name()).where(*where)
         .order_by(_class_name(), Child.last_name, Child.first_name, Child.id).limit(limit)
@@ -172,7 +172,7 @@ def _pending_links(post: Post):
         same_signature.append(PostSignature.user_id == link.user_id)
     pending = (
         select(link.user_id, link.child_id)
-        .where(link.legal_authority.is_(True), link.child_id.in_(reached_child_ids(post.id)),
+        .where(link.legal_authority.is_(True), link.child_id.in_(reached_child_ids(post.id, audience_kinds(post))),
                ~exists().where(*same_signature))
     )
     if post.is_optional_info:  # only the guardians who read it: those who agreed to receive it

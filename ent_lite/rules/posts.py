@@ -14,6 +14,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, and_, false, or_, select
+from sqlalchemy.orm import aliased
 
 from ent_lite.accounts.models import Membership, Role
 from ent_lite.audience import keys as audience_keys
@@ -21,8 +22,8 @@ from ent_lite.audience.keys import Key
 from ent_lite.consents import services as consents
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
-from ent_lite.posts.models import Post
-from ent_lite.rules.reach import POSTING_ROLES, READING_STAFF, Reach, any_key, reach_of, reader_matches
+from ent_lite.posts.models import Post, PostAudience
+from ent_lite.rules.reach import POSTING_ROLES, READING_STAFF, Reach, any_of, key_rows, reach_of, reader_matches
 from ent_lite.school.models import LEVELS, Establishment, EstablishmentKind, Group, GroupKind
 
 
@@ -58,7 +59,12 @@ def may_send_optional_info(user) -> bool:
 
 def post_is_live(now: datetime) -> ColumnElement[bool]:
     """Published (a scheduled post waits for its time) and not yet expired."""
-    return and_(Post.published_dt <= now, or_(Post.expires_dt.is_(None), Post.expires_dt > now))
+    return _is_live(Post, now)
+
+
+def _is_live(post, now: datetime) -> ColumnElement[bool]:
+    """``post_is_live`` on ``post``, the Post model or an alias of it."""
+    return and_(post.published_dt <= now, or_(post.expires_dt.is_(None), post.expires_dt > now))
 
 
 def visible_posts(user, now: datetime | None = None, reach: Reach | None = None):
@@ -75,15 +81,16 @@ def visible_posts(user, now: datetime | None = None, reach: Reach | None = None)
         return select(Post).where(post_is_live(now), reader_matches(reach.children),
                                   or_(Post.is_optional_info.is_(False), agreed))
     if reach.role in READING_STAFF:
-        sent_from_directed = (
-            and_(Post.published_dt <= now, Post.establishment_id.in_(sorted(reach.directed_ids)))
-            if reach.directed_ids else false()
-        )
-        return select(Post).where(or_(
-            Post.author_id == reach.user_id,
-            sent_from_directed,
-            and_(post_is_live(now), any_key(reach.keys)),
-        ))
+        # One IN over a UNION ALL, not an OR of INs (see ``any_of``); the subqueries name an
+        # alias of post, as the outer query selects from post itself.
+        post = aliased(Post)
+        keyed = key_rows(reach.keys)
+        return select(Post).where(any_of([
+            select(post.id).where(post.author_id == reach.user_id),
+            select(post.id).where(post.published_dt <= now, post.establishment_id.in_(sorted(reach.directed_ids)))
+            if reach.directed_ids else None,
+            keyed.join(post, post.id == PostAudience.post_id).where(_is_live(post, now)) if keyed is not None else None,
+        ], Post.id))
     return select(Post).where(false())
 
 

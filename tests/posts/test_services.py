@@ -9,7 +9,7 @@ from sqlalchemy import func, insert, select
 from ent_lite.audience import keys
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
-from ent_lite.posts import services
+from ent_lite.posts import services, stats
 from ent_lite.posts.models import Post, PostAudience, PostRead
 from ent_lite.rules import postable_targets
 from ent_lite.school.models import Child
@@ -119,6 +119,21 @@ def test_count_reached_children_for_each_kind_of_audience(world):
     with pytest.raises(ValueError):
         services.count_reached_children([keys.ALL_KEY])  # a city-wide audience needs its city
     assert services.count_reached_children([]) == 0
+
+
+def test_a_posts_own_key_kinds_reach_the_children_and_families_every_kind_reaches(world):
+    """The tracking page asks the audience's SQL for the post's own key kinds only: it finds
+    the same children and families as when every kind is asked for."""
+    add_periscolaire(world)
+    add_city_service(world)
+    world.child_b.level = "CP"
+    for author, key in ((world.teacher_a, keys.group_key(world.class_a.id)), (world.city_agent, keys.ALL_KEY),
+                        (world.city_agent, keys.level_key("CP")), (world.city_agent, keys.district_key("Nord"))):
+        post = services.create_post(author, "T", "B", [key], utcnow())
+        every = set(db.session.scalars(stats.reached_child_ids(post.id)))
+        assert every, key
+        assert set(db.session.scalars(stats.reached_child_ids(post.id, stats.audience_kinds(post)))) == every
+        assert stats.read_stats(post) == stats.read_stats_many([post.id])[post.id]
 
 
 def test_reader_keys_and_sql_child_keys_agree(world):
