@@ -24,7 +24,6 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import and_, exists, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased
 
 from ent_lite.activities import allocation, eligibility, notify
 from ent_lite.activities.models import (
@@ -35,6 +34,7 @@ from ent_lite.activities.models import (
     RegistrationNote,
     RegistrationStatus,
 )
+from ent_lite.core.aliases import alias_of
 from ent_lite.core.dates import format_when
 from ent_lite.extensions import db
 from ent_lite.school.models import Child, GuardianLink
@@ -65,7 +65,7 @@ def active_registration(activity: Activity, child: Child) -> Registration | None
 
 def has_clash(activity: Activity, child: Child) -> bool:
     """A session of ``activity`` overlaps one of another activity where the child is busy."""
-    mine, theirs = aliased(ActivitySession), aliased(ActivitySession)
+    mine, theirs = alias_of(ActivitySession, "mine"), alias_of(ActivitySession, "theirs")
     return bool(db.session.scalar(select(exists().where(
         mine.activity_id == activity.id,
         theirs.activity_id != activity.id,

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import aliased
 
 from ent_lite.accounts.models import Role, User
 from ent_lite.audit.services import record
 from ent_lite.consents.models import ConsentRecord
+from ent_lite.core.aliases import alias_of
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
 from ent_lite.privacy import register
@@ -110,7 +110,7 @@ def agreeing_guardians(purpose_key: str, now: datetime | None = None, guardian_i
     if rule_of(purpose_key).subject != GUARDIAN:
         raise ValueError(f"{purpose_key!r} is not about guardians")
     moment = now or utcnow()
-    later = aliased(ConsentRecord)
+    later = alias_of(ConsentRecord, "later")
     latest = ~select(later.id).where(
         later.guardian_id == ConsentRecord.guardian_id, later.child_id.is_(None), later.purpose == purpose_key,
         later.created_dt <= moment,

@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import joinedload
 
 from ent_lite import rules
 from ent_lite.accounts.models import Role, User
 from ent_lite.audience import keys as audience_keys
 from ent_lite.conversations.models import Message, Thread, ThreadMember, ThreadRead
 from ent_lite.core import upsert
+from ent_lite.core.aliases import alias_of
 from ent_lite.extensions import db
 from ent_lite.files import services as file_services
 from ent_lite.files.processing import Processed
@@ -197,8 +198,8 @@ def _with_read_mark(query, user_id: int):
 
 def inbox_page(user, page: int, per_page: int) -> tuple[list[InboxRow], bool]:
     """One page of the user's threads, newest activity first, in ONE query: (rows, has_next)."""
-    child = aliased(Child)  # aliased so the rule's own subqueries on Child stay uncorrelated
-    school = aliased(Establishment)
+    child = alias_of(Child, "inbox")  # aliased so the rule's own subqueries on Child stay uncorrelated
+    school = alias_of(Establishment, "inbox")
     unread = _unread_messages(user.id).with_only_columns(func.count(Message.id)).scalar_subquery()
     class_name = (
         select(Group.name).join(Enrolment, Enrolment.group_id == Group.id)
@@ -206,7 +207,7 @@ def inbox_page(user, page: int, per_page: int) -> tuple[list[InboxRow], bool]:
                Group.school_year == audience_keys.this_school_year())
         .order_by(Group.name).limit(1).correlate(Thread).scalar_subquery()
     )
-    guardian = aliased(User)
+    guardian = alias_of(User, "inbox")
     query = (
         _with_read_mark(rules.visible_threads(user), user.id)
         .outerjoin(child, child.id == Thread.child_id)

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, case, distinct, exists, false, func, literal_column, not_, or_, select, update
-from sqlalchemy.orm import aliased
 
 from ent_lite.accounts.models import User
 from ent_lite.audience import keys as audience_keys
+from ent_lite.core.aliases import alias_of
 from ent_lite.extensions import db
 from ent_lite.notifications import events
 from ent_lite.posts.models import Post, PostRead, PostSignature
@@ -52,7 +52,7 @@ def _signed(post: Post, child_id) -> ColumnElement[bool]:
     if not post.ack_every_guardian:
         return select(PostSignature.id).where(PostSignature.post_id == post.id,
                                               PostSignature.child_id == child_id).exists()
-    link = aliased(GuardianLink)
+    link = alias_of(GuardianLink, "signed")
     missing = (
         select(link.id)
         .where(link.child_id == child_id, link.legal_authority.is_(True),
@@ -166,7 +166,7 @@ def _pending_links(post: Post):
     With one signature per child: every legal guardian of a child nobody has signed for;
     with every guardian's: each legal guardian who has not signed yet.
     """
-    link = aliased(GuardianLink)
+    link = alias_of(GuardianLink, "pending")
     same_signature = [PostSignature.post_id == post.id, PostSignature.child_id == link.child_id]
     if post.ack_every_guardian:
         same_signature.append(PostSignature.user_id == link.user_id)

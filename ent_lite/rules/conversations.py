@@ -16,11 +16,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, false, or_, select
-from sqlalchemy.orm import aliased
 
 from ent_lite.accounts.models import Membership, Role, User
 from ent_lite.audience import keys as audience_keys
 from ent_lite.conversations.models import Message, Thread, ThreadMember
+from ent_lite.core.aliases import alias_of
 from ent_lite.extensions import db
 from ent_lite.posts.models import Post
 from ent_lite.rules.children import can_see_child
@@ -101,7 +101,7 @@ def visible_threads(user):
     ``IN (… UNION ALL …)`` (``any_of``): an OR of them made PostgreSQL test every thread of
     the city (a teacher's unread count read all 51,000 threads of a 100,000-child city)."""
     role = role_of(user)
-    thread = aliased(Thread)
+    thread = alias_of(Thread, "visible")
     if role == Role.GUARDIAN:
         mine = (select(GuardianLink.child_id).join(Child, Child.id == GuardianLink.child_id)
                 .where(GuardianLink.user_id == user.id, Child.left_dt.is_(None)))

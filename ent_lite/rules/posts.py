@@ -14,12 +14,12 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, and_, false, or_, select
-from sqlalchemy.orm import aliased
 
 from ent_lite.accounts.models import Membership, Role
 from ent_lite.audience import keys as audience_keys
 from ent_lite.audience.keys import Key
 from ent_lite.consents import services as consents
+from ent_lite.core.aliases import alias_of
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
 from ent_lite.posts.models import Post, PostAudience
@@ -83,7 +83,7 @@ def visible_posts(user, now: datetime | None = None, reach: Reach | None = None)
     if reach.role in READING_STAFF:
         # One IN over a UNION ALL, not an OR of INs (see ``any_of``); the subqueries name an
         # alias of post, as the outer query selects from post itself.
-        post = aliased(Post)
+        post = alias_of(Post, "staff reach")
         keyed = key_rows(reach.keys)
         return select(Post).where(any_of([
             select(post.id).where(post.author_id == reach.user_id),

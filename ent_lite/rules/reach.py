@@ -13,11 +13,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import ColumnElement, and_, false, or_, select, union_all
-from sqlalchemy.orm import aliased
 
 from ent_lite.accounts.models import Membership, Role, User
 from ent_lite.audience import keys as audience_keys
 from ent_lite.audience.keys import Key, ReaderKeys
+from ent_lite.core.aliases import alias_of
 from ent_lite.extensions import db
 from ent_lite.posts.models import Post, PostAudience
 from ent_lite.school.models import Establishment, EstablishmentKind
@@ -128,7 +128,7 @@ def reader_rows(children: ReaderKeys, owner=Post, row=PostAudience) -> list:
     ``reader_matches``), one per city for the district, level and "all" keys."""
     selects = [key_rows(children.scoped_keys, owner, row)]
     (_, owner_column), = owner.audience.property.synchronize_pairs
-    sender = aliased(owner)
+    sender = alias_of(owner, "sender")
     for city_id, keys in sorted(children.city_keys.items()):
         in_city = key_rows(keys, owner, row)
         if in_city is not None:
