@@ -36,9 +36,9 @@ class AbsenceNotice(db.Model):
     # A guardian may withdraw a notice (the child comes after all); staff then see it struck.
     cancelled_dt: Mapped[datetime | None] = mapped_column(UTCDateTime())
     school_seen_dt: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    school_seen_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    school_seen_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
     periscolaire_seen_dt: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    periscolaire_seen_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    periscolaire_seen_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
 
     child = relationship("Child")
     author = relationship("User", foreign_keys=[author_id])

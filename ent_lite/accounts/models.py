@@ -97,7 +97,7 @@ class Membership(db.Model):
     __table_args__ = (UniqueConstraint("user_id", "establishment_id", "group_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
     establishment_id: Mapped[int] = mapped_column(ForeignKey("establishment.id"), index=True)
     group_id: Mapped[int | None] = mapped_column(ForeignKey("school_group.id"), index=True)
 

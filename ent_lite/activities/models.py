@@ -62,7 +62,7 @@ class QuotientBracket(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(PublicId(), unique=True, default=new_public_id)
-    city_id: Mapped[int] = mapped_column(ForeignKey("city.id"), index=True)
+    city_id: Mapped[int] = mapped_column(ForeignKey("city.id"))
     position: Mapped[int] = mapped_column(Integer, default=0)  # lower brackets first
     label: Mapped[str] = mapped_column(String(40))
     # Monthly family quotient in euros; null: no lower (first bracket) or upper (last) bound.
@@ -77,7 +77,7 @@ class BracketDeclaration(db.Model):
     __table_args__ = (UniqueConstraint("user_id", "school_year"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
     bracket_id: Mapped[int] = mapped_column(ForeignKey("quotient_bracket.id"), index=True)
     school_year: Mapped[str] = mapped_column(String(9))
     declared_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -98,7 +98,7 @@ class Campaign(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(PublicId(), unique=True, default=new_public_id)
-    city_id: Mapped[int] = mapped_column(ForeignKey("city.id"), index=True)
+    city_id: Mapped[int] = mapped_column(ForeignKey("city.id"))
     establishment_id: Mapped[int] = mapped_column(ForeignKey("establishment.id"), index=True)
     slug: Mapped[str] = mapped_column(String(60))
     title: Mapped[str] = mapped_column(String(200))
@@ -121,7 +121,7 @@ class Activity(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(PublicId(), unique=True, default=new_public_id)
-    city_id: Mapped[int] = mapped_column(ForeignKey("city.id"), index=True)
+    city_id: Mapped[int] = mapped_column(ForeignKey("city.id"))
     establishment_id: Mapped[int] = mapped_column(ForeignKey("establishment.id"), index=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
     campaign_id: Mapped[int | None] = mapped_column(ForeignKey("activity_campaign.id"), index=True)
@@ -207,7 +207,7 @@ class ActivityPrice(db.Model):
     __table_args__ = (UniqueConstraint("activity_id", "bracket_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id", ondelete="CASCADE"), index=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id", ondelete="CASCADE"))
     bracket_id: Mapped[int] = mapped_column(ForeignKey("quotient_bracket.id"), index=True)
     amount_cents: Mapped[int] = mapped_column(Integer)
 
@@ -222,7 +222,7 @@ class LotteryEntry(db.Model):
     __table_args__ = (UniqueConstraint("campaign_id", "child_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(ForeignKey("activity_campaign.id", ondelete="CASCADE"), index=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("activity_campaign.id", ondelete="CASCADE"))
     child_id: Mapped[int] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"), index=True)
     # Random, pseudonymous, shown to the family and in the published result ("K7F3-2QX9").
     ticket: Mapped[str] = mapped_column(String(20), unique=True)
@@ -245,11 +245,11 @@ class Registration(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(PublicId(), unique=True, default=new_public_id)
-    activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id", ondelete="CASCADE"), index=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id", ondelete="CASCADE"))
     child_id: Mapped[int] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"), index=True)
     # The guardian who registered; null once erased (the child's other guardian still sees it).
     guardian_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
-    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("activity_campaign.id"), index=True)
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("activity_campaign.id"))
     choice_rank: Mapped[int | None] = mapped_column(Integer)  # lottery: 1 = first choice
     status: Mapped[str] = mapped_column(String(12))
     # Waiting-list order (smaller first): registration order, or draw order for a lottery.
@@ -290,7 +290,7 @@ class Attendance(db.Model):
     __table_args__ = (UniqueConstraint("session_id", "registration_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(ForeignKey("activity_session.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("activity_session.id", ondelete="CASCADE"))
     registration_id: Mapped[int] = mapped_column(ForeignKey("registration.id", ondelete="CASCADE"), index=True)
     present: Mapped[bool] = mapped_column(Boolean)
     recorded_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

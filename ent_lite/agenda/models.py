@@ -62,7 +62,7 @@ class Event(db.Model):
     is_public: Mapped[bool] = mapped_column(Boolean, default=False)
     # The week's menu or another document (a PDF through the files pipeline), readable by
     # whoever reads the event.
-    document_id: Mapped[int | None] = mapped_column(ForeignKey("attachment.id", ondelete="SET NULL"))
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("attachment.id", ondelete="SET NULL"), index=True)
     # Readers see it from then (a scheduled post's event appears with the post).
     published_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

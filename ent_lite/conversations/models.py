@@ -36,11 +36,11 @@ class Thread(db.Model):
     # The post a guardian replied to, if the thread started there.
     post_id: Mapped[int | None] = mapped_column(ForeignKey("post.id", ondelete="SET NULL"), index=True)
     subject: Mapped[str] = mapped_column(String(200))
-    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_message_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     closed_dt: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
 
     establishment = relationship("Establishment")
     child = relationship("Child")
@@ -71,7 +71,7 @@ class ThreadMember(db.Model):
     __table_args__ = (UniqueConstraint("thread_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    thread_id: Mapped[int] = mapped_column(ForeignKey("thread.id", ondelete="CASCADE"), index=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("thread.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
 
     thread: Mapped[Thread] = relationship(back_populates="members")
@@ -85,7 +85,7 @@ class ThreadRead(db.Model):
     __table_args__ = (UniqueConstraint("thread_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    thread_id: Mapped[int] = mapped_column(ForeignKey("thread.id", ondelete="CASCADE"), index=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("thread.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
     last_read_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

@@ -56,7 +56,7 @@ class RightsRequest(db.Model):
     due_dt: Mapped[datetime] = mapped_column(UTCDateTime())
     status: Mapped[str] = mapped_column(String(10), default=RequestStatus.OPEN)
     handled_dt: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
     answer: Mapped[str | None] = mapped_column(Text)
 
     requester = relationship("User", foreign_keys=[requester_id])

@@ -22,7 +22,7 @@ class Attachment(db.Model):
     public_id: Mapped[str] = mapped_column(PublicId(), unique=True, default=new_public_id)
     post_id: Mapped[int | None] = mapped_column(ForeignKey("post.id", ondelete="CASCADE"), index=True)
     message_id: Mapped[int | None] = mapped_column(ForeignKey("message.id", ondelete="CASCADE"), index=True)
-    uploader_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    uploader_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
     kind: Mapped[str] = mapped_column(String(10))  # "image" or "pdf"
     content_type: Mapped[str] = mapped_column(String(50))
     # The name shown to readers (cleaned); the stored file has a generated key.

@@ -83,7 +83,7 @@ class Question(db.Model):
     __table_args__ = (UniqueConstraint("form_id", "position"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    form_id: Mapped[int] = mapped_column(ForeignKey("post_form.id", ondelete="CASCADE"), index=True)
+    form_id: Mapped[int] = mapped_column(ForeignKey("post_form.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column()
     kind: Mapped[str] = mapped_column(String(20))
     # Empty for the consent question, whose text comes from the catalogue.
@@ -119,7 +119,7 @@ class Response(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(PublicId(), unique=True, default=new_public_id)
-    form_id: Mapped[int] = mapped_column(ForeignKey("post_form.id", ondelete="CASCADE"), index=True)
+    form_id: Mapped[int] = mapped_column(ForeignKey("post_form.id", ondelete="CASCADE"))
     child_id: Mapped[int | None] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"), index=True)
     # Who answered last; kept when that account is erased so the child's answer survives.
     respondent_id: Mapped[int | None] = mapped_column(
@@ -142,7 +142,7 @@ class Answer(db.Model):
     __table_args__ = (UniqueConstraint("response_id", "question_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    response_id: Mapped[int] = mapped_column(ForeignKey("form_response.id", ondelete="CASCADE"), index=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("form_response.id", ondelete="CASCADE"))
     question_id: Mapped[int] = mapped_column(ForeignKey("form_question.id", ondelete="CASCADE"), index=True)
     value: Mapped[str] = mapped_column(Text)
 

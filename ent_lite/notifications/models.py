@@ -120,7 +120,7 @@ class Delivery(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(PublicId(), unique=True, default=new_public_id)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
     channel: Mapped[str] = mapped_column(String(8))
     digest_slot_dt: Mapped[datetime | None] = mapped_column(UTCDateTime())
     is_urgent: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -56,7 +56,7 @@ class Establishment(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(PublicId(), unique=True, default=new_public_id)
-    city_id: Mapped[int] = mapped_column(ForeignKey("city.id"), index=True)
+    city_id: Mapped[int] = mapped_column(ForeignKey("city.id"))
     kind: Mapped[str] = mapped_column(String(20))
     name: Mapped[str] = mapped_column(String(200))
     district: Mapped[str | None] = mapped_column(String(100))
@@ -80,7 +80,7 @@ class Group(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(PublicId(), unique=True, default=new_public_id)
-    establishment_id: Mapped[int] = mapped_column(ForeignKey("establishment.id"), index=True)
+    establishment_id: Mapped[int] = mapped_column(ForeignKey("establishment.id"))
     kind: Mapped[str] = mapped_column(String(20), default=GroupKind.CLASS)
     name: Mapped[str] = mapped_column(String(100))
     # "2026-2027": a class exists for one school year.
@@ -134,7 +134,7 @@ class Enrolment(db.Model):
     __table_args__ = (UniqueConstraint("child_id", "group_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    child_id: Mapped[int] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"), index=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"))
     group_id: Mapped[int] = mapped_column(ForeignKey("school_group.id"), index=True)
 
     child: Mapped[Child] = relationship(back_populates="enrolments")
@@ -148,7 +148,7 @@ class GuardianLink(db.Model):
     __table_args__ = (UniqueConstraint("child_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    child_id: Mapped[int] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"), index=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
     # 1 or 2: the column pair of the roster the guardian came from.
     rank: Mapped[int] = mapped_column(default=1)
@@ -173,7 +173,7 @@ class RosterReview(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(PublicId(), unique=True, default=new_public_id)
     city_id: Mapped[int] = mapped_column(ForeignKey("city.id"), index=True)
-    child_id: Mapped[int] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"), index=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"))
     rank: Mapped[int] = mapped_column(default=1)
     last_name: Mapped[str] = mapped_column(String(100))
     first_name: Mapped[str] = mapped_column(String(100))
