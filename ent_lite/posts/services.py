@@ -296,14 +296,15 @@ def feed_order(now: datetime):
     return (rank, Post.published_dt.desc(), Post.id.desc())
 
 
-def feed_page(user, now: datetime, page: int, per_page: int, reach: Reach | None = None):
+def feed_page(user, now: datetime, page: int, per_page: int, reach: Reach | None = None, visible=None):
     """One page of the posts the user may read in ``feed_order``: (posts, has_next).
+    ``visible`` is ``visible_posts(user, now, reach)`` when the caller has built it already.
 
     Author, establishment and audience are loaded with the page (two queries in all), so
     the page costs the same whatever it shows.
     """
     query = (
-        visible_posts(user, now, reach)
+        (visible if visible is not None else visible_posts(user, now, reach))
         .options(joinedload(Post.author), joinedload(Post.establishment), selectinload(Post.audience),
                  defer(Post.body_markdown),  # the feed shows an excerpt of the HTML only
                  with_expression(Post.has_photo_tags, select(PostPhotoChild.id)

@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ent_lite import rules
-from ent_lite.accounts.models import Role
 from ent_lite.audit.services import record
 from ent_lite.core.dates import format_when
 from ent_lite.core.db_types import utcnow
@@ -24,7 +23,8 @@ def sign(public_id: str):
     now = utcnow()
     post = load_post(public_id)
     reach = rules.reach_of(current_user)
-    if post is None or reach.role != Role.GUARDIAN or not rules.can_read_post(current_user, post, now, reach):
+    if (post is None or not rules.reads_as_family(current_user)
+            or not rules.can_read_post(current_user, post, now, reach)):
         abort(404)
     places = reach.children.children_for((a.kind, a.value) for a in post.audience)
     try:

@@ -113,6 +113,12 @@ def may_read_news(user) -> bool:
     return getattr(user, "is_authenticated", False) and user.role in (Role.GUARDIAN, *READING_STAFF)
 
 
+def reads_as_family(user) -> bool:
+    """A guardian reads the news as a family: opening a post is their read receipt, and the
+    feed shows what to sign or answer; staff read statistics and audiences instead."""
+    return getattr(user, "is_authenticated", False) and user.role == Role.GUARDIAN
+
+
 def may_post(user) -> bool:
     """Whether the user's role posts at all (they may still have no target yet)."""
     return getattr(user, "is_authenticated", False) and user.role in POSTING_ROLES
