@@ -15,6 +15,7 @@ from sqlalchemy import and_, case, distinct, func, literal_column, or_, select
 from ent_lite.accounts.models import User
 from ent_lite.audience import describe
 from ent_lite.audience import keys as audience_keys
+from ent_lite.audience.child_keys import child_keys_subquery, matches_post_key, sender_city
 from ent_lite.audience.keys import Key
 from ent_lite.consents import services as consents
 from ent_lite.extensions import db
@@ -47,13 +48,13 @@ def _link_reached(optional_info):
 def reached_child_ids(post_id: int, kinds=None):
     """SELECT of the ids of the current children with a guardian that the post reaches.
     ``kinds``: the kinds of the post's audience keys, if known (``audience_kinds``)."""
-    child_keys = audience_keys.child_keys_subquery(post_ids=[post_id], kinds=kinds)
+    child_keys = child_keys_subquery(post_ids=[post_id], kinds=kinds)
     return (
         select(child_keys.c.child_id)
         .select_from(PostAudience)
         .join(Post, Post.id == PostAudience.post_id)
-        .join(child_keys, audience_keys.matches_post_key(
-            child_keys, PostAudience.kind, PostAudience.value, audience_keys.sender_city(Post.establishment_id)))
+        .join(child_keys, matches_post_key(
+            child_keys, PostAudience.kind, PostAudience.value, sender_city(Post.establishment_id)))
         .where(PostAudience.post_id == post_id, _reached_guardian(child_keys.c.child_id, Post.is_optional_info))
         .distinct()
     )
@@ -86,13 +87,13 @@ class ReadStats(NamedTuple):
 
 def _reached_links(post_ids: list[int], kinds=None):
     """SELECT (scope = post id, guardian_id, child_id): the guardian links each post reaches."""
-    child_keys = audience_keys.child_keys_subquery(post_ids=post_ids, kinds=kinds)
+    child_keys = child_keys_subquery(post_ids=post_ids, kinds=kinds)
     return (
         select(PostAudience.post_id.label("scope"), GuardianLink.user_id.label("guardian_id"),
                GuardianLink.child_id.label("child_id"))
         .join(Post, Post.id == PostAudience.post_id)
-        .join(child_keys, audience_keys.matches_post_key(
-            child_keys, PostAudience.kind, PostAudience.value, audience_keys.sender_city(Post.establishment_id)))
+        .join(child_keys, matches_post_key(
+            child_keys, PostAudience.kind, PostAudience.value, sender_city(Post.establishment_id)))
         .join(GuardianLink, GuardianLink.child_id == child_keys.c.child_id)
         .where(PostAudience.post_id.in_(post_ids), _link_reached(Post.is_optional_info))
         .distinct()
@@ -140,8 +141,8 @@ def _targets_matching(targets, city_id: int | None):
             city_id = db.session.scalar(select(Establishment.city_id).where(Establishment.id.in_(sorted(senders))))
     if city_id is None and any(kind in audience_keys.CITY_WIDE_KINDS for kind, _ in keys):
         raise ValueError("a city-wide audience needs the sender's city")
-    child_keys = audience_keys.child_keys_subquery(keys=keys)
-    return child_keys, or_(*(audience_keys.matches_post_key(child_keys, kind, value, city_id)
+    child_keys = child_keys_subquery(keys=keys)
+    return child_keys, or_(*(matches_post_key(child_keys, kind, value, city_id)
                              for kind, value in sorted(keys)))
 
 

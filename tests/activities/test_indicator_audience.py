@@ -6,6 +6,7 @@ from datetime import date
 from sqlalchemy import select
 
 from ent_lite.audience import keys
+from ent_lite.audience.child_keys import child_keys_subquery
 from ent_lite.extensions import db
 from ent_lite.posts import services
 from ent_lite.posts.models import Post
@@ -71,7 +72,7 @@ def test_reader_keys_and_sql_child_keys_agree_on_activities(aw):
     register(judo, aw.world.far.child)  # an activity of this city does not count for the other one
     sql_keys: dict[int, set] = {}
     sql_cities: dict[int, set] = {}
-    for child_id, kind, value, city_id in db.session.execute(select(keys.child_keys_subquery())).all():
+    for child_id, kind, value, city_id in db.session.execute(select(child_keys_subquery())).all():
         sql_keys.setdefault(child_id, set()).add((kind, value))
         if city_id is not None:
             sql_cities.setdefault(child_id, set()).add((city_id, (kind, value)))

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from ent_lite import rules
 from ent_lite.audience import keys
+from ent_lite.audience.child_keys import child_keys_subquery
 from ent_lite.audience.criteria import Criteria, reached_rule_ids, store_rule
 from ent_lite.audience.criteria_posting import post_to_criteria
 from ent_lite.core.db_types import utcnow
@@ -108,7 +109,7 @@ def test_reader_keys_and_sql_child_keys_agree_on_rules(life):
                      Criteria(districts=("Nord",), periscolaire_kinds=("wednesday", "evening")),
                      Criteria(establishment_ids=(world.other_school.id,))):
         store_rule(world.city.id, criteria, utcnow())
-    sql = {(child, value) for child, kind, value, _ in db.session.execute(select(keys.child_keys_subquery())).all()
+    sql = {(child, value) for child, kind, value, _ in db.session.execute(select(child_keys_subquery())).all()
            if kind == keys.RULE}
     python = set()
     for guardian in (world.parent_a, world.parent_a2, world.parent_b, world.other_parent, world.far.parent):
@@ -164,7 +165,7 @@ def test_each_rule_is_read_with_its_own_values_only(life):
     ids = [world.child_a.id, world.child_b.id, world.other_child.id]
     found = reached_rule_ids(ids, keys.this_school_year())
     assert {child: {r for c, r in found if c == child} for child in ids} == expected
-    sql = {(c, int(v)) for c, kind, v, _ in db.session.execute(select(keys.child_keys_subquery())).all()
+    sql = {(c, int(v)) for c, kind, v, _ in db.session.execute(select(child_keys_subquery())).all()
            if kind == keys.RULE}
     assert {(world.child_a.id, sud.id), (world.child_b.id, wednesday.id)}.isdisjoint(sql)
     assert keys.rule_key(sud.id) not in keys.reader_keys(world.parent_a.id).keys

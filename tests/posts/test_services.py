@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, insert, select
 
 from ent_lite.audience import keys
+from ent_lite.audience.child_keys import child_keys_subquery
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
 from ent_lite.posts import services, stats
@@ -140,7 +141,7 @@ def test_reader_keys_and_sql_child_keys_agree(world):
     """The two statements of the audience rules (Python per reader, SQL for counts) match."""
     add_periscolaire(world)
     factories.make_child(world.city, world.class_b, "Zoé", guardians=[world.parent_a], birth_date=date(2018, 1, 2))
-    sql_rows = db.session.execute(select(keys.child_keys_subquery())).all()
+    sql_rows = db.session.execute(select(child_keys_subquery())).all()
     sql_keys: dict[int, set] = {}
     sql_cities: dict[int, set] = {}
     for child_id, kind, value, city_id in sql_rows:
