@@ -13,8 +13,9 @@ from datetime import datetime
 from ent_lite import rules
 from ent_lite.files.services import attachments_by_owner
 from ent_lite.forms.services import form_panel
-from ent_lite.posts import home, photo_tags, services, signatures
+from ent_lite.posts import home, photo_tags, services, signatures, tracking
 from ent_lite.posts.models import Post
+from ent_lite.school.models import Child
 
 
 class _Context:
@@ -61,6 +62,21 @@ class PostPage(_Context):
     stats: object = None
     signature: object = None
     optional_families: int | None = None
+
+
+@dataclass
+class TrackingPage(_Context):
+    post: Post
+    now: datetime
+    counts: tracking.TrackingCounts
+    audience: list
+    rows: list
+    page: int
+    has_next: bool
+    sees_children: bool
+    without_account: tracking.WithoutAccount | None
+    published: bool
+    next_reminder: datetime | None
 
 
 def without_withheld_photos(user, posts, attachments: dict, now: datetime) -> tuple[dict, set[int]]:
@@ -144,3 +160,18 @@ def optional_families(post: Post) -> int | None:
         return None
     return services.count_households([(a.kind, a.value) for a in post.audience], post.establishment.city_id,
                                      agreed_only=True)
+
+
+def tracking_page(user, post: Post, reach: rules.Reach, now: datetime, page: int) -> TrackingPage:
+    """The author's (or director's) follow-up of a post: its figures for the whole audience,
+    then the children the viewer may see by name, page by page (a city agent: figures only)."""
+    visible_ids = rules.visible_children(user, reach).with_only_columns(Child.id)
+    rows, has_next = tracking.tracking_page(post, visible_ids, page)
+    by_name = rules.sees_pupils_by_name(user)
+    return TrackingPage(
+        post, now, tracking.tracking_counts(post), services.audience_names([post])[post.id], rows, page, has_next,
+        sees_children=by_name,
+        without_account=tracking.children_without_account(post, visible_ids) if by_name else None,
+        published=services.is_published(post, now),
+        next_reminder=post.reminded_dt + tracking.REMINDER_INTERVAL if post.reminded_dt else None,
+    )

@@ -11,7 +11,6 @@ from flask_login import current_user
 
 from ent_lite import rules
 from ent_lite.accounts.forms import ROLE_LABELS
-from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
 from ent_lite.notifications.views_counts import request_counts
 from ent_lite.posts import home, reading, services, signatures
@@ -41,9 +40,9 @@ def feed():
 
 @bp.get("/news/<public_id>")
 def detail(public_id: str):
-    now = utcnow()
+    counts = request_counts()  # the menu's reach and time: the post's checks reuse its SELECTs
+    now, reach = counts.now, counts.reach
     post = load_post(public_id)
-    reach = rules.reach_of(current_user)
     if post is None or not rules.can_read_post(current_user, post, now, reach):
         abort(404)
     if rules.reads_as_family(current_user):

@@ -11,9 +11,8 @@ from ent_lite.audit.services import record
 from ent_lite.core.dates import format_when
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
-from ent_lite.posts import services, signatures, tracking
+from ent_lite.posts import reading, signatures, tracking
 from ent_lite.posts.blueprint import bp, load_post, page_number
-from ent_lite.school.models import Child
 
 
 @bp.post("/news/<public_id>/sign")
@@ -54,25 +53,9 @@ def _trackable(public_id: str):
 def tracking_page(public_id: str):
     post, reach = _trackable(public_id)
     now = utcnow()
-    page = page_number()
-    visible_ids = rules.visible_children(current_user, reach).with_only_columns(Child.id)
-    rows, has_next = tracking.tracking_page(post, visible_ids, page)
+    shown = reading.tracking_page(current_user, post, reach, now, page_number())
     record("child.view", actor=current_user, target=post, now=now, details={"page": "tracking"})
-    html = render_template(
-        "posts/tracking.html",
-        post=post,
-        now=now,
-        counts=tracking.tracking_counts(post),
-        audience=services.audience_names([post])[post.id],
-        rows=rows,
-        page=page,
-        has_next=has_next,
-        sees_children=reach.role in rules.CHILD_STAFF,
-        without_account=tracking.children_without_account(post, visible_ids)
-        if reach.role in rules.CHILD_STAFF else None,
-        published=services.is_published(post, now),
-        next_reminder=post.reminded_dt + tracking.REMINDER_INTERVAL if post.reminded_dt else None,
-    )
+    html = render_template("posts/tracking.html", **shown.context())
     db.session.commit()  # after rendering, so the page does not reload what it already has
     return html
 

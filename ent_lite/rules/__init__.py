@@ -44,7 +44,7 @@ from ent_lite.rules.posts import (
     can_track_post,
 )
 from ent_lite.rules.children import (
-    visible_children, can_see_child,
+    visible_children, sees_pupils_by_name, can_see_child,
 )
 from ent_lite.rules.conversations import (
     THREAD_STAFF, WITHDRAW_WINDOW, ThreadContact, may_use_messages, may_write_about_pupils, visible_threads,
@@ -73,7 +73,7 @@ __all__ = [
     "post_is_live", "visible_posts", "can_read_post", "can_see_read_stats", "may_read_news", "reads_as_family",
     "may_post",
     "postable_targets", "can_post_to", "can_edit_post", "can_delete_post", "can_track_post", "visible_children",
-    "can_see_child", "THREAD_STAFF", "WITHDRAW_WINDOW", "ThreadContact", "may_use_messages",
+    "sees_pupils_by_name", "can_see_child", "THREAD_STAFF", "WITHDRAW_WINDOW", "ThreadContact", "may_use_messages",
     "may_write_about_pupils", "visible_threads", "can_read_thread", "can_write_in", "can_close_thread",
     "can_withdraw_message", "can_start_thread_about", "staff_establishments_for", "thread_contacts",
     "post_reply_contacts", "can_reply_to_post", "colleagues_of", "message_recipients", "ServiceContact",

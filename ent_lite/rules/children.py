@@ -11,7 +11,7 @@ from sqlalchemy import and_, false, or_, select
 from ent_lite.accounts.models import Role
 from ent_lite.audience import keys as audience_keys
 from ent_lite.extensions import db
-from ent_lite.rules.reach import CHILD_STAFF, Reach, reach_of
+from ent_lite.rules.reach import CHILD_STAFF, Reach, reach_of, role_of
 from ent_lite.school.models import Child, Enrolment, Group, GuardianLink
 
 
@@ -30,6 +30,12 @@ def visible_children(user, reach: Reach | None = None):
         this_year = Group.school_year == audience_keys.this_school_year()
         return select(Child).where(current, Child.enrolments.any(Enrolment.group.has(and_(this_year, or_(*in_scope)))))
     return select(Child).where(false())
+
+
+def sees_pupils_by_name(user) -> bool:
+    """Teachers, animators and directors see the children of their groups (their school) by
+    name, on a post's tracking page too; a city agent sees the figures only."""
+    return role_of(user) in CHILD_STAFF
 
 
 def can_see_child(user, child: Child, reach: Reach | None = None) -> bool:

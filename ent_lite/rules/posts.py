@@ -72,9 +72,15 @@ def visible_posts(user, now: datetime | None = None, reach: Reach | None = None)
 
     Readers see a post from its publication time until it expires; its author sees it
     always, and a director keeps the expired posts sent from their school (to manage them).
+    Built once per reach and moment: the feed, the menu's counts and a post page's checks
+    ask it with the request's reach and time.
     """
     now = now or utcnow()
     reach = reach or reach_of(user)
+    return reach.built_once(("visible_posts", now), lambda: _visible_posts(reach, now))
+
+
+def _visible_posts(reach: Reach, now: datetime):
     if reach.role == Role.GUARDIAN:
         # Optional city information: consents.may(guardian, CITY_INFORMATION), as part of the query.
         agreed = consents.agreeing_guardians(consents.CITY_INFORMATION, now, guardian_id=reach.user_id).exists()

@@ -41,6 +41,18 @@ class Reach:
     # The establishments this user runs: a director's schools, a site lead's periscolaire sites.
     directed_ids: frozenset[int] = frozenset()
     children: ReaderKeys = field(default_factory=ReaderKeys)
+    # SELECTs built from this reach, kept for the rest of the request (``built_once``): a page
+    # asks "may they read this post" and "which posts" several times, each a costly build.
+    # Not copied by ``dataclasses.replace``: a narrowed reach builds its own.
+    built: dict = field(default_factory=dict, init=False, compare=False, repr=False)
+
+    def built_once(self, key, build):
+        """``build()``, once per ``key`` for this reach (each reach lives one request)."""
+        if self.user_id is None:  # NOBODY is shared by every request: keep nothing on it
+            return build()
+        if key not in self.built:
+            self.built[key] = build()
+        return self.built[key]
 
 
 NOBODY = Reach()

@@ -81,3 +81,17 @@ def test_only_readers_of_the_statistics_learn_how_many_families_agreed(world):
     assert author.optional_families == 1  # Awa's household: one of its two guardians agreed
     director = reading.post_page(world.director, post, now, rules.reach_of(world.director), [])
     assert director.optional_families is None and director.stats is None
+
+
+def test_the_tracking_page_names_children_for_their_teacher_not_for_a_city_agent(world, class_post):
+    now = utcnow()
+    teacher = reading.tracking_page(world.teacher_a, class_post, rules.reach_of(world.teacher_a), now, page=1)
+    assert teacher.sees_children and [row.first_name for row in teacher.rows] == ["Awa"]
+    assert teacher.counts.families == 1 and teacher.without_account is not None
+
+    add_city_service(world)
+    agent_post = services.create_post(world.city_agent, "Piscine", "x", [keys.establishment_key(world.school.id)], now)
+    db.session.commit()
+    agent = reading.tracking_page(world.city_agent, agent_post, rules.reach_of(world.city_agent), now, page=1)
+    assert not agent.sees_children and agent.rows == [] and agent.without_account is None
+    assert agent.counts.families == 2  # Awa's and Léo's: the figures, without a name
