@@ -3,7 +3,7 @@
 - ``register`` (GET/POST /activites/<public_id>/inscrire): every child of the family with
   either a box to tick or the reason they cannot be registered; the bracket (asked once per
   school year) with the price it gives; an optional note for the organiser per child, stored
-  on that child's registration only. Every check is
+  on that child's registration only. The form's rules are in ``register_form``; every check is
   done again in the POST (``registration.register``); one refused child refuses the whole
   submission, with the error summary and what was typed kept.
 - ``my_registrations`` (GET /activites/mes-inscriptions): every registration of the family's
