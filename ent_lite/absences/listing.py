@@ -44,6 +44,13 @@ def periscolaire_sites_of(children, day: date) -> dict[int, list[tuple[str, date
     return {child_id: [(site.name, rules.closes_at(site, day)) for site in sites] for child_id, sites in found.items()}
 
 
+def new_notice_choices(guardian, now: datetime) -> tuple[list[Child], dict[int, list[tuple[str, datetime]]]]:
+    """The guardian's current children (by first name) and, for those in a periscolaire group
+    this year, their sites (``periscolaire_sites_of``): what the new-notice form offers."""
+    children = list(db.session.scalars(rules.family_children(guardian).order_by(Child.first_name, Child.id)))
+    return children, periscolaire_sites_of(children, rules.today(now))
+
+
 @dataclass
 class StaffLine:
     """One notice in the day's list of a member of staff."""

@@ -107,6 +107,24 @@ def declare(guardian, child, fields: AbsenceFields, now: datetime) -> AbsenceNot
     return notice
 
 
+def declare_all(guardian, children: list[Child], fields: AbsenceFields, now: datetime) -> list[AbsenceNotice]:
+    """One notice per child, all or none: raises ``Refused`` at the first child refused (the
+    caller then rolls back the notices already flushed)."""
+    return [declare(guardian, child, fields, now) for child in children]
+
+
+def refusal_lines(children: list[Child], fields: AbsenceFields, now: datetime,
+                  refused: Refused) -> list[tuple[str, str]]:
+    """(field name, line) of every child's problems, for the form sent back: each line names
+    its child when several were chosen; ``refused``'s own reasons when no child has any (a
+    child not among the family's)."""
+    found = [(child, name, message) for child in children for name, message in problems(child, fields, now)]
+    if not found:
+        return list(refused.reasons)
+    return [(name, _("%(child)s: %(problem)s", child=child.first_name, problem=message)
+             if len(children) > 1 else message) for child, name, message in found]
+
+
 def acknowledge(notice: AbsenceNotice, staff, now: datetime) -> bool:
     """Mark the notice seen by the staff member's side; False when that side had already seen it."""
     side = rules.side_of(staff)

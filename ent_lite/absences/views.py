@@ -31,7 +31,6 @@ from ent_lite.core.auth import roles_required
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
 from ent_lite.privacy import retention
-from ent_lite.school.models import Child
 
 
 def _load_notice(public_id: str) -> AbsenceNotice:
@@ -45,8 +44,7 @@ def _load_notice(public_id: str) -> AbsenceNotice:
 @roles_required(Role.GUARDIAN)
 def new():
     now = utcnow()
-    children = db.session.scalars(rules.family_children(current_user).order_by(Child.first_name, Child.id)).all()
-    sites = listing.periscolaire_sites_of(children, rules.today(now))
+    children, sites = listing.new_notice_choices(current_user, now)
     form = AbsenceForm()
     form.offer(children)
     if not sites:
@@ -57,13 +55,13 @@ def new():
         fields = form.fields(rules.today(now))
         chosen = [child for child in children if child.public_id in form.children.data]
         try:
-            notices = [services.declare(current_user, child, fields, now) for child in chosen]
+            services.declare_all(current_user, chosen, fields, now)
         except services.Refused as refused:
             db.session.rollback()
-            _show_problems(form, chosen, fields, now, refused)
+            _show_problems(form, services.refusal_lines(chosen, fields, now, refused))
         else:
             db.session.commit()
-            flash(ngettext("Absence sent for %(names)s.", "Absences sent for %(names)s.", len(notices),
+            flash(ngettext("Absence sent for %(names)s.", "Absences sent for %(names)s.", len(chosen),
                            names=", ".join(child.first_name for child in chosen)), "success")
             return redirect(url_for("absences.mine"))
     return render_template("absences/new.html", form=form, children=children, sites=sites,
@@ -71,13 +69,10 @@ def new():
                            reason_max=services.REASON_MAX_LENGTH)
 
 
-def _show_problems(form, chosen, fields, now, refused) -> None:
-    """Each child's problems next to the control that fixes them, named when several children."""
-    found = [(child, name, message) for child in chosen for name, message in services.problems(child, fields, now)]
-    for child, name, message in found or [(None, name, message) for name, message in refused.reasons]:
+def _show_problems(form, lines) -> None:
+    """Each problem next to the control that fixes it, once."""
+    for name, line in lines:
         field = form.field_for(name)
-        line = _("%(child)s: %(problem)s", child=child.first_name, problem=message) \
-            if child is not None and len(chosen) > 1 else message
         if line not in field.errors:
             field.errors = [*field.errors, line]
 

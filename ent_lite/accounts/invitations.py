@@ -17,6 +17,7 @@ from ent_lite import rules
 from ent_lite.accounts import emails, services
 from ent_lite.accounts.models import AccountToken, Membership, Role, User
 from ent_lite.accounts.tokens import issue_token, use_token
+from ent_lite.audit.services import record
 from ent_lite.core.text import normalise_email
 from ent_lite.extensions import db
 from ent_lite.school.models import Establishment, Group
@@ -120,6 +121,22 @@ def send_staff_invitation(user: User, now: datetime) -> bool:
     days = current_app.config["INVITE_TOKEN_DAYS"]
     token = issue_token(user, "invite", now, timedelta(days=days))
     return emails.send_invitation(user, token)
+
+
+def invite(inviter: User, first_name: str, last_name: str, email: str, placement: Placement,
+           now: datetime) -> tuple[User, bool]:
+    """Create the staff account, email its invitation and audit both; returns the account and
+    whether the mail server accepted the email (a refused email leaves "Send again"). The
+    caller commits."""
+    user = create_staff_user(inviter, first_name, last_name, email, placement)
+    sent = send_staff_invitation(user, now)
+    record("admin.invite", actor=inviter, target=user, now=now, details={
+        "role": placement.role,
+        "establishment": placement.establishment.public_id if placement.establishment else None,
+        "groups": sorted(g.public_id for g in placement.groups),
+        "email_sent": sent,
+    })
+    return user, sent
 
 
 def pending_invitations(inviter: User) -> list[User]:

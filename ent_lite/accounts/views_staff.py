@@ -48,16 +48,8 @@ def invite_staff():
         for name, messages in problems.items():
             form[name].errors.extend(messages)
         if placement is not None:
-            user = invitations.create_staff_user(current_user, form.first_name.data, form.last_name.data,
-                                                 form.email.data, placement)
-            now = utcnow()
-            sent = invitations.send_staff_invitation(user, now)
-            record("admin.invite", actor=current_user, target=user, now=now, details={
-                "role": placement.role,
-                "establishment": placement.establishment.public_id if placement.establishment else None,
-                "groups": sorted(g.public_id for g in placement.groups),
-                "email_sent": sent,
-            })
+            user, sent = invitations.invite(current_user, form.first_name.data, form.last_name.data,
+                                            form.email.data, placement, utcnow())
             db.session.commit()
             _flash_sent(user, sent)
             return redirect(url_for("accounts.invite_staff"))

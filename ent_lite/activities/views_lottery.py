@@ -16,8 +16,8 @@ from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 
 from ent_lite.accounts.models import Role
-from ent_lite.activities import allocation, campaigns, describe, family_bracket, lottery, lottery_requests, manage
-from ent_lite.activities.brackets import city_brackets
+from ent_lite.activities import (allocation, campaigns, describe, lottery, lottery_request_form, lottery_requests,
+                                 manage)
 from ent_lite.activities.catalogue import catalogue_city_id
 from ent_lite.activities.blueprint import bp
 from ent_lite.activities.lottery_requests import RANK_LABELS
@@ -155,39 +155,30 @@ def campaign_draw(slug: str):
 def campaign_request(slug: str):
     now = utcnow()
     found = _visible_campaign(slug, now)
-    families = lottery_requests.family_requests(found, current_user, now)
-    is_open = lottery_requests.is_open(found, now)
-    stays = lottery_requests.open_stays(found, now)
-    years = lottery_requests.years_to_declare(current_user, stays)
-    brackets = city_brackets(found.city_id)
+    page = lottery_request_form.request_page(found, current_user, now)
     form = FlaskForm()
-    chosen, errors = lottery_requests.current_choices(families, found.max_choices), {}
+    chosen, errors = page.current_choices(), {}
     if form.validate_on_submit():
-        if not is_open:
+        if not page.is_open:
             flash(_("Requests for this campaign are closed: nothing was changed."), "error")
             return redirect(url_for("activities.campaign_request", slug=slug))
-        chosen, errors = lottery_requests.read_choices(families, request.form, found.max_choices)
-        declared, bracket_errors = lottery_requests.read_brackets(years, brackets, request.form,
-                                                                  any(chosen.values()))
-        errors.update(bracket_errors)
-        if not errors:
-            try:
-                for year, bracket in declared.items():
-                    family_bracket.declare(current_user, bracket, year, now)
-                lottery_requests.save_choices(found, current_user, families, chosen, now)
+        try:
+            chosen, errors = lottery_request_form.submit(page, current_user, request.form, now)
+            if not errors:
                 db.session.commit()
-            except IntegrityError:  # another tab or parent saved this family's requests meanwhile
-                db.session.rollback()
-                flash(_("Your requests were changed at the same moment from another window: nothing was "
-                        "saved from this one. Check them below and send them again if needed."), "error")
-            else:
-                flash(_("Your requests are saved. You can change them until the requests close."), "success")
+        except IntegrityError:  # another tab or parent saved this family's requests meanwhile
+            db.session.rollback()
+            flash(_("Your requests were changed at the same moment from another window: nothing was "
+                    "saved from this one. Check them below and send them again if needed."), "error")
             return redirect(url_for("activities.campaign_request", slug=slug))
-    fields = [*chosen, *(lottery_requests.bracket_field(year) for year in years)]
-    summary = [(name, errors[name]) for name in fields if name in errors]
-    return render_template("activities/lottery_request.html", campaign=found, families=families, form=form,
-                           chosen=chosen, errors=errors, summary=summary, is_open=is_open, now=now,
-                           rank_labels=RANK_LABELS, status_text=describe.status_text, position=allocation.waiting_position, years=years, brackets=brackets,
-                           bracket_prices=lottery_requests.bracket_prices(stays, brackets),
-                           bracket_field=lottery_requests.bracket_field, bracket_bounds=describe.bracket_bounds_text,
-                           format_price_range=format_price_range, sent=request.form)
+        if not errors:
+            flash(_("Your requests are saved. You can change them until the requests close."), "success")
+            return redirect(url_for("activities.campaign_request", slug=slug))
+    summary = lottery_request_form.error_summary(page, chosen, errors)
+    return render_template("activities/lottery_request.html", campaign=found, families=page.families, form=form,
+                           chosen=chosen, errors=errors, summary=summary,
+                           is_open=page.is_open, now=now, rank_labels=RANK_LABELS, status_text=describe.status_text,
+                           position=allocation.waiting_position, years=page.years, brackets=page.brackets,
+                           bracket_prices=page.bracket_prices(), bracket_field=lottery_requests.bracket_field,
+                           bracket_bounds=describe.bracket_bounds_text, format_price_range=format_price_range,
+                           sent=request.form)

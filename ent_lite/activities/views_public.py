@@ -9,14 +9,12 @@
 """
 from __future__ import annotations
 
-import os
-
 from flask import abort, jsonify, make_response, render_template, request, send_file
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ent_lite.accounts.models import Role
-from ent_lite.activities import catalogue, describe, opendata
+from ent_lite.activities import catalogue, describe, opendata, photo_file
 from ent_lite.activities.blueprint import bp
 from ent_lite.activities.forms_public import CatalogueFilterForm
 from ent_lite.activities.money import format_price, format_price_range
@@ -25,14 +23,12 @@ from ent_lite.core.branding import product_name
 from ent_lite.core.dates import format_clock
 from ent_lite.core.db_types import PUBLIC_ID_LENGTH, utcnow
 from ent_lite.core.security import sets_own_cache_control
-from ent_lite.files.storage import get_storage
 from ent_lite.extensions import db
 from ent_lite.school.models import City
 
 MAX_PAGE = 10_000
 # Public, personless documents: caches may keep them a few minutes (places left change).
 PUBLIC_CACHE = "public, max-age=300"
-PHOTO_TYPES = {"webp": "image/webp", "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png"}
 
 
 @bp.app_context_processor
@@ -89,20 +85,13 @@ def photo(public_id: str):
     entry = catalogue.find_public(catalogue.catalogue_city_id(current_user), public_id, utcnow())
     if entry is None:
         abort(404)
-    key = entry.activity.photo_thumb_key if request.args.get("size") == "thumb" else entry.activity.photo_key
-    content_type = PHOTO_TYPES.get((key or "").rsplit(".", 1)[-1])
-    if content_type is None:
+    found = photo_file.open_photo(entry.activity, thumb=request.args.get("size") == "thumb")
+    if found is None:
         abort(404)
-    try:
-        stream = get_storage().open(key)
-    except (FileNotFoundError, ValueError):
-        abort(404)
-    response = send_file(stream, mimetype=content_type, as_attachment=False, conditional=False, etag=False,
-                         max_age=None, download_name=f"{public_id}.{key.rsplit('.', 1)[-1]}")
-    try:
-        response.content_length = os.fstat(stream.fileno()).st_size
-    except (AttributeError, OSError):
-        pass  # a stream without a file behind it (an object store) is sent without a length
+    response = send_file(found.stream, mimetype=found.content_type, as_attachment=False, conditional=False,
+                         etag=False, max_age=None, download_name=f"{public_id}.{found.extension}")
+    if found.size is not None:  # a stream without a file behind it is sent without a length
+        response.content_length = found.size
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = PUBLIC_CACHE

@@ -3,7 +3,7 @@
 - ``register`` (GET/POST /activites/<public_id>/inscrire): every child of the family with
   either a box to tick or the reason they cannot be registered; the bracket (asked once per
   school year) with the price it gives; an optional note for the organiser per child, stored
-  on that child's registration only. Every check is
+  on that child's registration only. The form's rules are in ``register_form``; every check is
   done again in the POST (``registration.register``); one refused child refuses the whole
   submission, with the error summary and what was typed kept.
 - ``my_registrations`` (GET /activites/mes-inscriptions): every registration of the family's
@@ -18,15 +18,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from wtforms import RadioField
 from wtforms.validators import InputRequired
 
 from ent_lite.accounts.models import Role
-from ent_lite.activities import allocation, describe, family_bracket, registration
+from ent_lite.activities import allocation, describe, register_form, registration
 from ent_lite.activities.blueprint import bp
-from ent_lite.activities.brackets import city_brackets
 from ent_lite.activities.models import Activity, Registration, RegistrationStatus
 from ent_lite.activities.money import format_price
 from ent_lite.core.auth import roles_required
@@ -66,88 +64,39 @@ def _load_activity(public_id: str) -> Activity:
 def register(public_id: str):
     now = utcnow()
     activity = _load_activity(public_id)
-    children = registration.family_children(current_user, authority_only=False)
-    declaration = family_bracket.declared(current_user.id, activity.school_year)
-    asking = declaration is None or request.values.get("bracket_change") == "1"
-    brackets = city_brackets(activity.city_id)
-    prices = family_bracket.prices_by_bracket(activity)
+    page = register_form.form_page(current_user, activity, bracket_change=request.values.get("bracket_change") == "1")
     form = RegisterForm()
-    form.bracket.choices = [(b.public_id, b.label) for b in brackets]
-    if not asking:
+    form.bracket.choices = [(b.public_id, b.label) for b in page.brackets]
+    if not page.asking:
         del form.bracket
     ticked = request.form.getlist("child") if request.method == "POST" else []
-    by_id = {child.public_id: child for child in children}
-    if any(child_id not in by_id for child_id in ticked):
+    chosen = register_form.chosen_children(page, ticked)
+    if chosen is None:
         abort(404)  # a child of another family, or a forged id: nothing to learn here
-    notes = _notes(children) if request.method == "POST" else {}
+    notes = _notes(page.children) if request.method == "POST" else {}
     errors = []
     if request.method == "POST":
-        chosen = [by_id[child_id] for child_id in dict.fromkeys(ticked)]
-        errors = _check(form, asking, declaration, activity, chosen, brackets, prices, notes, now)
+        form.validate()
+        bracket_choice = form.bracket.data if page.asking else None
+        errors = register_form.submission_problems(current_user, page, chosen, notes, bracket_choice,
+                                                   form.bracket.errors if page.asking else [], now)
         if not errors:
-            bracket = next(b for b in brackets if b.public_id == form.bracket.data) if asking \
-                else declaration.bracket
             try:
-                if asking:
-                    family_bracket.declare(current_user, bracket, activity.school_year, now)
-                outcomes = registration.register(current_user, activity, chosen, bracket, prices[bracket.id],
-                                                 {child.id: notes[child.public_id] for child in chosen}, now)
-                positions = [(o.child, o.registration.status, allocation.waiting_position(o.registration),
-                              o.registration.price_cents) for o in outcomes]
+                lines = register_form.submit(current_user, page, chosen, notes, bracket_choice, now)
                 db.session.commit()
             except registration.Refused as refused:
                 db.session.rollback()
-                errors = [(f"child-{child.public_id}" if child else "children", _named(child, reason))
-                          for child, reason in refused.reasons]
-            except IntegrityError:  # the bracket declared twice at once by two tabs
-                db.session.rollback()
-                errors = [("children", _("Already registered for this activity."))]
+                errors = register_form.refusal_problems(refused)
             else:
-                for child, status, position, price in positions:
-                    flash(_result_line(child.first_name, status, position, price), "success")
+                for line in lines:
+                    flash(line, "success")
                 return redirect(url_for("activities.my_registrations"))
-    rows = [(child, registration.problems(current_user, child, activity, now)) for child in children]
     return render_template(
-        "activities/register_form.html", activity=activity, form=form, rows=rows, errors=errors,
-        ticked=set(ticked), notes=notes, note_max=registration.NOTE_MAX_LENGTH, asking=asking,
-        declaration=declaration, brackets=brackets, prices=prices,
+        "activities/register_form.html", activity=activity, form=form, rows=register_form.rows(current_user, page, now),
+        errors=errors, ticked=set(ticked), notes=notes, note_max=registration.NOTE_MAX_LENGTH, asking=page.asking,
+        declaration=page.declaration, brackets=page.brackets, prices=page.prices,
         bracket_bounds=describe.bracket_bounds_text, format_price=format_price,
         note_days=retention.effective_days("activity_health_notes"))
-
-
-def _named(child, reason: str) -> str:
-    return _("%(child)s: %(reason)s", child=child.first_name, reason=reason) if child else reason
-
-
-def _check(form, asking, declaration, activity, chosen, brackets, prices, notes, now) -> list[tuple[str, str]]:
-    """(anchor, message) of every problem of the submission, in page order. The bracket used
-    (chosen now or declared earlier) must have a price on this activity."""
-    errors = []
-    if not chosen:
-        errors.append(("children", _("Tick at least one child to register.")))
-    for child in chosen:
-        errors += [(f"child-{child.public_id}", _named(child, reason))
-                   for reason in registration.problems(current_user, child, activity, now)]
-    form.validate()
-    if asking and form.bracket.errors:
-        errors.append(("bracket-0", " ".join(str(e) for e in form.bracket.errors)))
-    else:
-        bracket = next((b for b in brackets if b.public_id == form.bracket.data), None) if asking \
-            else declaration.bracket
-        if bracket is not None and bracket.id not in prices:
-            errors.append(("bracket-0" if asking else "bracket",
-                           _("No price is set for this bracket: please contact the organiser.")))
-    for child in chosen:
-        if len(notes.get(child.public_id, "").strip()) > registration.NOTE_MAX_LENGTH:
-            errors.append((f"note-{child.public_id}", _named(child, _("Write at most %(max)d characters.",
-                                                                      max=registration.NOTE_MAX_LENGTH))))
-    return errors
-
-
-def _result_line(name: str, status: str, position: int | None, price: int | None) -> str:
-    if status == S.CONFIRMED:
-        return _("%(child)s: place confirmed. Amount due: %(price)s.", child=name, price=format_price(price))
-    return _("%(child)s — %(status)s.", child=name, status=describe.status_text(status, position))
 
 
 @bp.get("/activites/mes-inscriptions")

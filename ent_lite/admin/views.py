@@ -9,13 +9,12 @@ from ent_lite.admin import (  # noqa: F401  (the other administration pages, on 
     views_email_problems, views_establishments, views_review, views_staff)
 from ent_lite.admin.blueprint import bp
 from ent_lite.admin.forms import RosterForm
+from ent_lite.admin.roster_upload import upload_roster
 from ent_lite.admin.services import overview
-from ent_lite.audit.services import record
 from ent_lite.core.auth import roles_required
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
-from ent_lite.school.models import City
-from ent_lite.school.roster_apply import SUMMARY_LABELS, import_roster
+from ent_lite.school.roster_apply import SUMMARY_LABELS
 from ent_lite.school.services import current_school_year
 
 MAX_ERRORS_SHOWN = 500
@@ -37,26 +36,17 @@ def roster():
     form = RosterForm(school_year=current_school_year(now))
     errors = None
     if form.validate_on_submit():
-        school_year = form.school_year.data.strip()
-        result = import_roster(form.roster.data.read(), school_year=school_year, now=now,
-                               city_name=current_app.config["CITY_NAME"],
-                               valid_days=current_app.config["ACTIVATION_CODE_DAYS"],
-                               city=db.session.get(City, current_user.city_id))
-        if not result.ok:
-            db.session.rollback()
-            errors = result.errors
+        upload = upload_roster(current_user, form.roster.data.read(), form.school_year.data.strip(),
+                               dry_run=bool(form.dry_run.data), now=now, city_name=current_app.config["CITY_NAME"],
+                               valid_days=current_app.config["ACTIVATION_CODE_DAYS"])
+        if upload.keep:
+            db.session.commit()
         else:
-            if form.dry_run.data:
-                db.session.rollback()
-            else:
-                record("admin.roster_import", actor=current_user, now=now,
-                       details={"source": "upload", "school_year": school_year, **result.summary.as_dict()})
-                db.session.commit()
-            # Counts only: the log never holds names.
-            current_app.logger.info("roster import by %s (dry run: %s): %s", current_user.public_id,
-                                    form.dry_run.data, result.summary.as_dict())
-            session[SUMMARY_SESSION_KEY] = {"counts": result.summary.as_dict(), "school_year": school_year,
-                                            "dry_run": bool(form.dry_run.data)}
+            db.session.rollback()
+        if upload.errors:
+            errors = upload.errors
+        else:
+            session[SUMMARY_SESSION_KEY] = upload.summary
             flash(_("The file was checked: nothing was saved.") if form.dry_run.data
                   else _("The roster was imported."), "success")
             return redirect(url_for(".roster"))

@@ -14,13 +14,12 @@ from ent_lite import rules
 from ent_lite.core.db_types import utcnow
 from ent_lite.core.localtime import BAD_TIME
 from ent_lite.extensions import db
-from ent_lite.periscolaire import services
+from ent_lite.periscolaire import group_page, services
 from ent_lite.periscolaire.blueprint import bp
 from ent_lite.periscolaire.forms import CutoffForm, EnrolForm, KindForm, RemoveForm
 from ent_lite.periscolaire.kinds import KIND_LABELS
 from ent_lite.school.models import (
     DEFAULT_ABSENCE_CUTOFF,
-    Child,
     Establishment,
     EstablishmentKind,
     Group,
@@ -53,8 +52,7 @@ def site(public_id: str):
             form.cutoff.errors = [BAD_TIME]
         else:
             if services.set_cutoff(current_user, found, cutoff, utcnow()):
-                db.session.commit()
-                flash(_("The changes were saved."), "success")
+                _saved(_("The changes were saved."))
             return redirect(url_for(".site", public_id=public_id))
     (row,) = services.site_rows([found])
     return render_template("periscolaire/site.html", row=row, form=form, kind_labels=KIND_LABELS,
@@ -68,66 +66,44 @@ def _group_or_404(public_id: str) -> Group:
     return group
 
 
-def _chosen_class(schools: list[Establishment], group: Group) -> tuple[Establishment | None, Group | None]:
-    """The school and class picked by the GET filters, among the schools offered: another
-    school (of another district or city) is a forged address, 404. A class not of the chosen
-    school (the school was just changed) is not chosen."""
-    ref = request.args.get("ecole", "")
-    if not ref:
-        return None, None
-    school = next((s for s in schools if s.public_id == ref), None)
-    if school is None:
-        abort(404)
-    class_ = db.session.scalar(select(Group).where(
-        Group.public_id == request.args.get("classe", ""), Group.establishment_id == school.id,
-        Group.kind == GroupKind.CLASS, Group.school_year == group.school_year))
-    return school, class_
-
-
 @bp.route("/periscolaire/groupes/<public_id>", methods=["GET", "POST"])
 def group(public_id: str):
     found = _group_or_404(public_id)
-    may_edit = services.can_edit_group(current_user, found)
-    schools = services.pickable_schools(current_user, found.establishment) if may_edit else []
-    school, class_ = _chosen_class(schools, found) if may_edit else (None, None)
-    addable = services.addable_children(current_user, found, class_) if class_ is not None else []
-    enrol_form, remove_form, problem = EnrolForm(), RemoveForm(), None
-    action = request.form.get("action")
+    try:
+        page = group_page.group_page(current_user, found, request.args.get("ecole", ""), request.args.get("classe", ""))
+    except group_page.ForgedSchool:
+        abort(404)
+    action, problem = request.form.get("action"), None
     kind_form = KindForm(formdata=request.form if action == "kind" else None,
                          data={"periscolaire_kind": found.periscolaire_kind or ""})
-    if request.method == "POST":
-        if not may_edit:
-            abort(404)
-        if action == "kind" and kind_form.validate_on_submit():
-            if kind_form.periscolaire_kind.data not in PeriscolaireKind.ALL:
-                kind_form.periscolaire_kind.errors = [_("Choose when the group looks after the children.")]
-            else:
-                if services.set_kind(current_user, found, kind_form.periscolaire_kind.data, utcnow()):
-                    db.session.commit()
-                    flash(_("The changes were saved."), "success")
-                return redirect(url_for(".group", public_id=public_id))
-        if request.form.get("action") == "remove" and remove_form.validate_on_submit():
-            child = db.session.scalar(select(Child).where(Child.public_id == remove_form.child.data))
-            if child is not None and services.unenrol(current_user, found, child, utcnow()):
-                db.session.commit()
-                flash(_("%(name)s is no longer in this group.", name=child.display_name), "success")
+    if request.method == "POST" and not page.may_edit:
+        abort(404)
+    if action == "kind" and kind_form.validate_on_submit():
+        if kind_form.periscolaire_kind.data not in PeriscolaireKind.ALL:
+            kind_form.periscolaire_kind.errors = [_("Choose when the group looks after the children.")]
+        else:
+            if services.set_kind(current_user, found, kind_form.periscolaire_kind.data, utcnow()):
+                _saved(_("The changes were saved."))
             return redirect(url_for(".group", public_id=public_id))
-        if request.form.get("action") == "enrol" and enrol_form.validate_on_submit():
-            wanted = set(request.form.getlist("child"))
-            chosen = [c for c in addable if c.public_id in wanted]
-            if not wanted or len(chosen) != len(wanted):
-                problem = _("Tick at least one child of the list.") if not wanted else _("Choose children from the list.")
-            else:
-                added = services.enrol(current_user, found, chosen, utcnow())
-                db.session.commit()
-                flash(ngettext("%(num)d child added to the group.", "%(num)d children added to the group.", added),
-                      "success")
-                return redirect(url_for(".group", public_id=public_id, ecole=school.public_id,
-                                        classe=class_.public_id))
+    if action == "remove" and RemoveForm().validate_on_submit():
+        child = group_page.unenrol_child(current_user, found, request.form.get("child"), utcnow())
+        if child is not None:
+            _saved(_("%(name)s is no longer in this group.", name=child.display_name))
+        return redirect(url_for(".group", public_id=public_id))
+    if action == "enrol" and EnrolForm().validate_on_submit():
+        chosen, problem = group_page.pick_children(page, request.form.getlist("child"))
+        if problem is None:
+            added = services.enrol(current_user, found, chosen, utcnow())
+            _saved(ngettext("%(num)d child added to the group.", "%(num)d children added to the group.", added))
+            return redirect(url_for(".group", public_id=public_id, ecole=page.school.public_id,
+                                    classe=page.class_.public_id))
     return render_template(
-        "periscolaire/group.html", group=found, may_edit=may_edit, children=services.enrolled_children(found),
-        kind_labels=KIND_LABELS, school=school, class_=class_, addable=addable, problem=problem,
-        ticked=set(request.form.getlist("child")),
-        schools=schools, kind_form=kind_form,
-        classes=services.school_classes(school, found.school_year) if school is not None else [],
+        "periscolaire/group.html", group=found, may_edit=page.may_edit, children=services.enrolled_children(found),
+        kind_labels=KIND_LABELS, school=page.school, class_=page.class_, addable=page.addable, problem=problem,
+        ticked=set(request.form.getlist("child")), schools=page.schools, kind_form=kind_form, classes=page.classes(),
         may_keep_site=services.can_manage_site(current_user, found.establishment))
+
+
+def _saved(message: str) -> None:
+    db.session.commit()
+    flash(message, "success")
