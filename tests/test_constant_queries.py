@@ -8,6 +8,10 @@ relations (``selectinload``/``joinedload``), count with one aggregate, look up i
 """
 from __future__ import annotations
 
+import os
+import statistics
+from pathlib import Path
+
 import pytest
 from sqlalchemy import func, select
 
@@ -49,12 +53,30 @@ def walks(app):
         grow(app, world, seeded, utcnow())
         large = {role: visit_all(app, engine, client, urls) for role, client in clients.items()}
         yield small, large, urls, row_counts()
+        if os.environ.get("ENT_LITE_STATEMENTS_TABLE"):  # a report for humans, asserted nothing
+            Path(os.environ["ENT_LITE_STATEMENTS_TABLE"]).write_text(statements_table(small, large, urls))
         db.session.rollback()
         db.session.remove()
         with db.engine.begin() as connection:
             for table in reversed(db.metadata.sorted_tables):
                 connection.execute(table.delete())
     limiter.reset()
+
+
+def statements_table(small, large, urls) -> str:
+    """Markdown: per role, the pages it opens and their statements with 1 and 50 items."""
+    lines = ["| role | pages | statements, 1 item (median / max) | 50 items (median / max) | heaviest page |",
+             "|---|---|---|---|---|"]
+    for role in ROLES:
+        shown = {e: v for e, v in small[role].items() if v.status == 200}
+        one = [len(v.statements) for v in shown.values()]
+        fifty = [len(large[role][e].statements) for e in shown]
+        heaviest = max(shown, key=lambda e: len(large[role][e].statements))
+        lines.append(f"| {role} | {len(shown)} | {statistics.median(one):g} / {max(one)} | "
+                     f"{statistics.median(fifty):g} / {max(fifty)} | {urls[heaviest]} ({max(fifty)}) |")
+    total_one = sum(len(v.statements) for w in small.values() for v in w.values() if v.status == 200)
+    total_fifty = sum(len(large[r][e].statements) for r, w in small.items() for e, v in w.items() if v.status == 200)
+    return "\n".join(lines + ["", f"{total_one} statements with 1 item, {total_fifty} with 50"]) + "\n"
 
 
 def test_the_grown_world_holds_fifty_of_each_list(walks):
