@@ -14,7 +14,6 @@ from ent_lite import rules
 from ent_lite.absences import rules as absences
 from ent_lite.accounts.models import Role
 from ent_lite.activities import permissions as activities
-from ent_lite.agenda import permissions as agenda
 from ent_lite.periscolaire import services as periscolaire
 
 PRIMARY_LIMIT = 3
@@ -78,7 +77,7 @@ def _sections(user, counts) -> tuple[list[Entry], list[Entry]]:
         more.append(Entry("absences.today", _l("Absences today")))
     if rules.may_read_news(user):
         more.append(Entry("agenda.calendar", _l("Calendar")))
-    if agenda.may_publish_events(user):
+    if rules.may_publish_events(user):
         more.append(Entry("agenda.manage", _l("Events I manage")))
     if periscolaire.may_keep_sites(user, counts.reach):  # the request's reach, not a second one
         more.append(Entry("periscolaire.sites", _l("Periscolaire")))

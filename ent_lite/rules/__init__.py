@@ -5,8 +5,8 @@ package (``from ent_lite import rules``; ``rules.can_read_post(...)``): `visible
 SELECTs (used by lists and, through `can_*`, by single objects, so a list and a page never
 disagree), `can_*` and `may_*` are small predicates. A rule that changes changes here, in the
 module of its subject: ``reach`` (what a user reaches, computed once), ``posts``, ``children``,
-``conversations``, ``city_services``, ``files``, ``forms``, ``staff``. Templates ask the
-globals of ``template_globals``, never a role.
+``conversations``, ``city_services``, ``files``, ``forms``, ``staff``, ``agenda`` (calendar
+events). Templates ask the globals of ``template_globals``, never a role.
 
 - guardian: reads the posts whose audience keys match one of their current children;
   sees their own current children; posts nothing.
@@ -61,9 +61,13 @@ from ent_lite.rules.files import (
 from ent_lite.rules.forms import (
     concerned_children, may_answer_for_child, can_see_form_results,
 )
+from ent_lite.rules.agenda import (
+    PUBLIC_EVENT_KEYS, EVENT_SENDING_ROLES, agent_service_ids, staff_city_keys, visible_events, can_see_event,
+    event_sender_ids, may_publish_events, may_mark_event_public, event_targets, can_manage_event, may_change_event,
+    can_view_event, managed_events,
+)
 from ent_lite.rules.staff import (
-    directed_school_ids, visible_code_schools, can_see_codes, code_children, invitable_roles,
-    invite_establishments,
+    directed_school_ids, visible_code_schools, can_see_codes, code_children, invitable_roles, invite_establishments,
 )
 
 __all__ = [
@@ -80,4 +84,7 @@ __all__ = [
     "keeps_withheld_photos", "photos_withheld_from", "attachment_owner", "can_read_attachment",
     "concerned_children", "may_answer_for_child", "can_see_form_results", "directed_school_ids",
     "visible_code_schools", "can_see_codes", "code_children", "invitable_roles", "invite_establishments",
+    "PUBLIC_EVENT_KEYS", "EVENT_SENDING_ROLES", "agent_service_ids", "staff_city_keys", "visible_events",
+    "can_see_event", "event_sender_ids", "may_publish_events", "may_mark_event_public", "event_targets",
+    "can_manage_event", "may_change_event", "can_view_event", "managed_events",
 ]
