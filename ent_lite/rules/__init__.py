@@ -40,7 +40,8 @@ from ent_lite.rules.reach import (
 )
 from ent_lite.rules.posts import (
     PostTarget, may_send_optional_info, post_is_live, visible_posts, can_read_post, can_see_read_stats,
-    may_read_news, may_post, postable_targets, can_post_to, can_edit_post, can_delete_post, can_track_post,
+    may_read_news, receives_notifications, may_post, postable_targets, can_post_to, can_edit_post, can_delete_post,
+    can_track_post,
 )
 from ent_lite.rules.children import (
     visible_children, can_see_child,
@@ -73,13 +74,13 @@ from ent_lite.rules.staff import (
 __all__ = [
     "POSTING_ROLES", "READING_STAFF", "CHILD_STAFF", "Reach", "runs_membership", "led_site_ids", "reach_of",
     "any_key", "reader_matches", "role_of", "may_give_consents", "PostTarget", "may_send_optional_info",
-    "post_is_live", "visible_posts", "can_read_post", "can_see_read_stats", "may_read_news", "may_post",
-    "postable_targets", "can_post_to", "can_edit_post", "can_delete_post", "can_track_post", "visible_children",
-    "can_see_child", "THREAD_STAFF", "WITHDRAW_WINDOW", "ThreadContact", "may_use_messages",
-    "may_write_about_pupils", "visible_threads", "can_read_thread", "can_write_in", "can_close_thread",
-    "can_withdraw_message", "can_start_thread_about", "staff_establishments_for", "thread_contacts",
-    "post_reply_contacts", "can_reply_to_post", "colleagues_of", "message_recipients", "ServiceContact",
-    "is_service_thread", "city_services_for", "can_write_to_service", "AGENT_CONTACT_WINDOW",
+    "post_is_live", "visible_posts", "can_read_post", "can_see_read_stats", "may_read_news",
+    "receives_notifications", "may_post", "postable_targets", "can_post_to", "can_edit_post", "can_delete_post",
+    "can_track_post", "visible_children", "can_see_child", "THREAD_STAFF", "WITHDRAW_WINDOW", "ThreadContact",
+    "may_use_messages", "may_write_about_pupils", "visible_threads", "can_read_thread", "can_write_in",
+    "can_close_thread", "can_withdraw_message", "can_start_thread_about", "staff_establishments_for",
+    "thread_contacts", "post_reply_contacts", "can_reply_to_post", "colleagues_of", "message_recipients",
+    "ServiceContact", "is_service_thread", "city_services_for", "can_write_to_service", "AGENT_CONTACT_WINDOW",
     "activity_links_families", "may_write_to_families_of", "agent_services_for", "family_addressees",
     "keeps_withheld_photos", "photos_withheld_from", "attachment_owner", "can_read_attachment",
     "concerned_children", "may_answer_for_child", "can_see_form_results", "directed_school_ids",

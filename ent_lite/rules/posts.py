@@ -113,6 +113,13 @@ def may_read_news(user) -> bool:
     return getattr(user, "is_authenticated", False) and user.role in (Role.GUARDIAN, *READING_STAFF)
 
 
+def receives_notifications(user) -> bool:
+    """Who has notification choices to make: the people told of news or messages. Admin and DPO
+    accounts have neither a feed nor an inbox (the readers of news are exactly the users of
+    messages), so nothing to be told."""
+    return may_read_news(user)
+
+
 def may_post(user) -> bool:
     """Whether the user's role posts at all (they may still have no target yet)."""
     return getattr(user, "is_authenticated", False) and user.role in POSTING_ROLES
