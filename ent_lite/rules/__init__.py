@@ -47,14 +47,14 @@ from ent_lite.rules.children import (
     visible_children, can_see_child,
 )
 from ent_lite.rules.conversations import (
-    THREAD_STAFF, WITHDRAW_WINDOW, ThreadContact, may_use_messages, may_write_about_pupils, visible_threads,
-    can_read_thread, can_write_in, can_close_thread, can_withdraw_message, can_start_thread_about,
+    THREAD_STAFF, WITHDRAW_WINDOW, ThreadContact, may_use_messages, starts_family_threads, may_write_about_pupils,
+    visible_threads, can_read_thread, can_write_in, can_close_thread, can_withdraw_message, can_start_thread_about,
     staff_establishments_for, thread_contacts, post_reply_contacts, can_reply_to_post, colleagues_of,
     message_recipients,
 )
 from ent_lite.rules.city_services import (
     ServiceContact, is_service_thread, city_services_for, can_write_to_service, AGENT_CONTACT_WINDOW,
-    activity_links_families, may_write_to_families_of, agent_services_for, family_addressees,
+    activity_links_families, may_write_to_families, may_write_to_families_of, agent_services_for, family_addressees,
 )
 from ent_lite.rules.files import (
     keeps_withheld_photos, photos_withheld_from, attachment_owner, can_read_attachment,
@@ -77,15 +77,15 @@ __all__ = [
     "post_is_live", "visible_posts", "can_read_post", "can_see_read_stats", "may_read_news",
     "receives_notifications", "may_post", "postable_targets", "can_post_to", "can_edit_post", "can_delete_post",
     "can_track_post", "visible_children", "can_see_child", "THREAD_STAFF", "WITHDRAW_WINDOW", "ThreadContact",
-    "may_use_messages", "may_write_about_pupils", "visible_threads", "can_read_thread", "can_write_in",
-    "can_close_thread", "can_withdraw_message", "can_start_thread_about", "staff_establishments_for",
-    "thread_contacts", "post_reply_contacts", "can_reply_to_post", "colleagues_of", "message_recipients",
-    "ServiceContact", "is_service_thread", "city_services_for", "can_write_to_service", "AGENT_CONTACT_WINDOW",
-    "activity_links_families", "may_write_to_families_of", "agent_services_for", "family_addressees",
-    "keeps_withheld_photos", "photos_withheld_from", "attachment_owner", "can_read_attachment",
-    "concerned_children", "may_answer_for_child", "can_see_form_results", "directed_school_ids",
-    "visible_code_schools", "can_see_codes", "code_children", "invitable_roles", "invite_establishments",
-    "PUBLIC_EVENT_KEYS", "EVENT_SENDING_ROLES", "agent_service_ids", "staff_city_keys", "visible_events",
-    "can_see_event", "event_sender_ids", "may_publish_events", "may_mark_event_public", "event_targets",
-    "can_manage_event", "may_change_event", "can_view_event", "managed_events",
+    "may_use_messages", "starts_family_threads", "may_write_about_pupils", "visible_threads", "can_read_thread",
+    "can_write_in", "can_close_thread", "can_withdraw_message", "can_start_thread_about",
+    "staff_establishments_for", "thread_contacts", "post_reply_contacts", "can_reply_to_post", "colleagues_of",
+    "message_recipients", "ServiceContact", "is_service_thread", "city_services_for", "can_write_to_service",
+    "AGENT_CONTACT_WINDOW", "activity_links_families", "may_write_to_families", "may_write_to_families_of",
+    "agent_services_for", "family_addressees", "keeps_withheld_photos", "photos_withheld_from", "attachment_owner",
+    "can_read_attachment", "concerned_children", "may_answer_for_child", "can_see_form_results",
+    "directed_school_ids", "visible_code_schools", "can_see_codes", "code_children", "invitable_roles",
+    "invite_establishments", "PUBLIC_EVENT_KEYS", "EVENT_SENDING_ROLES", "agent_service_ids", "staff_city_keys",
+    "visible_events", "can_see_event", "event_sender_ids", "may_publish_events", "may_mark_event_public",
+    "event_targets", "can_manage_event", "may_change_event", "can_view_event", "managed_events",
 ]
