@@ -138,3 +138,18 @@ def test_can_see_read_stats(world, posts):
     assert not rules.can_see_read_stats(world.teacher_b, posts["class A"])
     assert not rules.can_see_read_stats(world.parent_a, posts["class A"])
     assert not rules.can_see_read_stats(world.director, posts["other school"])
+
+
+def test_families_start_threads_on_the_family_form_city_agents_write_to_families(world):
+    assert [rules.starts_family_threads(getattr(world, who)) for who in ("parent_a", "teacher_a", "city_agent")] \
+        == [True, False, False]
+    assert [rules.may_write_to_families(getattr(world, who)) for who in ("city_agent", "parent_a", "director")] \
+        == [True, False, False]
+    nobody = AnonymousUserMixin()
+    assert not rules.starts_family_threads(nobody) and not rules.may_write_to_families(nobody)
+
+
+@pytest.mark.parametrize("who, told", [("parent_a", True), ("teacher_a", True), ("city_agent", True),
+                                       ("admin", False), ("dpo", False)])
+def test_those_who_read_news_or_messages_receive_notifications(world, who, told):
+    assert rules.receives_notifications(getattr(world, who)) is told

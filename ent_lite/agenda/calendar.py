@@ -1,6 +1,6 @@
 """The family calendar: what one person sees between two local days, as a list of items.
 
-Rule kept: the calendar shows exactly the events of ``agenda.visibility.visible_events``
+Rule kept: the calendar shows exactly the events of ``rules.visible_events``
 (the posts' rule), weekly events expanded into their occurrences, plus, for a guardian, the
 sessions of their current children's confirmed activity registrations, each item naming the
 children it concerns by first name. Staff see the events they reach, without names.
@@ -21,10 +21,9 @@ from ent_lite.accounts.models import Role
 from ent_lite.activities.models import Activity, ActivitySession, Registration, RegistrationStatus
 from ent_lite.agenda.ical import sequence_since
 from ent_lite.agenda.models import Event, EventAudience
-from ent_lite.agenda.visibility import visible_events
 from ent_lite.core.localtime import day_end_utc, local_to_utc, to_local
 from ent_lite.extensions import db
-from ent_lite.rules import Reach, reach_of
+from ent_lite.rules import Reach, reach_of, visible_events
 from ent_lite.school.models import Child
 
 EVENT, ACTIVITY = "event", "activity"

@@ -7,7 +7,7 @@ between two submits of the event form as a draft, readable exactly by who may se
   back in ``document_draft``; a new upload replaces it; ticking "remove" drops it. Once the
   event holds it, ``files.drafts.held_by`` (registered here) says it is no draft.
 - Reading: ``ent_lite.rules.can_read_attachment`` asks ``event_document_readable`` for a file
-  an event holds: its readers and managers (``permissions.can_view_event``), nobody else, the
+  an event holds: its readers and managers (``rules.can_view_event``), nobody else, the
   uploader included once the event is not theirs to see.
 """
 from __future__ import annotations
@@ -19,7 +19,6 @@ from sqlalchemy import select
 
 from ent_lite import rules
 from ent_lite.agenda.models import Event
-from ent_lite.agenda.permissions import can_view_event
 from ent_lite.extensions import db
 from ent_lite.files import drafts as file_drafts
 from ent_lite.files.processing import Processed, UploadRefused
@@ -55,4 +54,4 @@ def event_document_readable(user, attachment, now=None, reach=None) -> bool | No
     event = db.session.scalar(select(Event).where(Event.document_id == attachment.id))
     if event is None:
         return None
-    return can_view_event(user, event, now, reach)
+    return rules.can_view_event(user, event, now, reach)

@@ -22,12 +22,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ent_lite.agenda.models import Event, EventAudience, EventCategory
-from ent_lite.agenda.permissions import PUBLIC_KEYS, event_targets, may_mark_public, sender_ids
 from ent_lite.audience.keys import ALL, DISTRICT, LEVEL, Key
 from ent_lite.audit.services import record
 from ent_lite.extensions import db
 from ent_lite.files.services import delete_attachment
-from ent_lite.rules import PostTarget
+from ent_lite.rules import PUBLIC_EVENT_KEYS, PostTarget, event_sender_ids, event_targets, may_mark_event_public
 from ent_lite.school.models import Establishment
 
 MAX_TITLE = 200
@@ -136,14 +135,14 @@ def _kept_sender(event: Event, editor, chosen: list[Key], establishment_id: int)
     """City-wide audiences are offered to an agent once, from their first service: an agent of
     several services editing another of their services' events keeps it that service's (its
     colleagues keep managing it) instead of moving it unseen."""
-    if (establishment_id != event.establishment_id and event.establishment_id in sender_ids(editor)
+    if (establishment_id != event.establishment_id and event.establishment_id in event_sender_ids(editor)
             and all(kind in CITY_WIDE_KINDS for kind, _value in chosen)):
         return event.establishment_id
     return establishment_id
 
 
 def _check_public(actor, fields: EventDetails, keys: list[Key]) -> None:
-    if fields.is_public and not (may_mark_public(actor) and set(keys) == PUBLIC_KEYS):
+    if fields.is_public and not (may_mark_event_public(actor) and set(keys) == PUBLIC_EVENT_KEYS):
         raise PermissionError("only a city agent makes an event for all families public")
 
 

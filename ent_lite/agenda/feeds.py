@@ -25,10 +25,9 @@ from ent_lite.accounts.models import Role, User
 from ent_lite.agenda import ical
 from ent_lite.agenda.calendar import in_range, session_rows
 from ent_lite.agenda.models import CalendarFeed, Event
-from ent_lite.agenda.visibility import visible_events
 from ent_lite.core.localtime import to_local
 from ent_lite.extensions import db
-from ent_lite.rules import reach_of
+from ent_lite.rules import reach_of, visible_events
 
 DAYS_BACK, DAYS_AHEAD = 30, 365
 READ_MARK_EVERY = timedelta(hours=1)

@@ -15,9 +15,9 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ent_lite.agenda.events import MAX_PLACE, MAX_TITLE, NOT_PUBLIC, EventDetails, event_of_post, schedule_problems
 from ent_lite.agenda.models import EventCategory
-from ent_lite.agenda.permissions import PUBLIC_KEYS
 from ent_lite.core.localtime import BAD_DATE, DATE_FORMATS, NearToday, optional_date, optional_time
 from ent_lite.posts.audience_choice import short_choices, resolve, scope_of
+from ent_lite.rules import PUBLIC_EVENT_KEYS
 
 CATEGORY_LABELS = {
     EventCategory.CLOSURE: _l("Closure"),
@@ -199,7 +199,7 @@ class EventForm(_Schedule, FlaskForm):
     def validate_is_public(self, field) -> None:
         if not field.data or self.targets.errors:
             return
-        if {t.key for t in self.chosen_targets()} != PUBLIC_KEYS:
+        if {t.key for t in self.chosen_targets()} != PUBLIC_EVENT_KEYS:
             raise ValidationError(str(NOT_PUBLIC))
 
     def details(self, document) -> EventDetails:

@@ -2,7 +2,7 @@
 
 - ``Event``: a date (optionally a time and an end) with a title and a place as text, sent
   from an establishment (school, periscolaire site or city service) to audience keys like a
-  post (``EventAudience``, resolved when read: ``agenda.visibility``). It may belong to a post
+  post (``EventAudience``, resolved when read: ``rules.visible_events``). It may belong to a post
   (``post_id``: staff attach it when writing the post; it then follows the post's audience
   and publication) or stand alone (school closures, strikes, holidays, meetings, the week's
   menu as a document). Dates and times are local to the city (Europe/Paris): what the author

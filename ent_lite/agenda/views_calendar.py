@@ -26,14 +26,13 @@ from ent_lite.agenda.blueprint import bp
 from ent_lite.agenda.calendar import calendar_items
 from ent_lite.agenda.event_dates import clock, weekday_name
 from ent_lite.agenda.models import Event
-from ent_lite.agenda.permissions import can_view_event
 from ent_lite.core.auth import public
 from ent_lite.core.branding import product_name
 from ent_lite.core.db_types import PUBLIC_ID_LENGTH, utcnow
 from ent_lite.core.localtime import to_local
 from ent_lite.core.security import sets_own_cache_control
 from ent_lite.extensions import db
-from ent_lite.rules import may_read_news
+from ent_lite.rules import can_view_event, may_read_news
 
 LIST_DAYS = 60
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")

@@ -1,5 +1,5 @@
 """Calendar events' pages: one event, writing and changing a standalone event, cancelling it,
-and the list of the events I manage. Load, check (``agenda.permissions``), one service, render.
+and the list of the events I manage. Load, check (``ent_lite.rules``), one service, render.
 Every refusal is a 404, so nobody learns that an event exists."""
 from __future__ import annotations
 
@@ -17,14 +17,6 @@ from ent_lite.agenda.event_dates import event_when
 from ent_lite.agenda.events import cancel_event, create_event, event_of_post, keys_beyond, update_event
 from ent_lite.agenda.forms_events import CATEGORY_LABELS, EventForm, event_form_data
 from ent_lite.agenda.models import Event
-from ent_lite.agenda.permissions import (
-    can_view_event,
-    event_targets,
-    managed_events,
-    may_change_event,
-    may_mark_public,
-    may_publish_events,
-)
 from ent_lite.core import form_errors
 from ent_lite.core.db_types import PUBLIC_ID_LENGTH, utcnow
 from ent_lite.core.localtime import to_local
@@ -60,14 +52,14 @@ def event(public_id: str):
     now = utcnow()
     reach = rules.reach_of(current_user)
     found = _load(public_id)
-    if found is None or not can_view_event(current_user, found, now, reach):
+    if found is None or not rules.can_view_event(current_user, found, now, reach):
         abort(404)
     post = found.post if found.post_id is not None else None
     return render_template(
         "agenda/event_detail.html", event=found, now=now, category=CATEGORY_LABELS.get(found.category),
         post=post if post is not None and rules.can_read_post(current_user, post, now, reach) else None,
         can_edit_post=post is not None and rules.can_edit_post(current_user, post),
-        may_change=may_change_event(current_user, found), ics_url=_ics_url(found))
+        may_change=rules.may_change_event(current_user, found), ics_url=_ics_url(found))
 
 
 # --- writing ------------------------------------------------------------------------------------
@@ -75,7 +67,7 @@ def event(public_id: str):
 def _form(targets, **kwargs) -> EventForm:
     form = EventForm(**kwargs)
     form.offer(targets)
-    if not may_mark_public(current_user):
+    if not rules.may_mark_event_public(current_user):
         del form.is_public
     return form
 
@@ -107,9 +99,9 @@ def _document(form: EventForm, now, current=None):
 @bp.route("/agenda/evenements/nouveau", methods=["GET", "POST"])
 @throttling.files_per_account
 def event_new():
-    if not may_publish_events(current_user):
+    if not rules.may_publish_events(current_user):
         abort(404)
-    targets = event_targets(current_user)
+    targets = rules.event_targets(current_user)
     form = _form(targets)
     if request.method == "GET":
         if len(targets) == 1:
@@ -131,9 +123,9 @@ def event_new():
 @throttling.files_per_account
 def event_edit(public_id: str):
     found = _load(public_id)
-    if found is None or not may_change_event(current_user, found):
+    if found is None or not rules.may_change_event(current_user, found):
         abort(404)
-    targets = event_targets(current_user)
+    targets = rules.event_targets(current_user)
     tokens = {t.key: t.token for t in targets}
     form = _form(targets, data=event_form_data(found, tokens))
     # A colleague's reach may differ from the author's: what they cannot choose stays.
@@ -156,7 +148,7 @@ def event_edit(public_id: str):
 @bp.post("/agenda/evenements/<public_id>/annuler")
 def event_cancel(public_id: str):
     found = _load(public_id)
-    if found is None or not may_change_event(current_user, found):
+    if found is None or not rules.may_change_event(current_user, found):
         abort(404)
     cancel_event(found, current_user, utcnow())
     db.session.commit()
@@ -166,11 +158,11 @@ def event_cancel(public_id: str):
 
 @bp.get("/agenda/gerer")
 def manage():
-    if not may_publish_events(current_user):
+    if not rules.may_publish_events(current_user):
         abort(404)
     today = to_local(utcnow()).date()
     last_day = Event.last_day_expr()
-    query = managed_events(current_user).options(joinedload(Event.establishment))
+    query = rules.managed_events(current_user).options(joinedload(Event.establishment))
     upcoming = db.session.scalars(query.where(last_day >= today).order_by(Event.start_date, Event.id)).all()
     past = db.session.scalars(query.where(last_day < today).order_by(Event.start_date.desc(), Event.id.desc())
                               .limit(PAST_SHOWN)).all()

@@ -30,8 +30,6 @@ from ent_lite.rules import may_read_news
 
 REQUESTS_PER_TOKEN = "60/hour"
 
-bp.add_app_template_global(may_read_news, "has_calendar")
-
 
 def _allowed() -> None:
     if not may_read_news(current_user):

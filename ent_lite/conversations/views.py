@@ -13,7 +13,6 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ent_lite import rules
 from ent_lite.accounts import throttling
-from ent_lite.accounts.models import Role
 from ent_lite.audit.services import record
 from ent_lite.conversations import services
 from ent_lite.conversations.forms import AgentThreadForm, ChildThreadForm, FamilyThreadForm, ReplyForm, StaffThreadForm
@@ -69,13 +68,13 @@ def start():
         abort(404)
     if request.args.get("post") is not None:
         return _start_from_post(request.args["post"])
-    if current_user.role == Role.GUARDIAN:
+    if rules.starts_family_threads(current_user):
         form = FamilyThreadForm()
         reach = rules.reach_of(current_user)
         children = db.session.scalars(rules.visible_children(current_user, reach)).all()
         form.offer(rules.thread_contacts(children) + rules.city_services_for(current_user), children)
         return _start_family(form, mode="family")
-    if current_user.role == Role.CITY_AGENT and request.args.get("child") is not None:
+    if rules.may_write_to_families(current_user) and request.args.get("child") is not None:
         return _start_to_family(request.args["child"])
     if rules.may_write_about_pupils(current_user) and request.args.get("with") != "colleagues":
         return _start_about_child()

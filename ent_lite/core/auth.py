@@ -32,18 +32,36 @@ def login_wall():
 
 
 def roles_required(*roles: str):
-    """Refuse with 404 (not 403) so that the page's existence is not revealed."""
+    """Refuse with 404 (not 403) so that the page's existence is not revealed. The roles stay on
+    the view (``allowed_roles``) so that a link to the page asks the page's own gate
+    (``role_gate_opens``), never a copy of it."""
 
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
-            if not current_user.is_authenticated or current_user.role not in roles:
+            if not role_allowed(current_user, roles):
                 abort(404)
             return view(*args, **kwargs)
 
+        wrapped.allowed_roles = frozenset(roles)
         return wrapped
 
     return decorator
+
+
+def role_allowed(user, roles) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and user.role in roles
+
+
+def role_gate_opens(user, endpoint: str) -> bool:
+    """Whether the ``roles_required`` gate of the page at ``endpoint`` lets ``user`` in.
+
+    A page with no such gate raises LookupError: its access is decided inside the view, by a
+    rule the caller must ask itself."""
+    roles = getattr(current_app.view_functions[endpoint], "allowed_roles", None)
+    if roles is None:
+        raise LookupError(f"{endpoint} has no roles_required gate")
+    return role_allowed(user, roles)
 
 
 # Line and paragraph separators, refused with the control characters.

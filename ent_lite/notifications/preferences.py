@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ent_lite import rules
-from ent_lite.accounts.models import Role
 from ent_lite.core import upsert
 from ent_lite.extensions import db
 from ent_lite.notifications.models import Category, Channel, Mode, NotificationPreferences
@@ -21,15 +19,6 @@ def defaults(user_id: int) -> NotificationPreferences:
 def preferences_of(user_id: int) -> NotificationPreferences:
     """The stored preferences, or unsaved defaults."""
     return db.session.get(NotificationPreferences, user_id) or defaults(user_id)
-
-
-# Who is told anything: the people who read news or write messages. Admin and DPO accounts
-# have neither a feed nor an inbox, so they have no preferences to set.
-RECEIVING_ROLES = (Role.GUARDIAN, *rules.READING_STAFF)
-
-
-def receives_notifications(user) -> bool:
-    return getattr(user, "is_authenticated", False) and user.role in RECEIVING_ROLES
 
 
 # Choices that would never be sent, refused by the form (``timing_problems``).

@@ -1,23 +1,22 @@
 """The notification preferences page: one form, saved as one row, for everyone who is told
-anything (``preferences.receives_notifications``); other accounts get 404."""
+anything (``rules.receives_notifications``); other accounts get 404."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ent_lite import rules
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
 from ent_lite.notifications import preferences
 from ent_lite.notifications.blueprint import bp
 from ent_lite.notifications.forms_preferences import CATEGORY_LABELS, PreferencesForm
 
-bp.add_app_template_global(preferences.receives_notifications)
-
 
 @bp.route("/notifications", methods=["GET", "POST"], endpoint="preferences")
 def preferences_page():
-    if not preferences.receives_notifications(current_user):
+    if not rules.receives_notifications(current_user):
         abort(404)
     if request.method == "POST":
         form = PreferencesForm()

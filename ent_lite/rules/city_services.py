@@ -100,14 +100,19 @@ def activity_links_families(activity, now: datetime) -> bool:
     return now <= anchor + AGENT_CONTACT_WINDOW
 
 
+def may_write_to_families(user) -> bool:
+    """City agents write to a family, about a child related to their service (``family_addressees``)."""
+    return role_of(user) == Role.CITY_AGENT
+
+
 def may_write_to_families_of(user, activity, now: datetime) -> bool:
     """Whether an activity's follow-up offers ``user`` "Write to the family": a city agent, in time."""
-    return role_of(user) == Role.CITY_AGENT and activity_links_families(activity, now)
+    return may_write_to_families(user) and activity_links_families(activity, now)
 
 
 def agent_services_for(agent, child: Child, now: datetime) -> list[int]:
     """The services of ``agent`` the child has a relationship with (ids, by name; one query)."""
-    if role_of(agent) != Role.CITY_AGENT or child.left_dt is not None or child.city_id != agent.city_id:
+    if not may_write_to_families(agent) or child.left_dt is not None or child.city_id != agent.city_id:
         return []
     recent = func.coalesce(Activity.last_session_dt, Activity.created_dt) >= now - AGENT_CONTACT_WINDOW
     related = (select(Activity.establishment_id).join(Registration, Registration.activity_id == Activity.id)

@@ -56,6 +56,12 @@ def may_use_messages(user) -> bool:
     return role_of(user) in (Role.GUARDIAN, *THREAD_STAFF)
 
 
+def starts_family_threads(user) -> bool:
+    """Families write to the staff of their children (or a city service of their city) and
+    choose whom on one form; staff write about a pupil or to colleagues."""
+    return role_of(user) == Role.GUARDIAN
+
+
 def may_write_about_pupils(user) -> bool:
     """Staff who start threads about a pupil of theirs (and choose between that and colleagues);
     a city agent writes to a family only from an activity's follow-up (``rules.city_services``)."""
@@ -158,13 +164,12 @@ def can_withdraw_message(user, message: Message, now: datetime) -> bool:
 
 def can_start_thread_about(user, child: Child) -> bool:
     """A guardian about their own child; the child's staff about a child they can see."""
-    role = role_of(user)
     if child.left_dt is not None:
         return False
-    if role == Role.GUARDIAN:
+    if starts_family_threads(user):
         linked = select(GuardianLink.id).where(GuardianLink.child_id == child.id, GuardianLink.user_id == user.id)
         return bool(db.session.scalar(select(linked.exists())))
-    return role in CHILD_STAFF and can_see_child(user, child)
+    return may_write_about_pupils(user) and can_see_child(user, child)
 
 
 def staff_establishments_for(user, child: Child) -> list[int]:

@@ -125,6 +125,13 @@ def reads_as_family(user) -> bool:
     return getattr(user, "is_authenticated", False) and user.role == Role.GUARDIAN
 
 
+def receives_notifications(user) -> bool:
+    """Who has notification choices to make: the people told of news or messages. Admin and DPO
+    accounts have neither a feed nor an inbox (the readers of news are exactly the users of
+    messages), so nothing to be told."""
+    return may_read_news(user)
+
+
 def may_post(user) -> bool:
     """Whether the user's role posts at all (they may still have no target yet)."""
     return getattr(user, "is_authenticated", False) and user.role in POSTING_ROLES

@@ -8,6 +8,7 @@ from __future__ import annotations
 from ent_lite.core.db_types import utcnow
 from ent_lite.rules.city_services import may_write_to_families_of
 from ent_lite.rules.conversations import may_write_about_pupils
+from ent_lite.rules.posts import may_read_news, receives_notifications
 from ent_lite.rules.reach import may_give_consents
 
 
@@ -17,8 +18,10 @@ def writes_to_families(user, activity) -> bool:
 
 
 GLOBALS = {
+    "has_calendar": may_read_news,
     "may_give_consents": may_give_consents,
     "may_write_about_pupils": may_write_about_pupils,
+    "receives_notifications": receives_notifications,
     "writes_to_families": writes_to_families,
 }
 

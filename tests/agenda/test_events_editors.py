@@ -8,10 +8,10 @@ from sqlalchemy import select
 from ent_lite.accounts.models import Role
 from ent_lite.agenda.events import update_event
 from ent_lite.agenda.models import Event, EventAudience
-from ent_lite.agenda.permissions import can_manage_event
 from ent_lite.audience import keys
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
+from ent_lite.rules import can_manage_event
 from ent_lite.school.models import Establishment, EstablishmentKind, Group
 from tests.agenda.calendar_rows import make_event
 from tests.agenda.event_factories import DAY, details

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from ent_lite.agenda.events import create_event
-from ent_lite.agenda.permissions import can_manage_event, can_view_event, event_targets, may_publish_events
 from ent_lite.audience import keys
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
+from ent_lite.rules import can_manage_event, can_view_event, event_targets, may_publish_events
 from ent_lite.school.models import Establishment, EstablishmentKind
 from tests import factories
 from tests.agenda.event_factories import city_event, details, school_event

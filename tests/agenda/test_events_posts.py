@@ -7,11 +7,11 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from ent_lite.agenda.models import Event, EventAudience
-from ent_lite.agenda.permissions import can_view_event
 from ent_lite.audit.models import AuditEntry
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
 from ent_lite.posts.models import Post
+from ent_lite.rules import can_view_event
 from tests.agenda.event_factories import DAY
 from tests.posts.helpers import add_city_service
 

@@ -10,12 +10,13 @@ from sqlalchemy import select
 
 from ent_lite.agenda.events import create_event
 from ent_lite.agenda.models import Event
-from ent_lite.agenda.visibility import can_see_event, visible_events
 from ent_lite.audience import keys
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
+from ent_lite.rules import can_see_event, visible_events
 from ent_lite.school.models import Establishment, EstablishmentKind
 from tests import factories
+from tests.agenda.calendar_rows import make_event
 from tests.agenda.event_factories import city_event, details
 
 
@@ -135,3 +136,54 @@ def test_a_scheduled_city_event_waits_for_its_time_for_staff_too(life):
     db.session.commit()
     assert not sees(world.teacher_a, event, now)
     assert sees(world.teacher_a, event, event.published_dt)
+
+
+# --- 3. every way of seeing an event, for every staff member at once -------------------------------
+
+def test_each_staff_member_sees_exactly_the_events_of_their_senders_and_audiences(life):
+    """One event per way of seeing it (written, sent from a school, site or service one runs or
+    works in, reaching a group, an establishment, the district, a level, the whole city), some
+    scheduled for tomorrow, some from the second city: each staff member's calendar holds
+    exactly theirs."""
+    world, far = life.world, life.world.far
+    now = utcnow()
+    later = now + timedelta(days=1)
+    events = {
+        "own, scheduled": make_event(world.school, world.teacher_a, keys.group_key(world.class_a.id),
+                                     published_dt=later),
+        "school, scheduled": make_event(world.school, None, keys.group_key(world.class_b.id), published_dt=later),
+        "service, scheduled": make_event(life.service, None, keys.establishment_key(world.other_school.id),
+                                         published_dt=later),
+        "site, scheduled": make_event(life.site, None, keys.group_key(life.morning.id), published_dt=later),
+        "city, scheduled": make_event(world.other_school, None, keys.ALL_KEY, published_dt=later),
+        "class A": make_event(world.school, None, keys.group_key(world.class_a.id)),
+        "school": make_event(world.school, None, keys.establishment_key(world.school.id)),
+        "morning group": make_event(life.site, None, keys.group_key(life.morning.id)),
+        "site": make_event(life.site, None, keys.establishment_key(life.site.id)),
+        "other school": make_event(life.service, None, keys.establishment_key(world.other_school.id)),
+        "district Sud": make_event(life.service, None, keys.district_key("Sud")),
+        "level CE1": make_event(life.service, None, keys.level_key("CE1")),
+        "city": make_event(life.service, None, keys.ALL_KEY),
+        "far city": make_event(far.service, None, keys.ALL_KEY),
+        "far district Nord": make_event(far.service, None, keys.district_key("Nord")),
+    }
+    service = {"service, scheduled", "other school", "district Sud", "level CE1", "city"}
+    expected = {
+        world.teacher_a: {"own, scheduled", "class A", "school", "city"},
+        world.teacher_b: {"school", "level CE1", "city"},
+        world.other_teacher: {"other school", "district Sud", "city"},
+        world.director: {"own, scheduled", "school, scheduled", "class A", "school", "level CE1", "city"},
+        world.animator: {"site", "city"},
+        life.lead: {"site, scheduled", "morning group", "site", "city"},
+        life.morning_animator: {"morning group", "site", "city"},
+        world.city_agent: service,
+        life.agent2: service,
+        far.teacher: {"far city", "far district Nord"},
+        far.director: {"far city", "far district Nord"},
+        world.admin: set(),
+        world.dpo: set(),
+    }
+    for user, titles in expected.items():
+        listed = set(db.session.scalars(visible_events(user, now)))
+        assert {name for name, event in events.items() if event in listed} == titles, user.first_name
+        assert all(sees(user, event, now) == (name in titles) for name, event in events.items()), user.first_name

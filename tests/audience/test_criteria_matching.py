@@ -137,7 +137,7 @@ def test_a_post_to_criteria_reaches_its_families_feed_and_nobody_else(life, logi
 
 def test_a_calendar_event_sent_to_a_rule_reaches_the_same_families(life):
     from ent_lite.agenda.models import Event, EventAudience
-    from ent_lite.agenda.visibility import visible_events
+    from ent_lite.rules import visible_events
 
     world = life.world
     now = utcnow()

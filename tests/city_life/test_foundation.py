@@ -3,10 +3,10 @@ together, and an event reaches exactly the families its audience keys name, as a
 from datetime import date, timedelta
 
 from ent_lite.agenda.models import Event, EventAudience, EventCategory
-from ent_lite.agenda.visibility import can_see_event, visible_events
 from ent_lite.audience import keys
 from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db
+from ent_lite.rules import can_see_event, visible_events
 from ent_lite.school.models import DEFAULT_ABSENCE_CUTOFF
 
 
