@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from ent_lite import rules
 from ent_lite.accounts.forms import ROLE_LABELS
+from ent_lite.core.commits import commit_keeping_loaded
 from ent_lite.extensions import db
 from ent_lite.notifications.views_counts import request_counts
 from ent_lite.posts import home, reading, services, signatures
@@ -48,7 +49,7 @@ def detail(public_id: str):
     if rules.reads_as_family(current_user):
         # Opening the post is the read receipt itself: idempotent, so a GET may record it.
         services.record_read(current_user, post, now)
-        db.session.commit()
+        commit_keeping_loaded()  # committed before the menu counts what is still unread
     shown = reading.post_page(current_user, post, now, reach, attachments_of(post))
     return render_template("posts/detail.html", **shown.context())
 

@@ -101,7 +101,11 @@ def _visible_posts(reach: Reach, now: datetime):
 
 
 def can_read_post(user, post: Post, now: datetime | None = None, reach: Reach | None = None) -> bool:
-    return bool(db.session.scalar(select(visible_posts(user, now, reach).where(Post.id == post.id).exists())))
+    now = now or utcnow()
+    reach = reach or reach_of(user)
+    # A post page asks twice (the page itself, then its "Reply" link): one query per request.
+    return reach.built_once(("can_read_post", post.id, now), lambda: bool(db.session.scalar(
+        select(visible_posts(user, now, reach).where(Post.id == post.id).exists()))))
 
 
 def can_see_read_stats(user, post: Post, reach: Reach | None = None) -> bool:

@@ -41,8 +41,8 @@ class Reach:
     # The establishments this user runs: a director's schools, a site lead's periscolaire sites.
     directed_ids: frozenset[int] = frozenset()
     children: ReaderKeys = field(default_factory=ReaderKeys)
-    # SELECTs built from this reach, kept for the rest of the request (``built_once``): a page
-    # asks "may they read this post" and "which posts" several times, each a costly build.
+    # SELECTs built from this reach and answers found with it, kept for the rest of the request
+    # (``built_once``): a page asks "which posts" and "may they read this one" several times.
     # Not copied by ``dataclasses.replace``: a narrowed reach builds its own.
     built: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 
