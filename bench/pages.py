@@ -10,8 +10,10 @@ in the demo's settings (cookies without Secure on http); ``bench/bare_flask.py``
 beside it the same way. A guardian of two children with a thread about one of them and the
 teacher of the first child's class log in through the form; then ``--clients`` threads load
 each page for ``--seconds``: the family feed, the class's latest post, the conversations
-list, the teacher's tracking page of that post and the family calendar. Every response must
-be a 200 carrying the page's own title (a login redirect or form fails the run).
+list, the teacher's tracking page of that post and the family calendar; then, as the floor
+that bounds them, the family's "My account" page (session, menu counts and layout, no list)
+and the login page served to nobody. Every response must be a 200 carrying the page's own
+title (a login redirect or form fails the run, except on the login page).
 
 Prints per page: requests per second, p50 and p95 latency, the ratio to the bare page's
 requests per second (the bare page is loaded just before each page, for half as long, so a
@@ -59,7 +61,7 @@ _TITLE = re.compile(r"<title>.*?</title>", re.S)
 @dataclass(frozen=True)
 class Page:
     name: str
-    who: str  # "family" or "teacher"
+    who: str  # "family", "teacher" or "nobody" (signed out)
     path: str
 
 
@@ -104,7 +106,10 @@ def choose_people(city_id: int) -> tuple[str, str, list[Page]]:
     pages = [Page("family feed", "family", "/news"), Page("post page", "family", f"/news/{post.public_id}"),
              Page("conversations", "family", "/messages"),
              Page("tracking (teacher)", "teacher", f"/news/{post.public_id}/tracking"),
-             Page("calendar", "family", "/agenda")]
+             Page("calendar", "family", "/agenda"),
+             # What bounds the others: the signed-in floor (session, menu counts, layout) and
+             # the app without a reader (the login form).
+             Page("my account (floor)", "family", "/account"), Page("login page (nobody)", "nobody", "/login")]
     return family.email, teacher.email, pages
 
 
@@ -128,6 +133,7 @@ def in_process(app, emails: dict[str, str], pages: list[Page], n: int, profile: 
         response = clients[who].post("/login", data={"email": email, "password": PASSWORD, "csrf_token": token})
         if response.status_code != 302:
             raise BenchError(f"login refused in process for the {who}")
+    clients["nobody"] = app.test_client()
     titles, times = {}, {}
     for page in pages:
         body = clients[page.who].get(page.path).get_data(as_text=True)
@@ -160,9 +166,9 @@ def serve(target: str, env: dict[str, str], *options: str) -> tuple[subprocess.P
             time.sleep(0.2)
 
 
-def checker(title: str):
+def checker(title: str, signed_in: bool = True):
     def check(status: int, body: str) -> None:
-        if status != 200 or title not in body or 'action="/login"' in body:
+        if status != 200 or title not in body or (signed_in and 'action="/login"' in body):
             raise BenchError(f"not the page: {status} without {title}")
     return check
 
@@ -212,7 +218,8 @@ def main() -> None:
         warm = min(2.0, args.seconds)
         load(bare_port, "/", "", bare_check, args.clients, warm)
         for page in pages:
-            cookie, check = browsers[page.who].cookie, checker(titles[page.name])
+            cookie = browsers[page.who].cookie if page.who in browsers else ""
+            check = checker(titles[page.name], signed_in=page.who != "nobody")
             load(port, page.path, cookie, check, args.clients, warm)
             # The baseline just before each page: the machine's load drifts between pages.
             baseline = load(bare_port, "/", "", bare_check, args.clients, args.seconds / 2)

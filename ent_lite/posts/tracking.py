@@ -56,8 +56,11 @@ def _signed(post: Post, child_id) -> ColumnElement[bool]:
     missing = (
         select(link.id)
         .where(link.child_id == child_id, link.legal_authority.is_(True),
+               # Correlated two levels up (the child row), which SQLAlchemy does only when told:
+               # otherwise one guardian's signature for a sibling counted for this child.
                ~select(PostSignature.id).where(PostSignature.post_id == post.id, PostSignature.child_id == child_id,
-                                               PostSignature.user_id == link.user_id).exists())
+                                               PostSignature.user_id == link.user_id)
+               .correlate_except(PostSignature).exists())
         .exists()
     )
     has_signer = select(link.id).where(link.child_id == child_id, link.legal_authority.is_(True)).exists()

@@ -66,6 +66,21 @@ def test_every_guardian_mode_shows_a_partly_signed_child(world, ack_post, login_
     assert "Signed for 1 of 1 child" in page and "by the father" in page
 
 
+def test_a_signature_for_a_sibling_does_not_count_for_the_other_child(world, ack_post, login_as, english):
+    """Every guardian must sign: Fatou signs for Issa (her only legal guardian) and Awa's father
+    for Awa; Awa still waits for Fatou, so only Issa is signed."""
+    issa = factories.make_child(world.city, world.class_a, "Issa", "Diallo", guardians=[world.parent_a])
+    db.session.commit()
+    post = ack_post(every_guardian=True)
+    sign(login_as(world.parent_a), post, issa)
+    sign(login_as(world.parent_a2), post, world.child_a)
+    page = tracking_page(login_as(world.teacher_a), post)
+    assert "Signed for 1 of 2 children" in page
+    awa = page.split("Diallo Awa")[1].split("</tr>")[0]
+    assert "Partly signed" in awa
+    assert tracking.tracking_counts(post).signed == 1
+
+
 def test_the_director_may_track_a_post_of_their_school(world, ack_post, login_as, english):
     assert "Diallo Awa" in tracking_page(login_as(world.director), ack_post())
 
