@@ -6,7 +6,8 @@ use an index, or read a whole big table?
 
 Each page is served in-process as a real person of the generated city (the family feed through
 ``rules.visible_posts``, a guardian's and a teacher's conversations through
-``rules.visible_threads``, the teacher's tracking page, the family calendar, the activities
+``rules.visible_threads``, the teacher's tracking page, the family's and the teacher's calendar
+(``rules.visible_events``), the teacher's feed, the activities
 catalogue and a family's registrations), so the queries explained are exactly those the app
 builds, with their parameters. Every SELECT a page runs is explained with ``EXPLAIN (FORMAT
 JSON)`` (``--analyze`` runs them too); the script prints, per page, the costliest statement's top
@@ -37,6 +38,8 @@ PAGES = [
     ("teacher's conversations (rules.visible_threads)", "teacher", "/messages"),
     ("teacher's tracking page", "teacher", "/news/{post}/tracking"),
     ("family calendar (agenda.calendar)", "guardian", "/agenda"),
+    ("teacher's feed (rules.visible_posts)", "teacher", "/news"),
+    ("teacher's calendar (rules.visible_events)", "teacher", "/agenda"),
     ("activities catalogue", "guardian", "/activites"),
     ("family's activity registrations", "guardian", "/activites/mes-inscriptions"),
 ]

@@ -15,6 +15,7 @@ from ent_lite.files.services import attachments_by_owner
 from ent_lite.forms.services import form_panel
 from ent_lite.posts import home, photo_tags, services, signatures, tracking
 from ent_lite.posts.models import Post
+from ent_lite.posts.stats import audience_kinds
 from ent_lite.school.models import Child
 
 
@@ -118,8 +119,10 @@ def feed(user, counts, child_public_id: str | None, page: int, per_page: int) ->
         shown.ack_by_post = signatures.feed_statuses(user, posts, children_by_post)
     else:
         shown.audience_by_post = services.audience_names(posts)
+        counted = [post for post in posts if rules.can_see_read_stats(user, post, reach)]
+        # Their audiences' kinds only: a level or "all" kind would list every child of the city.
         shown.stats_by_post = services.read_stats_many(
-            [post.id for post in posts if rules.can_see_read_stats(user, post, reach)])
+            [post.id for post in counted], frozenset().union(*(audience_kinds(post) for post in counted)))
     return shown
 
 
