@@ -129,16 +129,21 @@ def app(smtp_server, tmp_path_factory):
         _db.engine.dispose()
 
 
+def empty_database() -> None:
+    """Drop what the session holds and delete every row, children before parents."""
+    _db.session.rollback()
+    _db.session.remove()
+    with _db.engine.begin() as connection:
+        for table in reversed(_db.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
 @pytest.fixture
 def db(app):
     """An empty database for each test, and fresh rate-limit counters."""
     with app.app_context():
         yield _db
-        _db.session.rollback()
-        _db.session.remove()
-        with _db.engine.begin() as connection:
-            for table in reversed(_db.metadata.sorted_tables):
-                connection.execute(table.delete())
+        empty_database()
     limiter.reset()
 
 

@@ -19,6 +19,7 @@ from ent_lite.core.db_types import utcnow
 from ent_lite.extensions import db, limiter
 from tests import factories
 from tests.browser.every_page import ROLES, page_urls, seed
+from tests.conftest import empty_database
 from tests.page_statements import sign_in_everyone, visit_all
 from tests.world_growth import grow, one_of_each
 
@@ -55,11 +56,7 @@ def walks(app):
         yield small, large, urls, row_counts()
         if os.environ.get("ENT_LITE_STATEMENTS_TABLE"):  # a report for humans, asserted nothing
             Path(os.environ["ENT_LITE_STATEMENTS_TABLE"]).write_text(statements_table(small, large, urls))
-        db.session.rollback()
-        db.session.remove()
-        with db.engine.begin() as connection:
-            for table in reversed(db.metadata.sorted_tables):
-                connection.execute(table.delete())
+        empty_database()
     limiter.reset()
 
 

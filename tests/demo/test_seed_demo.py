@@ -15,6 +15,7 @@ from ent_lite.demo.data import DEMO_CITY_NAME, DEMO_PASSWORD
 from ent_lite.posts.models import Post, PostAudience
 from ent_lite.school.services import place_names
 from ent_lite.school.models import Child, City, Enrolment, Establishment, EstablishmentKind, Group, GroupKind, GuardianLink
+from tests.conftest import empty_database
 
 
 def seed(runner):
@@ -155,10 +156,7 @@ def test_same_seed_gives_the_same_city_and_logins(runner, db):
     first_output = seed(runner)
     children = select(Child.first_name, Child.last_name, Child.level, Child.birth_date).order_by(Child.id)
     first_children = db.session.execute(children).all()
-    db.session.remove()
-    with db.engine.begin() as connection:
-        for table in reversed(db.metadata.sorted_tables):
-            connection.execute(table.delete())
+    empty_database()
 
     second_output = seed(runner)
 

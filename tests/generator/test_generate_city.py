@@ -19,6 +19,7 @@ from ent_lite.generator.year import SchoolYear
 from ent_lite.forms.models import Response as FormResponse
 from ent_lite.conversations.models import ThreadRead
 from tests import factories
+from tests.conftest import empty_database
 from ent_lite.posts.models import Post, PostAudience, PostRead, PostSignature
 from ent_lite.school.models import (
     Child,
@@ -204,9 +205,7 @@ def test_the_same_seed_twice_adds_nothing_and_gives_the_same_city(city, runner):
     assert count(City, City.name == city_name(5)) == 1
 
     # From an empty database, the same seed writes the same city again.
-    with _db.engine.begin() as connection:
-        for table in reversed(_db.metadata.sorted_tables):
-            connection.execute(table.delete())
+    empty_database()
     generate(runner)
     assert table_counts() == before
     assert roster() == children
